@@ -1,0 +1,82 @@
+import express from 'express';
+import cookieParser from 'cookie-parser';
+import type { Config } from './config';
+import type { Db } from './data/db';
+import type { SqliteSessionStore } from './data/sessionStore';
+import type { AreaDirectory } from './domain/areas';
+import type { Translator } from './i18n';
+import type { ReportService } from './services/reportService';
+import type { ReceiptHandoff } from './services/receiptHandoff';
+import { viewsDir } from './paths';
+import { setUpHealthcheck } from './middleware/setUpHealthcheck';
+import { setUpSecurityHeaders } from './middleware/setUpSecurityHeaders';
+import { setUpStaticResources } from './middleware/setUpStaticResources';
+import { setUpLocale } from './middleware/setUpLocale';
+import { setUpSession } from './middleware/setUpSession';
+import { setUpLocals } from './middleware/setUpLocals';
+import { setUpBodyParsing } from './middleware/setUpBodyParsing';
+import { setUpCsrf } from './middleware/setUpCsrf';
+import { perClientAndGlobal, perKey } from './middleware/rateLimits';
+import { setUpErrorHandler, setUpNotFound } from './middleware/setUpErrorHandling';
+import { pageRoutes } from './routes/public/pageRoutes';
+import { REPORT_PATH, reportRoutes } from './routes/public/reportRoutes';
+import { statusRoutes } from './routes/public/statusRoutes';
+
+export interface AppDeps {
+  config: Config;
+  db: Db;
+  sessionStore: SqliteSessionStore;
+  sessionSecret: string;
+  translator: Translator;
+  areas: AreaDirectory;
+  reportService: ReportService;
+  receiptHandoff: ReceiptHandoff;
+  now: () => Date;
+  log: (message: string) => void;
+}
+
+export function createApp(deps: AppDeps): express.Express {
+  const { config, areas, reportService, receiptHandoff, now } = deps;
+  const secureCookies = config.baseUrl.startsWith('https://');
+  const limits = config.rateLimits;
+  const csrf = setUpCsrf(config.baseUrl, new Set([REPORT_PATH]));
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  app.set('view engine', 'ejs');
+  app.set('views', viewsDir);
+
+  app.use(setUpHealthcheck(deps.db));
+  app.use(setUpSecurityHeaders(secureCookies));
+  app.use(setUpStaticResources());
+  app.use(cookieParser());
+  app.use(setUpLocale(config.defaultLocale, secureCookies));
+  app.use(setUpSession(deps.sessionStore, deps.sessionSecret, secureCookies));
+  app.use(setUpLocals(config, deps.translator, csrf));
+  app.use(setUpBodyParsing());
+  app.use(csrf.protect);
+
+  app.use(pageRoutes(config.retentionDays));
+  app.use(
+    reportRoutes({
+      reportService,
+      receiptHandoff,
+      areas,
+      csrf,
+      limits: perClientAndGlobal(limits.reportsPerIp, limits.reportsGlobal, config.rateWindowMs, { countFailures: false }),
+    }),
+  );
+  app.use(
+    statusRoutes({
+      reportService,
+      now,
+      checkLimits: perClientAndGlobal(limits.receiptChecksPerIp, limits.receiptChecksGlobal, config.rateWindowMs, { countFailures: true }),
+      messageLimit: perKey(limits.messagesPerReport, config.rateWindowMs, (req) => `report:${req.session.receiptReportId}`),
+    }),
+  );
+
+  app.use(setUpNotFound());
+  app.use(setUpErrorHandler(deps.log));
+  return app;
+}

@@ -1,0 +1,77 @@
+import type { Server } from 'node:http';
+import { loadConfig, type Config } from './config';
+import { openDatabase, type Db } from './data/db';
+import { migrate } from './data/migrate';
+import { SqliteSessionStore } from './data/sessionStore';
+import { loadAreaDirectory } from './data/areaReference';
+import { loadSecrets } from './secrets';
+import { loadTranslator } from './i18n';
+import { createServices } from './services';
+import { createApp } from './app';
+import { localesDir, migrationsDir } from './paths';
+import { IDLE_TIMEOUT_MS } from './middleware/setUpSession';
+
+export interface Lentera {
+  config: Config;
+  db: Db;
+  app: ReturnType<typeof createApp>;
+  /** Closes the database and timers; call after the HTTP server has stopped. */
+  close(): void;
+}
+
+/**
+ * Config → secrets → database → migrations → services → app. Used by server.ts and by the tests,
+ * so that both run exactly the same wiring.
+ */
+export function bootstrap(
+  env: NodeJS.ProcessEnv,
+  options: { now?: () => Date; log?: (message: string) => void } = {},
+): Lentera {
+  const now = options.now ?? (() => new Date());
+  const log = options.log ?? ((m: string) => console.error(m));
+  const config = loadConfig(env);
+  const secrets = loadSecrets(config.dataDir, { dataKey: config.dataKey, sessionSecret: config.sessionSecret }, (m) =>
+    log(`WARNING: ${m}`),
+  );
+  const db = openDatabase(config.databasePath);
+  try {
+    migrate(db, migrationsDir);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  const services = createServices(config, db, secrets.dataKey, now);
+  const sessionStore = new SqliteSessionStore(db, IDLE_TIMEOUT_MS, () => now().getTime());
+  const app = createApp({
+    config,
+    db,
+    sessionStore,
+    sessionSecret: secrets.sessionSecret,
+    translator: loadTranslator(localesDir),
+    areas: loadAreaDirectory(config.areasCsv),
+    ...services,
+    now,
+    log,
+  });
+  return {
+    config,
+    db,
+    app,
+    close() {
+      sessionStore.close();
+      db.close();
+    },
+  };
+}
+
+/** Stops taking connections, lets requests in flight finish, then closes the rest. */
+export function shutDownGracefully(server: Server, lentera: Lentera, log: (m: string) => void): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => {
+      lentera.close();
+      log('Lentera stopped.');
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}

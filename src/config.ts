@@ -1,0 +1,145 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { projectRoot } from './paths';
+
+const booleanFromString = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const positiveInt = z.coerce.number().int().positive();
+
+/** TRUST_PROXY: a hop count or 'loopback'; never 'true', which would let any client forge its address. */
+const trustProxy = z
+  .string()
+  .refine((v) => v === 'loopback' || /^\d+$/.test(v), 'TRUST_PROXY must be a hop count or "loopback"')
+  .transform((v) => (v === 'loopback' ? 'loopback' : Number(v)));
+
+const hotline = z.object({ number: z.string().min(1), id: z.string().min(1), en: z.string().min(1) });
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  BASE_URL: z.url().optional(),
+  DATABASE_PATH: z.string().min(1).default('./data/lentera.db'),
+  DATA_KEY: z.string().optional(),
+  SESSION_SECRET: z.string().optional(),
+  SMTP_URL: z.string().optional(),
+  MAIL_FROM: z.string().default('Lentera <no-reply@localhost>'),
+  TRIAGE_EMAIL: z.string().default('triase@localhost'),
+  TRUST_PROXY: trustProxy.optional(),
+  REQUIRE_2FA: booleanFromString.default(true),
+  RETENTION_DAYS: positiveInt.default(730),
+  ORG_NAME: z.string().min(1).default('LK3 Dinas Sosial Kota Padang'),
+  DEFAULT_LOCALE: z.enum(['id', 'en']).default('id'),
+  AREAS_CSV: z.string().min(1).default(path.join(projectRoot, 'reference', 'padang-wilayah.csv')),
+  QUICK_EXIT_URL: z.url().default('https://www.google.com/'),
+  HOTLINES: z
+    .string()
+    .transform((s, ctx) => {
+      try {
+        return z.array(hotline).min(1).parse(JSON.parse(s));
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'HOTLINES must be a JSON array of {number, id, en}' });
+        return z.NEVER;
+      }
+    })
+    .optional(),
+  TRIAGE_TARGET_IMMEDIATE_HOURS: positiveInt.default(2),
+  TRIAGE_TARGET_URGENT_DAYS: positiveInt.default(1),
+  TRIAGE_TARGET_NORMAL_DAYS: positiveInt.default(3),
+  RATE_REPORTS_PER_IP: positiveInt.default(5),
+  RATE_REPORTS_GLOBAL: positiveInt.default(200),
+  RATE_RECEIPT_CHECKS_PER_IP: positiveInt.default(10),
+  RATE_RECEIPT_CHECKS_GLOBAL: positiveInt.default(500),
+  RATE_MESSAGES_PER_REPORT: positiveInt.default(20),
+});
+
+export type Hotline = z.infer<typeof hotline>;
+
+export const defaultHotlines: Hotline[] = [
+  { number: '112', id: 'Layanan darurat', en: 'Emergency services' },
+  { number: '110', id: 'Polisi', en: 'Police' },
+  { number: '129', id: 'SAPA 129 untuk perempuan dan anak (WhatsApp 08111-129-129)', en: 'SAPA 129 for women and children (WhatsApp 08111-129-129)' },
+  { number: '119', id: 'Ambulans dan layanan kesehatan jiwa', en: 'Ambulance and mental health' },
+];
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  baseUrl: string;
+  databasePath: string;
+  dataDir: string;
+  dataKey?: string;
+  sessionSecret?: string;
+  smtpUrl?: string;
+  mailFrom: string;
+  triageEmail: string;
+  trustProxy: number | 'loopback' | false;
+  require2fa: boolean;
+  retentionDays: number;
+  orgName: string;
+  defaultLocale: 'id' | 'en';
+  areasCsv: string;
+  quickExitUrl: string;
+  hotlines: Hotline[];
+  triageTargets: { immediateHours: number; urgentWorkingDays: number; normalWorkingDays: number };
+  rateLimits: {
+    reportsPerIp: number;
+    reportsGlobal: number;
+    receiptChecksPerIp: number;
+    receiptChecksGlobal: number;
+    messagesPerReport: number;
+  };
+  /** Window shared by the rate limits above. */
+  rateWindowMs: number;
+}
+
+export class ConfigError extends Error {}
+
+/** Parses the environment once into a typed object; every setting has a working default. */
+export function loadConfig(env: NodeJS.ProcessEnv): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError('Invalid configuration:\n  ' + lines.join('\n  '));
+  }
+  const e = parsed.data;
+  const databasePath = path.resolve(e.DATABASE_PATH);
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    baseUrl: (e.BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+    databasePath,
+    dataDir: path.dirname(databasePath),
+    dataKey: e.DATA_KEY,
+    sessionSecret: e.SESSION_SECRET,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    triageEmail: e.TRIAGE_EMAIL,
+    trustProxy: e.TRUST_PROXY ?? false,
+    require2fa: e.REQUIRE_2FA,
+    retentionDays: e.RETENTION_DAYS,
+    orgName: e.ORG_NAME,
+    defaultLocale: e.DEFAULT_LOCALE,
+    areasCsv: path.resolve(e.AREAS_CSV),
+    quickExitUrl: e.QUICK_EXIT_URL,
+    hotlines: e.HOTLINES ?? defaultHotlines,
+    triageTargets: {
+      immediateHours: e.TRIAGE_TARGET_IMMEDIATE_HOURS,
+      urgentWorkingDays: e.TRIAGE_TARGET_URGENT_DAYS,
+      normalWorkingDays: e.TRIAGE_TARGET_NORMAL_DAYS,
+    },
+    rateLimits: {
+      reportsPerIp: e.RATE_REPORTS_PER_IP,
+      reportsGlobal: e.RATE_REPORTS_GLOBAL,
+      receiptChecksPerIp: e.RATE_RECEIPT_CHECKS_PER_IP,
+      receiptChecksGlobal: e.RATE_RECEIPT_CHECKS_GLOBAL,
+      messagesPerReport: e.RATE_MESSAGES_PER_REPORT,
+    },
+    rateWindowMs: 60 * 60 * 1000,
+  };
+}

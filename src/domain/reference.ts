@@ -1,0 +1,47 @@
+/**
+ * Reference codes for reports (DESIGN.md, "Reference data"). Only codes live here; what a person
+ * reads for each code is in the locale files (category.<code>, group.<code>, …).
+ */
+export const categories = [
+  'physical_violence',
+  'psychological_abuse',
+  'sexual_violence',
+  'neglect',
+  'exploitation',
+  'trafficking',
+  'family_conflict',
+  'parenting_child_concerns',
+  'child_marriage',
+  'mental_health_crisis',
+  'substance_use',
+  'economic_hardship',
+  'care_needs',
+  'other',
+] as const;
+export type Category = (typeof categories)[number];
+
+export const affectedGroups = ['child', 'woman', 'older_person', 'disability', 'adult_man', 'family'] as const;
+export type AffectedGroup = (typeof affectedGroups)[number];
+
+/** Reporter's urgency: `immediate` means someone is in danger right now. */
+export const urgencies = ['immediate', 'urgent', 'normal'] as const;
+export type Urgency = (typeof urgencies)[number];
+
+export const reporterRelations = ['self', 'family', 'neighbour', 'friend', 'professional', 'other'] as const;
+export type ReporterRelation = (typeof reporterRelations)[number];
+
+export const contactChannels = ['phone', 'sms', 'whatsapp', 'email'] as const;
+export type ContactChannel = (typeof contactChannels)[number];
+
+export const reportSources = ['public', 'department'] as const;
+export type ReportSource = (typeof reportSources)[number];
+
+/** What a reporter may leave for us to reach them; encrypted as one field. */
+export interface ContactDetails {
+  name: string;
+  phone: string;
+  email: string;
+  channel: ContactChannel;
+  safeHours: string;
+  mayLeaveMessage: boolean;
+}

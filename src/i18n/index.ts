@@ -1,0 +1,54 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+export const locales = ['id', 'en'] as const;
+export type Locale = (typeof locales)[number];
+
+export function isLocale(value: unknown): value is Locale {
+  return typeof value === 'string' && (locales as readonly string[]).includes(value);
+}
+
+type Tree = { [key: string]: string | Tree };
+export type Translate = (key: string, params?: Record<string, string | number>) => string;
+
+function lookup(tree: Tree, key: string): string | undefined {
+  let node: string | Tree | undefined = tree;
+  for (const part of key.split('.')) {
+    if (typeof node !== 'object' || node === null) return undefined;
+    node = node[part];
+  }
+  return typeof node === 'string' ? node : undefined;
+}
+
+export interface Translator {
+  forLocale(locale: Locale): Translate;
+  has(locale: Locale, key: string): boolean;
+}
+
+/** Loads locales/<id|en>.json once; t(key, {name}) fills `{name}` placeholders. */
+export function loadTranslator(dir: string): Translator {
+  const trees = Object.fromEntries(
+    locales.map((l) => [l, JSON.parse(fs.readFileSync(path.join(dir, `${l}.json`), 'utf8')) as Tree]),
+  ) as Record<Locale, Tree>;
+  return {
+    forLocale(locale) {
+      return (key, params) => {
+        const text = lookup(trees[locale], key);
+        if (text === undefined) return key;
+        return params ? text.replace(/\{(\w+)\}/g, (m: string, name: string) => String(params[name] ?? m)) : text;
+      };
+    },
+    has: (locale, key) => lookup(trees[locale], key) !== undefined,
+  };
+}
+
+const intlLocale: Record<Locale, string> = { id: 'id-ID', en: 'en-GB' };
+
+/** Dates as a reader expects them, on the Asia/Jakarta clock ("1 Desember 2026 pukul 14.05 WIB"). */
+export function formatDateTime(locale: Locale, instant: Date, withTime = true): string {
+  const options: Intl.DateTimeFormatOptions = withTime
+    ? { dateStyle: 'long', timeStyle: 'short', timeZone: 'Asia/Jakarta' }
+    : { dateStyle: 'full', timeZone: 'Asia/Jakarta' };
+  const text = new Intl.DateTimeFormat(intlLocale[locale], options).format(instant);
+  return withTime ? `${text} WIB` : text;
+}

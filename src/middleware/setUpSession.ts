@@ -1,0 +1,35 @@
+import session from 'express-session';
+import type { RequestHandler } from 'express';
+import type { SqliteSessionStore } from '../data/sessionStore';
+
+declare module 'express-session' {
+  interface SessionData {
+    /** Epoch ms when this session began; sessions have an absolute lifetime as well as an idle one. */
+    startedAt?: number;
+    /** The report a receipt opened (a receipt session). */
+    receiptReportId?: number;
+    /** Points at a new receipt waiting, in memory, to be shown once. */
+    pendingReceiptToken?: string;
+    /** A one-time notice for the next page (a locale key). */
+    notice?: string;
+  }
+}
+
+export const SESSION_COOKIE = 'lentera.sid';
+export const IDLE_TIMEOUT_MS = 30 * 60 * 1000;
+
+/**
+ * Sessions in SQLite. The cookie has no expiry date (it ends with the browser); the server ends a
+ * session after 30 idle minutes. A session is only created when a page needs one (a form's CSRF token).
+ */
+export function setUpSession(store: SqliteSessionStore, secret: string, secureCookies: boolean): RequestHandler {
+  return session({
+    name: SESSION_COOKIE,
+    secret,
+    store,
+    resave: false,
+    saveUninitialized: false,
+    unset: 'destroy',
+    cookie: { httpOnly: true, sameSite: 'strict', secure: secureCookies, path: '/' },
+  });
+}

@@ -1,0 +1,51 @@
+import type { Translate } from '../i18n';
+
+/** One error in the GOV.UK error-summary pattern: the text, and a link to the field. */
+export interface FormError {
+  field: string;
+  text: string;
+  href: string;
+}
+
+/** A validation issue (zod's, or one of our own): the field is the first part of the path. */
+export interface FieldIssue {
+  path: readonly PropertyKey[];
+  message: string;
+}
+
+/**
+ * Turns zod issues into summary errors, in the order of `fieldOrder`, one per field. Each issue's
+ * message is a locale key under `prefix`; `anchors` names the element to link to when it is not `#field`.
+ */
+export function formErrors(
+  issues: readonly FieldIssue[],
+  t: Translate,
+  prefix: string,
+  fieldOrder: readonly string[],
+  anchors: Record<string, string> = {},
+): FormError[] {
+  const byField = new Map<string, string>();
+  for (const issue of issues) {
+    const field = String(issue.path[0] ?? '');
+    if (!byField.has(field)) byField.set(field, issue.message);
+  }
+  return fieldOrder
+    .filter((f) => byField.has(f))
+    .map((f) => ({ field: f, text: t(`${prefix}.${byField.get(f)}`), href: `#${anchors[f] ?? f}` }));
+}
+
+/** The errors of each field, for the message beside it. */
+export function errorsByField(errors: FormError[]): Record<string, string> {
+  return Object.fromEntries(errors.map((e) => [e.field, e.text]));
+}
+
+/** A body value as the text it was, for putting back in the form (never an object). */
+export function textValue(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
+
+/** Checkbox values arrive as a string or an array of strings. */
+export function listValue(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}

@@ -1,0 +1,25 @@
+import { bootstrap, shutDownGracefully } from './bootstrap';
+import { readEnvironment } from './env';
+
+/** The entry point: reads the environment, builds Lentera (bootstrap.ts), listens, and stops cleanly. */
+function main(): void {
+  const log = (message: string) => console.log(message);
+  const lentera = bootstrap(readEnvironment(), { log });
+  const { port, host, baseUrl } = lentera.config;
+  const server = lentera.app.listen(port, host, () => log(`Lentera is serving ${baseUrl} (listening on ${host}:${port}).`));
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    void shutDownGracefully(server, lentera, log).then(() => process.exit(0));
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+try {
+  main();
+} catch (err) {
+  console.error((err as Error).message);
+  process.exit(1);
+}

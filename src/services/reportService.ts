@@ -1,0 +1,121 @@
+import crypto from 'node:crypto';
+import type { Transactor } from '../data/transaction';
+import type { ReportRepository, ReportForReporter } from '../data/reportRepository';
+import type { Message, ReportTimelineRepository, TimelineEvent } from '../data/reportTimelineRepository';
+import type { HolidayRepository } from '../data/holidayRepository';
+import type { KeyedHasher } from '../data/fieldCipher';
+import type { AffectedGroup, Category, ContactDetails, ReporterRelation, Urgency } from '../domain/reference';
+import { RECEIPT_DIGITS, normalizeReceipt } from '../domain/receipt';
+import { jakartaDate, triageDueAt, type TriageTargets } from '../domain/sla';
+import { statusAfterReporterMessage } from '../domain/reportStatus';
+
+/** A resident's report as the form collected it, already validated. */
+export interface PublicReportInput {
+  category: Category;
+  affectedGroups: AffectedGroup[];
+  kecamatanCode: string;
+  kelurahanCode: string | null;
+  locationDetail: string | null;
+  narrative: string;
+  urgency: Urgency;
+  reporterRelation: ReporterRelation;
+  contact: ContactDetails | null;
+}
+
+export interface ReporterStatusView {
+  report: ReportForReporter;
+  events: TimelineEvent[];
+  messages: Message[];
+}
+
+export interface ReportServiceDeps {
+  transaction: Transactor;
+  reports: ReportRepository;
+  timeline: ReportTimelineRepository;
+  holidays: HolidayRepository;
+  receiptHasher: KeyedHasher;
+  triageTargets: TriageTargets;
+  now: () => Date;
+}
+
+function newReceipt(): string {
+  let digits = '';
+  for (let i = 0; i < RECEIPT_DIGITS; i += 1) digits += crypto.randomInt(10).toString();
+  return digits;
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  return (err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE';
+}
+
+export function createReportService(deps: ReportServiceDeps) {
+  const { transaction, reports, timeline, holidays, receiptHasher, triageTargets, now } = deps;
+
+  function insertPublicReport(input: PublicReportInput, receipt: string): string {
+    const filedAt = now();
+    const dueAt = triageDueAt(filedAt, input.urgency, triageTargets, holidays.datesFrom(jakartaDate(filedAt)));
+    return transaction(() => {
+      const reference = reports.allocateReference(Number(jakartaDate(filedAt).slice(0, 4)));
+      const id = reports.insert({
+        ...input,
+        reference,
+        receiptHash: receiptHasher.hash(receipt),
+        source: 'public',
+        status: 'new',
+        slaDueAt: dueAt,
+        createdAt: filedAt,
+      });
+      timeline.addEvent(id, 'submitted', 'new', filedAt);
+      return reference;
+    });
+  }
+
+  return {
+    /**
+     * Stores a resident's report and returns its receipt. The transaction has committed (with
+     * synchronous=FULL) before this returns, so a receipt is never shown for a report not on disk.
+     */
+    submitPublicReport(input: PublicReportInput): { reference: string; receipt: string } {
+      for (let attempt = 0; ; attempt += 1) {
+        const receipt = newReceipt();
+        try {
+          return { reference: insertPublicReport(input, receipt), receipt };
+        } catch (err) {
+          // Two equal receipts out of 10^16 are all but impossible; draw again rather than fail.
+          if (!isUniqueViolation(err) || attempt >= 2) throw err;
+        }
+      }
+    },
+
+    /** The report a receipt opens, or null; unknown, malformed and purged receipts look the same. */
+    findReportByReceipt(input: string): number | null {
+      const digits = normalizeReceipt(input);
+      if (digits === null) return null;
+      return reports.findIdByReceiptHash(receiptHasher.hash(digits)) ?? null;
+    },
+
+    statusForReporter(reportId: number): ReporterStatusView | null {
+      const report = reports.findForReporter(reportId);
+      if (!report) return null;
+      return { report, events: timeline.events(reportId), messages: timeline.messages(reportId) };
+    },
+
+    /** More information from the reporter; a report that was waiting on them goes back to review. */
+    addReporterMessage(reportId: number, body: string): void {
+      const at = now();
+      transaction(() => {
+        const report = reports.findForReporter(reportId);
+        if (!report) throw new Error('Report not found for a receipt session');
+        timeline.addMessage(reportId, 'reporter', body, at);
+        timeline.addEvent(reportId, 'reporter_message', null, at);
+        const next = statusAfterReporterMessage(report.status);
+        if (next !== report.status) {
+          reports.updateStatus(reportId, next, at);
+          timeline.addEvent(reportId, 'status_changed', next, at);
+        }
+      });
+    },
+  };
+}
+
+export type ReportService = ReturnType<typeof createReportService>;
