@@ -6,7 +6,11 @@ function main(): void {
   const log = (message: string) => console.log(message);
   const lentera = bootstrap(readEnvironment(), { log });
   const { port, host, baseUrl } = lentera.config;
-  const server = lentera.app.listen(port, host, () => log(`Lentera is serving ${baseUrl} (listening on ${host}:${port}).`));
+  const server = lentera.app.listen(port, host, () => {
+    const address = server.address();
+    const actualPort = typeof address === 'object' && address ? address.port : port;
+    log(`Lentera is serving ${baseUrl} (listening on ${host}:${actualPort}).`);
+  });
   let stopping = false;
   const stop = () => {
     if (stopping) return;

@@ -48,7 +48,7 @@ const intlLocale: Record<Locale, string> = { id: 'id-ID', en: 'en-GB' };
 export function formatDateTime(locale: Locale, instant: Date, withTime = true): string {
   const options: Intl.DateTimeFormatOptions = withTime
     ? { dateStyle: 'long', timeStyle: 'short', timeZone: 'Asia/Jakarta' }
-    : { dateStyle: 'full', timeZone: 'Asia/Jakarta' };
+    : { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Asia/Jakarta' };
   const text = new Intl.DateTimeFormat(intlLocale[locale], options).format(instant);
   return withTime ? `${text} WIB` : text;
 }

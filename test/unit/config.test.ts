@@ -1,0 +1,45 @@
+import path from 'node:path';
+import { ConfigError, defaultHotlines, loadConfig } from '../../src/config';
+
+describe('configuration', () => {
+  it('runs with no settings at all', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(3000);
+    expect(config.baseUrl).toBe('http://localhost:3000');
+    expect(config.databasePath).toBe(path.resolve('./data/lentera.db'));
+    expect(config.dataDir).toBe(path.resolve('./data'));
+    expect(config.require2fa).toBe(true);
+    expect(config.defaultLocale).toBe('id');
+    expect(config.trustProxy).toBe(false);
+    expect(config.hotlines).toEqual(defaultHotlines);
+  });
+
+  it('reads the settings it is given', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      BASE_URL: 'https://lentera.example.id/',
+      TRUST_PROXY: '1',
+      REQUIRE_2FA: 'false',
+      DEFAULT_LOCALE: 'en',
+      HOTLINES: JSON.stringify([{ number: '112', id: 'Darurat', en: 'Emergency' }]),
+    });
+    expect(config.port).toBe(8080);
+    expect(config.baseUrl).toBe('https://lentera.example.id');
+    expect(config.trustProxy).toBe(1);
+    expect(config.require2fa).toBe(false);
+    expect(config.defaultLocale).toBe('en');
+    expect(config.hotlines).toEqual([{ number: '112', id: 'Darurat', en: 'Emergency' }]);
+    expect(loadConfig({ TRUST_PROXY: 'loopback' }).trustProxy).toBe('loopback');
+  });
+
+  it.each([
+    ['TRUST_PROXY', 'true'],
+    ['PORT', 'abc'],
+    ['DEFAULT_LOCALE', 'fr'],
+    ['HOTLINES', 'not json'],
+    ['REQUIRE_2FA', 'maybe'],
+  ])('refuses %s=%s with a clear message', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ [name]: value })).toThrow(name);
+  });
+});

@@ -1,0 +1,62 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { loadTranslator, locales } from '../../src/i18n';
+import { localesDir, projectRoot, viewsDir } from '../../src/paths';
+import { affectedGroups, categories, contactChannels, reporterRelations, urgencies } from '../../src/domain/reference';
+import { reportStatuses } from '../../src/domain/reportStatus';
+
+const translator = loadTranslator(localesDir);
+
+function leafKeys(tree: Record<string, unknown>, prefix = ''): string[] {
+  return Object.entries(tree).flatMap(([k, v]) =>
+    typeof v === 'object' && v !== null ? leafKeys(v as Record<string, unknown>, `${prefix}${k}.`) : [`${prefix}${k}`],
+  );
+}
+
+function filesUnder(dir: string, ext: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const full = path.join(dir, e.name);
+    return e.isDirectory() ? filesUnder(full, ext) : full.endsWith(ext) ? [full] : [];
+  });
+}
+
+describe('locale files', () => {
+  it('have the same keys in Indonesian and English, none empty', () => {
+    const [id, en] = locales.map((l) => JSON.parse(fs.readFileSync(path.join(localesDir, `${l}.json`), 'utf8')));
+    expect(leafKeys(en).sort()).toEqual(leafKeys(id).sort());
+    for (const l of locales) {
+      const t = translator.forLocale(l);
+      for (const key of leafKeys(id)) expect(t(key).trim()).not.toBe('');
+    }
+  });
+
+  it('hold every literal key the views and code ask for', () => {
+    const sources = [...filesUnder(viewsDir, '.ejs'), ...filesUnder(path.join(projectRoot, 'src'), '.ts')];
+    const keys = new Set<string>();
+    for (const file of sources) {
+      for (const m of fs.readFileSync(file, 'utf8').matchAll(/\bt\('([a-zA-Z0-9_.]+)'/g)) keys.add(m[1]!);
+    }
+    expect(keys.size).toBeGreaterThan(50);
+    const missing = [...keys].filter((k) => !k.endsWith('.') && locales.some((l) => !translator.has(l, k)));
+    expect(missing).toEqual([]);
+  });
+
+  it('name every code a person may see', () => {
+    const keys = [
+      ...categories.map((c) => `category.${c}`),
+      ...affectedGroups.map((g) => `group.${g}`),
+      ...urgencies.flatMap((u) => [`urgency.${u}`, `urgency.${u}Hint`]),
+      ...reporterRelations.map((r) => `relation.${r}`),
+      ...contactChannels.map((c) => `channel.${c}`),
+      ...reportStatuses.flatMap((s) => [`publicStatus.${s}.name`, `publicStatus.${s}.explanation`]),
+      ...[400, 403, 404, 413, 429, 500].flatMap((s) => [`errors.${s}.title`, `errors.${s}.text`]),
+      ...['submitted', 'status_changed', 'reporter_message', 'staff_message'].map((k) => `timeline.${k}`),
+    ];
+    const missing = keys.filter((k) => locales.some((l) => !translator.has(l, k)));
+    expect(missing).toEqual([]);
+  });
+
+  it('fills placeholders', () => {
+    expect(translator.forLocale('id')('status.nextUpdate', { date: 'Senin' })).toBe('Kami akan memberi kabar paling lambat Senin.');
+  });
+});
