@@ -5,8 +5,7 @@ import type { Db } from './data/db';
 import type { SqliteSessionStore } from './data/sessionStore';
 import type { AreaDirectory } from './domain/areas';
 import type { Translator } from './i18n';
-import type { ReportService } from './services/reportService';
-import type { ReceiptHandoff } from './services/receiptHandoff';
+import type { Services } from './services';
 import { viewsDir } from './paths';
 import { setUpHealthcheck } from './middleware/setUpHealthcheck';
 import { setUpSecurityHeaders } from './middleware/setUpSecurityHeaders';
@@ -14,6 +13,7 @@ import { setUpStaticResources } from './middleware/setUpStaticResources';
 import { setUpLocale } from './middleware/setUpLocale';
 import { setUpSession } from './middleware/setUpSession';
 import { setUpLocals } from './middleware/setUpLocals';
+import { setUpCurrentAccount } from './middleware/currentAccount';
 import { setUpBodyParsing } from './middleware/setUpBodyParsing';
 import { setUpCsrf } from './middleware/setUpCsrf';
 import { perClientAndGlobal, perKey } from './middleware/rateLimits';
@@ -21,6 +21,9 @@ import { setUpErrorHandler, setUpNotFound } from './middleware/setUpErrorHandlin
 import { pageRoutes } from './routes/public/pageRoutes';
 import { REPORT_PATH, reportRoutes } from './routes/public/reportRoutes';
 import { statusRoutes } from './routes/public/statusRoutes';
+import { authRoutes } from './routes/auth/authRoutes';
+import { adminRoutes } from './routes/staff/adminRoutes';
+import { staffRoutes } from './routes/staff/staffRoutes';
 
 export interface AppDeps {
   config: Config;
@@ -29,14 +32,14 @@ export interface AppDeps {
   sessionSecret: string;
   translator: Translator;
   areas: AreaDirectory;
-  reportService: ReportService;
-  receiptHandoff: ReceiptHandoff;
+  services: Services;
   now: () => Date;
   log: (message: string) => void;
 }
 
 export function createApp(deps: AppDeps): express.Express {
-  const { config, areas, reportService, receiptHandoff, now } = deps;
+  const { config, areas, services, now } = deps;
+  const { reportService, receiptHandoff } = services;
   const secureCookies = config.baseUrl.startsWith('https://');
   const limits = config.rateLimits;
   const csrf = setUpCsrf(config.baseUrl, new Set([REPORT_PATH]));
@@ -53,6 +56,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(cookieParser());
   app.use(setUpLocale(config.defaultLocale, secureCookies));
   app.use(setUpSession(deps.sessionStore, deps.sessionSecret, secureCookies));
+  app.use(setUpCurrentAccount(services.accounts, now));
   app.use(setUpLocals(config, deps.translator, csrf));
   app.use(setUpBodyParsing());
   app.use(csrf.protect);
@@ -75,6 +79,10 @@ export function createApp(deps: AppDeps): express.Express {
       messageLimit: perKey(limits.messagesPerReport, config.rateWindowMs, (req) => `report:${req.session.receiptReportId}`),
     }),
   );
+
+  app.use(authRoutes(deps));
+  app.use(staffRoutes(deps));
+  app.use(adminRoutes(deps));
 
   app.use(setUpNotFound());
   app.use(setUpErrorHandler(deps.log));

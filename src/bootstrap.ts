@@ -49,7 +49,7 @@ export function bootstrap(
     sessionSecret: secrets.sessionSecret,
     translator: loadTranslator(localesDir),
     areas: loadAreaDirectory(config.areasCsv),
-    ...services,
+    services,
     now,
     log,
   });

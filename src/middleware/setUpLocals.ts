@@ -2,6 +2,7 @@ import type { RequestHandler } from 'express';
 import type { Config } from '../config';
 import { formatDateTime, type Translator } from '../i18n';
 import type { Csrf } from './setUpCsrf';
+import { navigationFor } from '../domain/staffNavigation';
 
 /**
  * Everything every view needs, set in one place: the translator for this request, the language
@@ -21,6 +22,7 @@ export function setUpLocals(config: Config, translator: Translator, csrf: Csrf):
     res.locals.hotlines = config.hotlines.map((h) => ({ number: h.number, label: locale === 'id' ? h.id : h.en }));
     res.locals.csrfToken = () => csrf.tokenFor(req);
     res.locals.currentPath = req.path;
+    res.locals.staffNav = req.account ? navigationFor(req.account.role) : [];
     const notice = req.session?.notice;
     if (notice) delete req.session.notice;
     res.locals.notice = notice;

@@ -7,6 +7,8 @@ import { createReportTimelineRepository } from '../data/reportTimelineRepository
 import { createHolidayRepository } from '../data/holidayRepository';
 import { createReportService } from './reportService';
 import { createReceiptHandoff } from './receiptHandoff';
+import { createAccountRepository } from '../data/accountRepository';
+import { createAuditRepository } from '../data/auditRepository';
 
 /** How long a new receipt waits in memory for the page that shows it. */
 const RECEIPT_HANDOFF_MS = 10 * 60 * 1000;
@@ -24,7 +26,9 @@ export function createServices(config: Config, db: Db, dataKey: Buffer, now: () 
     now,
   });
   const receiptHandoff = createReceiptHandoff(RECEIPT_HANDOFF_MS, () => now().getTime());
-  return { reportService, receiptHandoff };
+  const accounts = createAccountRepository(db);
+  const audit = createAuditRepository(db, dataKey);
+  return { reportService, receiptHandoff, accounts, audit };
 }
 
 export type Services = ReturnType<typeof createServices>;

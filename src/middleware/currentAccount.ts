@@ -1,0 +1,51 @@
+import type { RequestHandler } from 'express';
+import type { AccountRepository } from '../data/accountRepository';
+import type { CurrentAccount, Role } from '../domain/roles';
+import { HttpError } from '../errors';
+
+declare module 'express-session' {
+  interface SessionData {
+    /** The signed-in account; set only once every factor has been checked. */
+    accountId?: number;
+  }
+}
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    account?: CurrentAccount;
+  }
+}
+
+/** Staff sessions end after 8 hours, however active (DESIGN.md, security baseline). */
+export const STAFF_SESSION_MAX_MS = 8 * 60 * 60 * 1000;
+
+/**
+ * Loads the signed-in account into req.account and res.locals.account. A session past its absolute
+ * lifetime, or of an account since deactivated, is destroyed.
+ */
+export function setUpCurrentAccount(accounts: AccountRepository, now: () => Date): RequestHandler {
+  return (req, res, next) => {
+    const id = req.session?.accountId;
+    if (id === undefined) return next();
+    const started = req.session.startedAt ?? 0;
+    const account = now().getTime() - started <= STAFF_SESSION_MAX_MS ? accounts.findActive(id) : undefined;
+    if (!account) {
+      return req.session.destroy((err) => next(err));
+    }
+    req.account = account;
+    res.locals.account = account;
+    next();
+  };
+}
+
+/** Admits only signed-in accounts with one of the roles; others go to the login page or get 403. */
+export function requireRole(...allowed: Role[]): RequestHandler {
+  return (req, res, next) => {
+    if (!req.account) {
+      if (req.method === 'GET') return res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
+      return next(new HttpError(403, 'Not signed in'));
+    }
+    if (!allowed.includes(req.account.role)) return next(new HttpError(403, `Role ${req.account.role} may not ${req.method} ${req.path}`));
+    next();
+  };
+}
