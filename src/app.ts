@@ -22,6 +22,7 @@ import { pageRoutes } from './routes/public/pageRoutes';
 import { REPORT_PATH, reportRoutes } from './routes/public/reportRoutes';
 import { statusRoutes } from './routes/public/statusRoutes';
 import { authRoutes } from './routes/auth/authRoutes';
+import { userRoutes } from './routes/staff/userRoutes';
 import { adminRoutes } from './routes/staff/adminRoutes';
 import { staffRoutes } from './routes/staff/staffRoutes';
 
@@ -81,6 +82,7 @@ export function createApp(deps: AppDeps): express.Express {
   );
 
   app.use(authRoutes(deps));
+  app.use(userRoutes(deps));
   app.use(staffRoutes(deps));
   app.use(adminRoutes(deps));
 

@@ -6,7 +6,7 @@ import { SqliteSessionStore } from './data/sessionStore';
 import { loadAreaDirectory } from './data/areaReference';
 import { loadSecrets } from './secrets';
 import { loadTranslator } from './i18n';
-import { createServices } from './services';
+import { createServices, type Services } from './services';
 import { createApp } from './app';
 import { localesDir, migrationsDir } from './paths';
 import { IDLE_TIMEOUT_MS } from './middleware/setUpSession';
@@ -15,6 +15,9 @@ export interface Lentera {
   config: Config;
   db: Db;
   app: ReturnType<typeof createApp>;
+  services: Services;
+  /** The clock everything runs on (tests pass their own). */
+  now: () => Date;
   /** Closes the database and timers; call after the HTTP server has stopped. */
   close(): void;
 }
@@ -42,6 +45,12 @@ export function bootstrap(
   }
   const services = createServices(config, db, secrets.dataKey, now);
   const sessionStore = new SqliteSessionStore(db, IDLE_TIMEOUT_MS, () => now().getTime());
+  // First start: no account yet, so the first administrator needs a way in. A new link on every
+  // start until someone has used one (the old link stops working).
+  const setupLink = services.accountService.issueSetupLinkIfNoAccounts();
+  if (setupLink) {
+    log(`No accounts yet. Open this link within 24 hours to create the first administrator (it works once):\n  ${setupLink}`);
+  }
   const app = createApp({
     config,
     db,
@@ -57,6 +66,8 @@ export function bootstrap(
     config,
     db,
     app,
+    services,
+    now,
     close() {
       sessionStore.close();
       db.close();

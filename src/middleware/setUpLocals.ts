@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import type { Config } from '../config';
-import { formatDateTime, type Translator } from '../i18n';
+import { formatDateTime, formatDuration, type Translator } from '../i18n';
 import type { Csrf } from './setUpCsrf';
 import { navigationFor } from '../domain/staffNavigation';
 
@@ -15,8 +15,10 @@ export function setUpLocals(config: Config, translator: Translator, csrf: Csrf):
     res.locals.locale = locale;
     res.locals.t = translator.forLocale(locale);
     res.locals.formatDateTime = (d: Date, withTime?: boolean) => formatDateTime(locale, d, withTime);
+    res.locals.formatDuration = (ms: number) => formatDuration(locale, ms);
     res.locals.otherLocale = other;
-    res.locals.languageSwitchHref = `${req.path}?lang=${other}`;
+    // A page shown in answer to a POST has no address of its own to reload in another language.
+    res.locals.languageSwitchHref = req.method === 'GET' ? `${req.path}?lang=${other}` : null;
     res.locals.orgName = config.orgName;
     res.locals.quickExitUrl = config.quickExitUrl;
     res.locals.hotlines = config.hotlines.map((h) => ({ number: h.number, label: locale === 'id' ? h.id : h.en }));

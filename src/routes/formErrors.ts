@@ -34,6 +34,11 @@ export function formErrors(
     .map((f) => ({ field: f, text: t(`${prefix}.${byField.get(f)}`), href: `#${anchors[f] ?? f}` }));
 }
 
+/** The fields named by issues, in the order the issues came: for forms whose order is the schema's own. */
+export function issueFields(issues: readonly FieldIssue[]): string[] {
+  return [...new Set(issues.map((i) => String(i.path[0] ?? '')))];
+}
+
 /** The errors of each field, for the message beside it. */
 export function errorsByField(errors: FormError[]): Record<string, string> {
   return Object.fromEntries(errors.map((e) => [e.field, e.text]));

@@ -3,6 +3,7 @@ import type { Transactor } from '../data/transaction';
 import type { ReportRepository, ReportForReporter } from '../data/reportRepository';
 import type { Message, ReportTimelineRepository, TimelineEvent } from '../data/reportTimelineRepository';
 import type { HolidayRepository } from '../data/holidayRepository';
+import type { RedirectRepository } from '../data/redirectRepository';
 import type { KeyedHasher } from '../data/fieldCipher';
 import type { AffectedGroup, Category, ContactDetails, ReporterRelation, Urgency } from '../domain/reference';
 import { RECEIPT_DIGITS, normalizeReceipt } from '../domain/receipt';
@@ -22,16 +23,26 @@ export interface PublicReportInput {
   contact: ContactDetails | null;
 }
 
+/** Where a redirected report went, in the words staff wrote for the reporter. */
+export interface RedirectForReporter {
+  partnerName: string;
+  partnerPhone: string;
+  partnerAddress: string;
+  explanation: string;
+}
+
 export interface ReporterStatusView {
   report: ReportForReporter;
   events: TimelineEvent[];
   messages: Message[];
+  redirect: RedirectForReporter | null;
 }
 
 export interface ReportServiceDeps {
   transaction: Transactor;
   reports: ReportRepository;
   timeline: ReportTimelineRepository;
+  redirects: RedirectRepository;
   holidays: HolidayRepository;
   receiptHasher: KeyedHasher;
   triageTargets: TriageTargets;
@@ -49,7 +60,7 @@ function isUniqueViolation(err: unknown): boolean {
 }
 
 export function createReportService(deps: ReportServiceDeps) {
-  const { transaction, reports, timeline, holidays, receiptHasher, triageTargets, now } = deps;
+  const { transaction, reports, timeline, redirects, holidays, receiptHasher, triageTargets, now } = deps;
 
   function insertPublicReport(input: PublicReportInput, receipt: string): string {
     const filedAt = now();
@@ -97,7 +108,15 @@ export function createReportService(deps: ReportServiceDeps) {
     statusForReporter(reportId: number): ReporterStatusView | null {
       const report = reports.findForReporter(reportId);
       if (!report) return null;
-      return { report, events: timeline.events(reportId), messages: timeline.messages(reportId) };
+      const redirect = report.status === 'redirected' ? redirects.latestForReport(reportId) : undefined;
+      return {
+        report,
+        events: timeline.events(reportId),
+        messages: timeline.messages(reportId),
+        redirect: redirect
+          ? { partnerName: redirect.partnerName, partnerPhone: redirect.partnerPhone, partnerAddress: redirect.partnerAddress, explanation: redirect.reporterExplanation }
+          : null,
+      };
     },
 
     /** More information from the reporter; a report that was waiting on them goes back to review. */

@@ -4,6 +4,8 @@ import { loadTranslator, locales } from '../../src/i18n';
 import { localesDir, projectRoot, viewsDir } from '../../src/paths';
 import { affectedGroups, categories, contactChannels, reporterRelations, urgencies } from '../../src/domain/reference';
 import { reportStatuses } from '../../src/domain/reportStatus';
+import { closeReasons, redirectReasons, riskLevels } from '../../src/domain/decisions';
+import { caseClosureReasons, caseStages } from '../../src/domain/cases';
 
 const translator = loadTranslator(localesDir);
 
@@ -50,7 +52,19 @@ describe('locale files', () => {
       ...contactChannels.map((c) => `channel.${c}`),
       ...reportStatuses.flatMap((s) => [`publicStatus.${s}.name`, `publicStatus.${s}.explanation`]),
       ...[400, 403, 404, 413, 429, 500].flatMap((s) => [`errors.${s}.title`, `errors.${s}.text`]),
-      ...['submitted', 'status_changed', 'reporter_message', 'staff_message'].map((k) => `timeline.${k}`),
+      ...['submitted', 'status_changed', 'reporter_message', 'staff_message'].flatMap((k) => [`timeline.${k}`, `triage.event.${k}`]),
+      ...reportStatuses.map((s) => `reportStatus.${s}`),
+      ...closeReasons.flatMap((r) => [`closeReason.${r}`, `publicCloseReason.${r}`]),
+      ...redirectReasons.map((r) => `redirectReason.${r}`),
+      ...riskLevels.map((r) => `riskLevel.${r}`),
+      ...caseStages.map((s) => `caseStage.${s}`),
+      ...caseClosureReasons.map((r) => `caseClosureReason.${r}`),
+      ...['sent', 'received', 'accepted', 'declined'].map((a) => `ackStatus.${a}`),
+      ...['opened', 'note', 'stage_changed', 'assigned', 'risk_changed', 'hold', 'resumed', 'closed', 'report_added'].map((k) => `caseWork.event.${k}`),
+      ...['already_decided', 'claimed_by_other', 'not_claimed_by_you', 'not_decided', 'unknown_case', 'unknown_assignee', 'unknown_partner', 'unknown_duplicate', 'duplicate_of_itself'].map(
+        (r) => `triage.refusal.${r}`,
+      ),
+      ...['accept', 'redirect', 'duplicate', 'close', 'ask', 'escalate', 'claim', 'release', 'reopen'].map((d) => `triage.done.${d}`),
     ];
     const missing = keys.filter((k) => locales.some((l) => !translator.has(l, k)));
     expect(missing).toEqual([]);

@@ -33,6 +33,7 @@ export function statusRoutes({ reportService, now, checkLimits, messageLimit }: 
       report: view.report,
       events: view.events,
       messages: view.messages,
+      redirect: view.redirect,
       nextUpdateDue: isOpen(view.report.status) && view.report.status !== 'awaiting_info' ? view.report.slaDueAt : null,
       values: { message },
       errors,

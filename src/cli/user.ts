@@ -1,0 +1,150 @@
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config';
+import { openDatabase } from '../data/db';
+import { migrate } from '../data/migrate';
+import { loadSecrets } from '../secrets';
+import { createServices } from '../services';
+import { migrationsDir } from '../paths';
+import { readEnvironment } from '../env';
+import { isRole, roles } from '../domain/roles';
+import { PASSWORD_MAX, PASSWORD_MIN, isPasswordLengthAllowed, needsDepartment } from '../domain/accounts';
+import { emailField, nameField } from '../routes/auth/passwordFields';
+
+export interface UserCommandIo {
+  env: NodeJS.ProcessEnv;
+  /** All of standard input (only read with --password-stdin). */
+  readStdin: () => Promise<string>;
+  out: (line: string) => void;
+  err: (line: string) => void;
+  now?: () => Date;
+}
+
+const usage = `Usage: npm run user -- create --email EMAIL --name "NAME" --role ROLE [--department DEPARTMENT] [--password-stdin]
+
+  ROLE is one of: ${roles.join(', ')}.
+  DEPARTMENT (id or name) is required for the department role, and only for it.
+  --password-stdin reads the password (${PASSWORD_MIN}-${PASSWORD_MAX} characters) from standard input, e.g.
+      printf '%s' "$PASSWORD" | npm run user -- create ... --password-stdin
+  Without it, a one-time invitation link is printed for the person to set their own password.
+  Everyone enrols a second factor (TOTP) at their first sign-in when REQUIRE_2FA is on.`;
+
+const messages: Record<string, string> = {
+  email_missing: 'Give an email address with --email.',
+  email_invalid: 'The email address is not valid.',
+  name_missing: 'Give a name with --name.',
+  name_long: 'The name can be at most 100 characters.',
+  email_taken: 'There is already an account with this email address.',
+  department_required: 'The department role needs --department (an id or name of an active department).',
+  department_unknown: 'No active department with that id or name.',
+};
+
+/** Standard input without the one line ending a shell or `echo` adds. */
+const withoutFinalNewline = (text: string) => text.replace(/\r?\n$/, '');
+
+/**
+ * `npm run user -- create …`: creates a staff or department account. Returns the exit code.
+ * Exported so that the tests call it with argv, as the shell would.
+ */
+export async function runUserCommand(argv: string[], io: UserCommandIo): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        email: { type: 'string' },
+        name: { type: 'string' },
+        role: { type: 'string' },
+        department: { type: 'string' },
+        'password-stdin': { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (e) {
+    io.err(`${(e as Error).message}\n\n${usage}`);
+    return 2;
+  }
+  const { values, positionals } = args;
+  if (values.help) {
+    io.out(usage);
+    return 0;
+  }
+  if (positionals.length !== 1 || positionals[0] !== 'create') {
+    io.err(usage);
+    return 2;
+  }
+  const email = emailField.safeParse(values.email ?? '');
+  const name = nameField.safeParse(values.name ?? '');
+  const problems = [...(email.success ? [] : [email.error.issues[0]!.message]), ...(name.success ? [] : [name.error.issues[0]!.message])].map(
+    (m) => messages[m] ?? m,
+  );
+  if (!isRole(values.role)) problems.push(`Give a role with --role: one of ${roles.join(', ')}.`);
+  else if (!needsDepartment(values.role) && values.department !== undefined) problems.push('Only the department role takes --department.');
+  if (problems.length > 0 || !email.success || !name.success || !isRole(values.role)) {
+    io.err(problems.join('\n'));
+    return 2;
+  }
+
+  let password: string | null = null;
+  if (values['password-stdin']) {
+    password = withoutFinalNewline(await io.readStdin());
+    if (!isPasswordLengthAllowed(password)) {
+      io.err(`The password must be ${PASSWORD_MIN} to ${PASSWORD_MAX} characters long.`);
+      return 2;
+    }
+  }
+
+  const config = loadConfig(io.env);
+  const secrets = loadSecrets(config.dataDir, { dataKey: config.dataKey, sessionSecret: config.sessionSecret }, (m) => io.err(`WARNING: ${m}`));
+  const db = openDatabase(config.databasePath);
+  try {
+    migrate(db, migrationsDir);
+    const { accountService } = createServices(config, db, secrets.dataKey, io.now ?? (() => new Date()));
+    let departmentId: number | null = null;
+    if (needsDepartment(values.role)) {
+      departmentId = values.department === undefined ? null : (accountService.findDepartment(values.department) ?? -1);
+      if (departmentId === null || departmentId === -1) {
+        io.err(messages[departmentId === null ? 'department_required' : 'department_unknown']!);
+        return 2;
+      }
+    }
+    const result = await accountService.createFromCommandLine({ email: email.data, name: name.data, role: values.role, departmentId }, password);
+    if (!result.ok) {
+      io.err(messages[result.problem] ?? result.problem);
+      return 1;
+    }
+    if (result.invitationLink) {
+      io.out(`Invited ${email.data} (${values.role}), account #${result.id}.`);
+      io.out(`Send them this one-time link (works once, for 72 hours) to set their password:\n  ${result.invitationLink}`);
+    } else {
+      io.out(`Created ${email.data} (${values.role}), account #${result.id}.${config.require2fa ? ' They enrol a second factor at their first sign-in.' : ''}`);
+    }
+    return 0;
+  } finally {
+    db.close();
+  }
+}
+
+function readAllStdin(): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    process.stdin.on('data', (c: Buffer) => chunks.push(c));
+    process.stdin.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    process.stdin.on('error', reject);
+  });
+}
+
+if (require.main === module) {
+  runUserCommand(process.argv.slice(2), {
+    env: readEnvironment(),
+    readStdin: readAllStdin,
+    out: (line) => console.log(line),
+    err: (line) => console.error(line),
+  }).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      console.error((err as Error).message);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,198 @@
+import type { Db } from './db';
+import type { CurrentAccount, Role } from '../domain/roles';
+
+/** Everything sign-in needs about an account: the hashes and the second factor, never shown. */
+export interface AccountCredentials extends CurrentAccount {
+  active: boolean;
+  passwordHash: string | null;
+  totpSecretEnc: string | null;
+  totpLastStep: number | null;
+}
+
+/** One line of the administrator's list of accounts. */
+export interface AccountListItem extends CurrentAccount {
+  departmentName: string | null;
+  active: boolean;
+  hasPassword: boolean;
+  totpEnrolled: boolean;
+  createdAt: string;
+}
+
+export interface NewAccount {
+  email: string;
+  name: string;
+  role: Role;
+  departmentId: number | null;
+  passwordHash: string | null;
+}
+
+interface CredentialsRow extends AccountRow {
+  password_hash: string | null;
+  totp_secret_enc: string | null;
+  totp_last_step: number | null;
+}
+
+interface ListRow extends AccountRow {
+  department_name: string | null;
+  has_password: number;
+  totp_enrolled: number;
+  created_at: string;
+}
+
+interface AccountRow {
+  id: number;
+  email: string;
+  name: string;
+  role: Role;
+  department_id: number | null;
+  active: number;
+}
+
+const toCurrent = (r: AccountRow): CurrentAccount => ({
+  id: r.id,
+  email: r.email,
+  name: r.name,
+  role: r.role,
+  departmentId: r.department_id,
+});
+
+/** Staff and department accounts. */
+export function createAccountRepository(db: Db) {
+  const byId = db.prepare('SELECT id, email, name, role, department_id, active FROM accounts WHERE id = ?');
+  const activeByRole = db.prepare('SELECT id, email, name, role, department_id, active FROM accounts WHERE role = ? AND active = 1 ORDER BY name');
+  return {
+    /** An active account, or undefined (deactivated accounts cannot act). */
+    findActive(id: number): CurrentAccount | undefined {
+      const row = byId.get(id) as AccountRow | undefined;
+      return row && row.active === 1 ? toCurrent(row) : undefined;
+    },
+
+    listActiveByRole(role: Role): CurrentAccount[] {
+      return (activeByRole.all(role) as AccountRow[]).map(toCurrent);
+    },
+
+    ...credentialStatements(db),
+  };
+}
+
+export type AccountRepository = ReturnType<typeof createAccountRepository>;
+
+const toCredentials = (r: CredentialsRow): AccountCredentials => ({
+  ...toCurrent(r),
+  active: r.active === 1,
+  passwordHash: r.password_hash,
+  totpSecretEnc: r.totp_secret_enc,
+  totpLastStep: r.totp_last_step,
+});
+
+const toListItem = (r: ListRow): AccountListItem => ({
+  ...toCurrent(r),
+  departmentName: r.department_name,
+  active: r.active === 1,
+  hasPassword: r.has_password === 1,
+  totpEnrolled: r.totp_enrolled === 1,
+  createdAt: r.created_at,
+});
+
+/** Accounts as sign-in, invitations and the administrator's pages use them. */
+function credentialStatements(db: Db) {
+  const credentialColumns = 'id, email, name, role, department_id, active, password_hash, totp_secret_enc, totp_last_step';
+  const credentialsById = db.prepare(`SELECT ${credentialColumns} FROM accounts WHERE id = ?`);
+  const credentialsByEmail = db.prepare(`SELECT ${credentialColumns} FROM accounts WHERE email = ?`);
+  const countAll = db.prepare('SELECT count(*) FROM accounts').pluck();
+  const emailTaken = db.prepare('SELECT 1 FROM accounts WHERE email = ?').pluck();
+  const insert = db.prepare(
+    `INSERT INTO accounts (email, name, role, department_id, password_hash, created_at, updated_at)
+     VALUES (@email, @name, @role, @departmentId, @passwordHash, @at, @at)`,
+  );
+  const setPassword = db.prepare('UPDATE accounts SET password_hash = ?, updated_at = ? WHERE id = ?');
+  const setTotp = db.prepare('UPDATE accounts SET totp_secret_enc = ?, totp_last_step = ?, updated_at = ? WHERE id = ?');
+  // A code works once: the step moves forward only, and only one request can move it.
+  const advanceStep = db.prepare(
+    'UPDATE accounts SET totp_last_step = @step WHERE id = @id AND (totp_last_step IS NULL OR totp_last_step < @step)',
+  );
+  const clearTotp = db.prepare('UPDATE accounts SET totp_secret_enc = NULL, totp_last_step = NULL, updated_at = ? WHERE id = ?');
+  const setActive = db.prepare('UPDATE accounts SET active = ?, updated_at = ? WHERE id = ?');
+  const list = db.prepare(
+    `SELECT a.id, a.email, a.name, a.role, a.department_id, a.active, a.created_at, d.name AS department_name,
+            a.password_hash IS NOT NULL AS has_password, a.totp_secret_enc IS NOT NULL AS totp_enrolled
+     FROM accounts a LEFT JOIN departments d ON d.id = a.department_id
+     ORDER BY a.active DESC, a.name COLLATE NOCASE, a.id`,
+  );
+  const listOne = db.prepare(
+    `SELECT a.id, a.email, a.name, a.role, a.department_id, a.active, a.created_at, d.name AS department_name,
+            a.password_hash IS NOT NULL AS has_password, a.totp_secret_enc IS NOT NULL AS totp_enrolled
+     FROM accounts a LEFT JOIN departments d ON d.id = a.department_id WHERE a.id = ?`,
+  );
+  const departments = db.prepare('SELECT id, name FROM departments WHERE active = 1 ORDER BY name COLLATE NOCASE');
+  const activeDepartment = db.prepare('SELECT 1 FROM departments WHERE id = ? AND active = 1').pluck();
+  const departmentByName = db.prepare('SELECT id FROM departments WHERE name = ? COLLATE NOCASE AND active = 1').pluck();
+
+  return {
+    findCredentials(id: number): AccountCredentials | undefined {
+      const row = credentialsById.get(id) as CredentialsRow | undefined;
+      return row && toCredentials(row);
+    },
+
+    /** `email` already normalized (domain/accounts.ts). */
+    findCredentialsByEmail(email: string): AccountCredentials | undefined {
+      const row = credentialsByEmail.get(email) as CredentialsRow | undefined;
+      return row && toCredentials(row);
+    },
+
+    count(): number {
+      return countAll.get() as number;
+    },
+
+    isEmailTaken(email: string): boolean {
+      return emailTaken.get(email) !== undefined;
+    },
+
+    insert(account: NewAccount, at: Date): number {
+      return Number(insert.run({ ...account, at: at.toISOString() }).lastInsertRowid);
+    },
+
+    setPasswordHash(id: number, hash: string, at: Date): void {
+      setPassword.run(hash, at.toISOString(), id);
+    },
+
+    setTotp(id: number, secretEnc: string, lastStep: number, at: Date): void {
+      setTotp.run(secretEnc, lastStep, at.toISOString(), id);
+    },
+
+    /** False when this step (or a later one) was already used: the code is refused. */
+    advanceTotpStep(id: number, step: number): boolean {
+      return advanceStep.run({ id, step }).changes === 1;
+    },
+
+    clearTotp(id: number, at: Date): void {
+      clearTotp.run(at.toISOString(), id);
+    },
+
+    setActive(id: number, active: boolean, at: Date): void {
+      setActive.run(active ? 1 : 0, at.toISOString(), id);
+    },
+
+    listAll(): AccountListItem[] {
+      return (list.all() as ListRow[]).map(toListItem);
+    },
+
+    findListItem(id: number): AccountListItem | undefined {
+      const row = listOne.get(id) as ListRow | undefined;
+      return row && toListItem(row);
+    },
+
+    /** The departments an account may belong to. */
+    listDepartmentChoices(): { id: number; name: string }[] {
+      return departments.all() as { id: number; name: string }[];
+    },
+
+    isActiveDepartment(id: number): boolean {
+      return activeDepartment.get(id) !== undefined;
+    },
+
+    activeDepartmentIdByName(name: string): number | undefined {
+      return departmentByName.get(name) as number | undefined;
+    },
+  };
+}

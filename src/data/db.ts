@@ -1,0 +1,19 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+
+export type Db = Database.Database;
+
+/** Opens the database with the pragmas every connection needs (DESIGN.md, security baseline). */
+export function openDatabase(file: string): Db {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  // FULL: a report is on disk before its receipt is shown.
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  // Deleted content is overwritten, not left in free pages.
+  db.pragma('secure_delete = ON');
+  return db;
+}

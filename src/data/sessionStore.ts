@@ -1,0 +1,85 @@
+import session from 'express-session';
+import type { Db } from './db';
+
+/**
+ * express-session store on the sessions table. A row holds only what the session needs (a CSRF
+ * token, a receipt session's report id): nothing about the visitor.
+ */
+export class SqliteSessionStore extends session.Store {
+  private readonly getStmt;
+  private readonly setStmt;
+  private readonly destroyStmt;
+  private readonly touchStmt;
+  private readonly pruneStmt;
+  private readonly destroyForAccountStmt;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    db: Db,
+    private readonly idleMs: number,
+    private readonly now: () => number = Date.now,
+  ) {
+    super();
+    this.getStmt = db.prepare('SELECT data FROM sessions WHERE sid = ? AND expires_at > ?').pluck();
+    this.setStmt = db.prepare(
+      `INSERT INTO sessions (sid, data, expires_at, account_id) VALUES (?, ?, ?, ?)
+       ON CONFLICT (sid) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at, account_id = excluded.account_id`,
+    );
+    this.destroyStmt = db.prepare('DELETE FROM sessions WHERE sid = ?');
+    this.touchStmt = db.prepare('UPDATE sessions SET expires_at = ? WHERE sid = ?');
+    this.pruneStmt = db.prepare('DELETE FROM sessions WHERE expires_at <= ?');
+    this.destroyForAccountStmt = db.prepare('DELETE FROM sessions WHERE account_id = ?');
+    this.timer = setInterval(() => this.prune(), 5 * 60 * 1000);
+    this.timer.unref();
+  }
+
+  override get(sid: string, cb: (err: unknown, session?: session.SessionData | null) => void): void {
+    try {
+      const data = this.getStmt.get(sid, this.now()) as string | undefined;
+      cb(null, data ? (JSON.parse(data) as session.SessionData) : null);
+    } catch (err) {
+      cb(err);
+    }
+  }
+
+  override set(sid: string, data: session.SessionData, cb?: (err?: unknown) => void): void {
+    try {
+      const accountId = (data as { accountId?: number }).accountId ?? null;
+      this.setStmt.run(sid, JSON.stringify(data), this.now() + this.idleMs, accountId);
+      cb?.();
+    } catch (err) {
+      cb?.(err);
+    }
+  }
+
+  override destroy(sid: string, cb?: (err?: unknown) => void): void {
+    try {
+      this.destroyStmt.run(sid);
+      cb?.();
+    } catch (err) {
+      cb?.(err);
+    }
+  }
+
+  override touch(sid: string, _data: session.SessionData, cb?: (err?: unknown) => void): void {
+    try {
+      this.touchStmt.run(this.now() + this.idleMs, sid);
+      cb?.();
+    } catch (err) {
+      cb?.(err);
+    }
+  }
+
+  /** Ends every session of an account (deactivation, second-factor reset). */
+  destroyForAccount(accountId: number): void {
+    this.destroyForAccountStmt.run(accountId);
+  }
+
+  prune(): void {
+    this.pruneStmt.run(this.now());
+  }
+
+  close(): void {
+    clearInterval(this.timer);
+  }
+}

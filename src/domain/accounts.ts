@@ -1,0 +1,67 @@
+import type { Role } from './roles';
+
+/** Passwords: length only, no composition rules (DESIGN.md, security baseline; NIST SP 800-63B). */
+export const PASSWORD_MIN = 8;
+export const PASSWORD_MAX = 128;
+
+export const NAME_MAX = 100;
+export const EMAIL_MAX = 254;
+
+/** Length in characters as a person counts them (an emoji is one), not UTF-16 units. */
+export function passwordLength(password: string): number {
+  return [...password].length;
+}
+
+export function isPasswordLengthAllowed(password: string): boolean {
+  const n = passwordLength(password);
+  return n >= PASSWORD_MIN && n <= PASSWORD_MAX;
+}
+
+/** Emails are compared without case (the column is COLLATE NOCASE) and stored in lower case. */
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+/** Only department officers belong to a department; everyone else belongs to none. */
+export function needsDepartment(role: Role): boolean {
+  return role === 'department';
+}
+
+/** One-time links. */
+export const SETUP_LINK_TTL_MS = 24 * 60 * 60 * 1000;
+export const INVITE_LINK_TTL_MS = 72 * 60 * 60 * 1000;
+export type AccountTokenPurpose = 'setup' | 'invite';
+
+/** Between the password and the code: the half-signed-in state lasts this long. */
+export const PENDING_LOGIN_MS = 10 * 60 * 1000;
+
+/**
+ * Failed sign-ins, counted per (email, client address) so that nobody can lock another person out
+ * from elsewhere; and per client address over all emails, against trying one password on many accounts.
+ */
+export const loginLimits = {
+  windowMs: 15 * 60 * 1000,
+  lockMs: 15 * 60 * 1000,
+  failuresPerAccountAndClient: 5,
+  failuresPerClient: 30,
+  /** Failures before each answer starts to slow down, and how much per extra failure. */
+  freeFailures: 2,
+  delayStepMs: 250,
+} as const;
+
+/**
+ * A `next` path is followed after sign-in only when it stays on this site: one leading slash,
+ * no scheme or host, no backslash (browsers read `/\evil` as `//evil`), no control characters.
+ */
+export function safeNextPath(next: unknown): string | null {
+  if (typeof next !== 'string' || next.length === 0 || next.length > 500) return null;
+  if (!next.startsWith('/') || next.startsWith('//')) return null;
+  if (/[\\\u0000-\u001f\u007f]/.test(next)) return null;
+  if (next.startsWith('/login') || next.startsWith('/logout')) return null;
+  return next;
+}
+
+/** Who may deactivate whom: an administrator anyone but themself (so one administrator always remains). */
+export function mayDeactivate(actorId: number, targetId: number): boolean {
+  return actorId !== targetId;
+}

@@ -1,0 +1,89 @@
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import type { AppDeps } from '../../app';
+import type { CurrentAccount } from '../../domain/roles';
+import { caseClosureReasons, caseNumberToSlug, slugToCaseNumber, workingStages } from '../../domain/cases';
+import { riskLevels } from '../../domain/decisions';
+import { requireRole } from '../../middleware/currentAccount';
+import { HttpError } from '../../errors';
+import type { CaseOutcome } from '../../services/caseService';
+import { errorsByField, formErrors, issueFields, type FormError } from '../formErrors';
+import { caseChangeSchemas, formValues, NOTE_MAX, type CaseForm } from './decisionForms';
+
+export const CASE_PAGE_SIZE = 25;
+
+const listQuery = z.object({
+  all: z.literal('1').optional().catch(undefined),
+  before: z.coerce.number().int().positive().optional().catch(undefined),
+});
+
+const formPrefix: Record<CaseForm, string> = { note: 'note', stage: 'stage', risk: 'risk', hold: 'hold', assign: 'assign', close: 'closecase' };
+
+/** /staff/cases — a caseworker's own cases, or all for supervisors and triage; and one case's page. */
+export function caseRoutes({ services }: AppDeps): Router {
+  const { caseService } = services;
+  const router = Router();
+  const caseRoles = requireRole('triage', 'caseworker', 'supervisor');
+
+  router.get('/staff/cases', caseRoles, (req, res) => {
+    const q = listQuery.parse(req.query);
+    const page = caseService.list(req.account as CurrentAccount, { openOnly: !q.all, beforeId: q.before, pageSize: CASE_PAGE_SIZE });
+    const base: Record<string, string> = q.all ? { all: '1' } : {};
+    res.render('staff/cases', {
+      rows: page.rows,
+      showingAll: Boolean(q.all),
+      caseSlug: caseNumberToSlug,
+      nextHref: page.nextBefore ? `/staff/cases?${new URLSearchParams({ ...base, before: String(page.nextBefore) })}` : null,
+    });
+  });
+
+  function numberOf(req: Request): string {
+    const number = slugToCaseNumber(String(req.params.slug));
+    if (!number) throw new HttpError(404, 'Not a case number');
+    return number;
+  }
+
+  function render(req: Request, res: Response, problem?: { status: number; form: string; values: Record<string, string>; errors: FormError[] }): void {
+    const page = caseService.open(req.account as CurrentAccount, numberOf(req));
+    if (!page) throw new HttpError(404, 'Case not found or not visible');
+    res.status(problem?.status ?? 200).render('staff/case', {
+      ...page,
+      workers: page.canAssign ? caseService.assignableWorkers() : [],
+      options: { stages: workingStages, riskLevels, closureReasons: caseClosureReasons, noteMax: NOTE_MAX },
+      form: problem?.form ?? null,
+      values: problem?.values ?? {},
+      errors: problem?.errors ?? [],
+      fieldErrors: errorsByField(problem?.errors ?? []),
+    });
+  }
+
+  router.get('/staff/cases/:slug', caseRoles, (req, res) => render(req, res));
+
+  for (const form of Object.keys(caseChangeSchemas) as CaseForm[]) {
+    router.post(`/staff/cases/:slug/${form}`, requireRole('caseworker', 'supervisor'), (req, res) => {
+      const prefix = formPrefix[form];
+      const values = formValues(req.body, prefix);
+      const parsed = caseChangeSchemas[form].safeParse(values);
+      if (!parsed.success) {
+        const errors = formErrors(parsed.error.issues, res.locals.t, 'staffForms.errors', issueFields(parsed.error.issues));
+        return render(req, res, { status: 400, form: prefix, values, errors });
+      }
+      const outcome: CaseOutcome | undefined = caseService.change(req.account as CurrentAccount, numberOf(req), parsed.data);
+      if (outcome === undefined) throw new HttpError(404, 'Case not found or not visible');
+      if (!outcome.ok) {
+        if (outcome.refusal === 'not_allowed') throw new HttpError(403, 'Not this person\'s case to change');
+        const field = outcome.refusal === 'unknown_assignee' ? 'assign-assignee' : null;
+        return render(req, res, {
+          status: field ? 400 : 409,
+          form: prefix,
+          values,
+          errors: [{ field: field ?? 'form', text: res.locals.t(`caseWork.refusal.${outcome.refusal}`), href: field ? `#${field}` : '#case-forms' }],
+        });
+      }
+      req.session.notice = `caseWork.done.${form}`;
+      res.redirect(303, `/staff/cases/${String(req.params.slug)}`);
+    });
+  }
+
+  return router;
+}

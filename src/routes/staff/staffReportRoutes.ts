@@ -1,0 +1,113 @@
+import { Router, type Request, type Response } from 'express';
+import type { AppDeps } from '../../app';
+import type { CurrentAccount } from '../../domain/roles';
+import { closeReasons, escalationTargets, redirectReasons, riskLevels } from '../../domain/decisions';
+import { requireRole } from '../../middleware/currentAccount';
+import { HttpError } from '../../errors';
+import type { Outcome, Refusal } from '../../services/triageService';
+import { errorsByField, formErrors, issueFields, type FormError } from '../formErrors';
+import { askSchema, decisionSchemas, escalateSchema, formValues, NOTE_MAX, type DecisionForm } from './decisionForms';
+
+/** A refusal that belongs to a field of the form, and which field. */
+const refusalField: Partial<Record<Refusal, string>> = {
+  unknown_case: 'accept-case_number',
+  unknown_assignee: 'accept-assignee',
+  unknown_partner: 'redirect-partner',
+  unknown_duplicate: 'duplicate-reference',
+  duplicate_of_itself: 'duplicate-reference',
+};
+
+interface Problem {
+  status: number;
+  form: string;
+  values: Record<string, string>;
+  errors: FormError[];
+}
+
+/** /staff/reports/:ref — the whole report, its history and messages, and the decision forms. */
+export function staffReportRoutes({ services, areas }: AppDeps): Router {
+  const { triageService, caseService, partners } = services;
+  const router = Router();
+  const readers = requireRole('triage', 'supervisor', 'caseworker');
+
+  function render(req: Request, res: Response, problem?: Problem): void {
+    const page = triageService.openReport(req.account as CurrentAccount, String(req.params.ref));
+    if (!page) throw new HttpError(404, 'Report not found or not visible');
+    const kecamatan = areas.findKecamatan(page.report.kecamatanCode);
+    const kelurahan = page.report.kelurahanCode ? areas.findKelurahan(page.report.kecamatanCode, page.report.kelurahanCode) : undefined;
+    res.status(problem?.status ?? 200).render('staff/report', {
+      ...page,
+      kecamatanName: kecamatan?.name ?? page.report.kecamatanCode,
+      kelurahanName: kelurahan?.name ?? null,
+      partners: page.canAct ? partners.listActive() : [],
+      workers: page.canAct ? caseService.assignableWorkers() : [],
+      options: { closeReasons, redirectReasons, riskLevels, escalationTargets, noteMax: NOTE_MAX },
+      form: problem?.form ?? null,
+      values: problem?.values ?? {},
+      errors: problem?.errors ?? [],
+      fieldErrors: errorsByField(problem?.errors ?? []),
+    });
+  }
+
+  /** After an action: back to the report, or the page again with a clear reason. */
+  function finish(req: Request, res: Response, outcome: Outcome | undefined, form: string, notice: string): void {
+    if (outcome === undefined) throw new HttpError(404, 'Report not found or not actionable');
+    if (outcome.ok) {
+      req.session.notice = notice;
+      return res.redirect(303, `/staff/reports/${encodeURIComponent(String(req.params.ref))}`);
+    }
+    const t = res.locals.t;
+    const field = refusalField[outcome.refusal];
+    const text = t(`triage.refusal.${outcome.refusal}`);
+    render(req, res, {
+      status: field ? 400 : 409,
+      form,
+      values: formValues(req.body, form),
+      errors: [{ field: field ?? 'form', text, href: field ? `#${field}` : '#decision-forms' }],
+    });
+  }
+
+  router.get('/staff/reports/:ref', readers, (req, res) => render(req, res));
+
+  for (const form of Object.keys(decisionSchemas) as DecisionForm[]) {
+    router.post(`/staff/reports/:ref/${form}`, readers, (req, res) => {
+      const values = formValues(req.body, form);
+      const parsed = decisionSchemas[form].safeParse(values);
+      if (!parsed.success) {
+        const errors = formErrors(parsed.error.issues, res.locals.t, 'staffForms.errors', issueFields(parsed.error.issues));
+        return render(req, res, { status: 400, form, values, errors });
+      }
+      finish(req, res, triageService.decide(req.account as CurrentAccount, String(req.params.ref), parsed.data), form, `triage.done.${form}`);
+    });
+  }
+
+  router.post('/staff/reports/:ref/ask', readers, (req, res) => {
+    const values = formValues(req.body, 'ask');
+    const parsed = askSchema.safeParse(values);
+    if (!parsed.success) {
+      return render(req, res, { status: 400, form: 'ask', values, errors: formErrors(parsed.error.issues, res.locals.t, 'staffForms.errors', issueFields(parsed.error.issues)) });
+    }
+    finish(req, res, triageService.askReporter(req.account as CurrentAccount, String(req.params.ref), parsed.data['ask-message']), 'ask', 'triage.done.ask');
+  });
+
+  router.post('/staff/reports/:ref/escalate', readers, (req, res) => {
+    const values = formValues(req.body, 'escalate');
+    const parsed = escalateSchema.safeParse(values);
+    if (!parsed.success) {
+      return render(req, res, { status: 400, form: 'escalate', values, errors: formErrors(parsed.error.issues, res.locals.t, 'staffForms.errors', issueFields(parsed.error.issues)) });
+    }
+    finish(req, res, triageService.escalate(req.account as CurrentAccount, String(req.params.ref), parsed.data['escalate-to']), 'escalate', 'triage.done.escalate');
+  });
+
+  router.post('/staff/reports/:ref/claim', readers, (req, res) =>
+    finish(req, res, triageService.claim(req.account as CurrentAccount, String(req.params.ref)), 'claim', 'triage.done.claim'),
+  );
+  router.post('/staff/reports/:ref/release', readers, (req, res) =>
+    finish(req, res, triageService.release(req.account as CurrentAccount, String(req.params.ref)), 'claim', 'triage.done.release'),
+  );
+  router.post('/staff/reports/:ref/reopen', requireRole('supervisor'), (req, res) =>
+    finish(req, res, triageService.reopen(req.account as CurrentAccount, String(req.params.ref)), 'reopen', 'triage.done.reopen'),
+  );
+
+  return router;
+}

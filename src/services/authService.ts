@@ -1,0 +1,165 @@
+import QRCode from 'qrcode';
+import type { Transactor } from '../data/transaction';
+import type { AccountCredentials, AccountRepository } from '../data/accountRepository';
+import type { AuditRepository } from '../data/auditRepository';
+import type { FieldCipher } from '../data/fieldCipher';
+import { normalizeEmail } from '../domain/accounts';
+import type { CurrentAccount } from '../domain/roles';
+import type { AccountService } from './accountService';
+import { totpSecretContext } from './accountService';
+import type { LoginThrottle } from './loginThrottle';
+import { verifyPassword } from './passwords';
+import { checkTotp, newTotpSecret, totpUri } from './totp';
+
+export interface AuthServiceDeps {
+  transaction: Transactor;
+  accounts: AccountRepository;
+  accountService: AccountService;
+  audit: AuditRepository;
+  cipher: FieldCipher;
+  throttle: LoginThrottle;
+  require2fa: boolean;
+  /** The name authenticator apps show next to the code. */
+  issuer: string;
+  now: () => Date;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** What happens after the password: signed in, a code to ask for, or a second factor to enrol first. */
+export type PasswordOutcome =
+  | { kind: 'signed_in'; account: CurrentAccount }
+  | { kind: 'needs_code'; accountId: number }
+  | { kind: 'needs_enrolment'; accountId: number }
+  | { kind: 'refused' }
+  | { kind: 'locked' };
+
+export type CodeOutcome =
+  | { kind: 'signed_in'; account: CurrentAccount }
+  | { kind: 'refused' }
+  | { kind: 'locked' }
+  /** The half-signed-in state no longer holds (account deactivated, factor reset): start again. */
+  | { kind: 'restart' };
+
+/** A secret being enrolled travels in the session only encrypted, bound to the account. */
+const pendingSecretContext = (accountId: number) => `sessions.pending_totp:${accountId}`;
+
+const toCurrent = (a: AccountCredentials): CurrentAccount => ({ id: a.id, email: a.email, name: a.name, role: a.role, departmentId: a.departmentId });
+
+/**
+ * Signing in: password, then a TOTP code (enrolled at the first sign-in). Failures slow down, then
+ * lock per (email, client); the client address is only a key in memory (loginThrottle.ts). Each
+ * success and failure is audited, a failure for an unknown email without anything that was typed.
+ */
+export function createAuthService(deps: AuthServiceDeps) {
+  const { transaction, accounts, accountService, audit, cipher, throttle, require2fa, issuer, now } = deps;
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+
+  function recordFailure(email: string, client: string, accountId: number | null, reason: string): 'refused' | 'locked' {
+    const lockedNow = throttle.recordFailure(email, client);
+    const at = now();
+    transaction(() => {
+      audit.append(
+        { actorAccountId: null, action: 'auth.login_failed', subjectType: accountId === null ? null : 'account', subjectId: accountId, detail: { reason } },
+        at,
+      );
+      if (lockedNow) audit.append({ actorAccountId: null, action: 'auth.login_locked', subjectType: accountId === null ? null : 'account', subjectId: accountId }, at);
+    });
+    return lockedNow ? 'locked' : 'refused';
+  }
+
+  function signedIn(account: AccountCredentials, client: string, factor: string, step: number | null): boolean {
+    const at = now();
+    const ok = transaction(() => {
+      if (step !== null && !accounts.advanceTotpStep(account.id, step)) return false;
+      audit.append({ actorAccountId: account.id, action: 'auth.login', subjectType: 'account', subjectId: account.id, detail: { factor } }, at);
+      return true;
+    });
+    if (ok) throttle.recordSuccess(account.email, client);
+    return ok;
+  }
+
+  /** Waits as the throttle asks; true when the (email, client) pair or the client is locked. */
+  async function throttled(email: string, client: string): Promise<boolean> {
+    const state = throttle.state(email, client);
+    if (state.locked) return true;
+    if (state.delayMs > 0) await sleep(state.delayMs);
+    return false;
+  }
+
+  return {
+    require2fa,
+
+    async checkPassword(emailTyped: string, password: string, client: string): Promise<PasswordOutcome> {
+      const email = normalizeEmail(emailTyped);
+      if (await throttled(email, client)) return { kind: 'locked' };
+      const account = accounts.findCredentialsByEmail(email);
+      const matches = await verifyPasswordFor(account, password);
+      if (!account) return { kind: recordFailure(email, client, null, 'credentials') };
+      if (!matches) return { kind: recordFailure(email, client, account.id, 'password') };
+      if (!account.active) return { kind: recordFailure(email, client, account.id, 'inactive') };
+      if (!require2fa) {
+        signedIn(account, client, 'password', null);
+        return { kind: 'signed_in', account: toCurrent(account) };
+      }
+      return account.totpSecretEnc === null ? { kind: 'needs_enrolment', accountId: account.id } : { kind: 'needs_code', accountId: account.id };
+    },
+
+    async checkCode(accountId: number, code: string, client: string): Promise<CodeOutcome> {
+      const account = accounts.findCredentials(accountId);
+      if (!account || !account.active || account.totpSecretEnc === null) return { kind: 'restart' };
+      if (await throttled(account.email, client)) return { kind: 'locked' };
+      const secret = cipher.decrypt(account.totpSecretEnc, totpSecretContext(account.id));
+      const check = await checkTotp(secret, code, now(), account.totpLastStep);
+      if (check.ok && signedIn(account, client, 'totp', check.step)) return { kind: 'signed_in', account: toCurrent(account) };
+      return { kind: recordFailure(account.email, client, account.id, check.ok ? 'code_reused' : check.reason) };
+    },
+
+    /** A new secret to enrol, sealed for the session. */
+    startEnrolment(accountId: number): string {
+      return cipher.encrypt(newTotpSecret(), pendingSecretContext(accountId));
+    },
+
+    /** The secret as text and as a QR code (SVG, served from our own origin: the CSP allows no data: images). */
+    async enrolmentView(accountId: number, sealedSecret: string): Promise<{ secret: string; qrSvg: string } | null> {
+      const account = accounts.findCredentials(accountId);
+      if (!account) return null;
+      const secret = cipher.decrypt(sealedSecret, pendingSecretContext(accountId));
+      const qrSvg = await QRCode.toString(totpUri(secret, account.email, issuer), { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+      return { secret, qrSvg };
+    },
+
+    /** Confirms the first code from a new secret, enrols it, and signs in. */
+    async confirmEnrolment(accountId: number, sealedSecret: string, code: string, client: string): Promise<CodeOutcome> {
+      const account = accounts.findCredentials(accountId);
+      if (!account || !account.active || account.totpSecretEnc !== null) return { kind: 'restart' };
+      if (await throttled(account.email, client)) return { kind: 'locked' };
+      const secret = cipher.decrypt(sealedSecret, pendingSecretContext(accountId));
+      const enrolled = await accountService.enrolTotp(accountId, secret, code);
+      if (!enrolled.ok) return { kind: recordFailure(account.email, client, account.id, enrolled.reason) };
+      signedIn(account, client, 'totp_enrolment', null);
+      return { kind: 'signed_in', account: toCurrent(account) };
+    },
+
+    /** Whether this account is still waiting to enrol (the pending session's stage is not trusted alone). */
+    needsEnrolment(accountId: number): boolean {
+      const account = accounts.findCredentials(accountId);
+      return account !== undefined && account.active && account.totpSecretEnc === null;
+    },
+
+    twoFactorEnrolled(accountId: number): boolean {
+      return accounts.findCredentials(accountId)?.totpSecretEnc != null;
+    },
+
+    recordLogout(accountId: number): void {
+      const at = now();
+      transaction(() => audit.append({ actorAccountId: accountId, action: 'auth.logout', subjectType: 'account', subjectId: accountId }, at));
+    },
+  };
+}
+
+/** Always runs a verification (against a decoy when there is no account) so timing does not tell. */
+function verifyPasswordFor(account: AccountCredentials | undefined, password: string): Promise<boolean> {
+  return verifyPassword(account?.passwordHash ?? null, password);
+}
+
+export type AuthService = ReturnType<typeof createAuthService>;

@@ -1,0 +1,288 @@
+import type { Transactor } from '../data/transaction';
+import type { ReportRepository, StaffReport } from '../data/reportRepository';
+import type { Message, ReportTimelineRepository, TimelineEvent } from '../data/reportTimelineRepository';
+import type { QueueCursor, QueueFilters, QueueRepository, QueueRow } from '../data/queueRepository';
+import type { CaseRepository } from '../data/caseRepository';
+import type { RedirectRepository, RedirectView } from '../data/redirectRepository';
+import type { AccountRepository } from '../data/accountRepository';
+import type { AuditRepository } from '../data/auditRepository';
+import type { CurrentAccount } from '../domain/roles';
+import type { CloseReason, EscalationTarget, RedirectReason, RiskLevel } from '../domain/decisions';
+import { canActOnReport, canReopenReports, canViewReport } from '../domain/access';
+import { isOpen, nextStatus, type ReportEvent, type ReportStatus } from '../domain/reportStatus';
+import { jakartaDate } from '../domain/sla';
+
+/** The partner lookups a redirect needs (implemented by the partner repository). */
+export interface PartnerLookup {
+  findById(id: number): { id: number; name: string; active: boolean } | undefined;
+}
+
+export type Decision =
+  | { kind: 'accept'; existingCaseNumber: string | null; assigneeId: number | null; riskLevel: RiskLevel | null; note: string }
+  | { kind: 'redirect'; partnerId: number; reason: RedirectReason; summary: string; explanation: string }
+  | { kind: 'duplicate'; duplicateOfReference: string; note: string }
+  | { kind: 'close'; reason: CloseReason; note: string };
+
+/** Why an action was refused; the route turns each into a clear message. */
+export type Refusal =
+  | 'already_decided'
+  | 'claimed_by_other'
+  | 'not_claimed_by_you'
+  | 'not_decided'
+  | 'unknown_case'
+  | 'unknown_assignee'
+  | 'unknown_partner'
+  | 'unknown_duplicate'
+  | 'duplicate_of_itself';
+
+export type Outcome = { ok: true } | { ok: false; refusal: Refusal };
+
+export interface ReportPage {
+  report: StaffReport;
+  events: TimelineEvent[];
+  messages: Message[];
+  redirect: RedirectView | undefined;
+  canAct: boolean;
+  canReopen: boolean;
+  /** Still waiting for a decision. */
+  open: boolean;
+  /** Open and past its triage target. */
+  overdue: boolean;
+}
+
+export interface QueueEntry extends QueueRow {
+  overdue: boolean;
+}
+
+export interface TriageServiceDeps {
+  transaction: Transactor;
+  reports: ReportRepository;
+  timeline: ReportTimelineRepository;
+  queue: QueueRepository;
+  cases: CaseRepository;
+  redirects: RedirectRepository;
+  partners: PartnerLookup;
+  accounts: AccountRepository;
+  audit: AuditRepository;
+  now: () => Date;
+}
+
+const decisionEvent: Record<Decision['kind'], ReportEvent> = {
+  accept: 'accept',
+  redirect: 'redirect',
+  duplicate: 'mark_duplicate',
+  close: 'close',
+};
+
+const decisionAction: Record<Decision['kind'], string> = {
+  accept: 'report.accepted',
+  redirect: 'report.redirected',
+  duplicate: 'report.marked_duplicate',
+  close: 'report.closed',
+};
+
+const isOverdue = (status: ReportStatus, dueAt: Date, at: Date) => isOpen(status) && dueAt.getTime() < at.getTime();
+
+const refused = (refusal: Refusal): Outcome => ({ ok: false, refusal });
+const done: Outcome = { ok: true };
+
+/** Triage: the queue, reading a report, claiming it, and every decision — each in one transaction. */
+export function createTriageService(deps: TriageServiceDeps) {
+  const { transaction, reports, timeline, queue, cases, redirects, partners, accounts, audit, now } = deps;
+
+  /** The report, if this person may see it; undefined otherwise (the route answers 404 either way). */
+  function visibleReport(who: CurrentAccount, reference: string): StaffReport | undefined {
+    const report = reports.findForStaff(reference);
+    return report && canViewReport(who, report) ? report : undefined;
+  }
+
+  /** Runs `work` on a report this person may act on, in a transaction that re-reads it first. */
+  function actOn(who: CurrentAccount, reference: string, work: (report: StaffReport, at: Date) => Outcome): Outcome | undefined {
+    return transaction(() => {
+      const report = reports.findForStaff(reference);
+      if (!report || !canViewReport(who, report) || !canActOnReport(who, report)) return undefined;
+      return work(report, now());
+    });
+  }
+
+  function changeStatus(report: StaffReport, status: ReportStatus, at: Date): void {
+    timeline.addEvent(report.id, 'status_changed', status, at);
+  }
+
+  function heldByAnother(who: CurrentAccount, report: StaffReport): boolean {
+    return report.claimedBy !== null && report.claimedBy !== who.id && who.role !== 'supervisor';
+  }
+
+  function acceptAsCase(who: CurrentAccount, report: StaffReport, d: Extract<Decision, { kind: 'accept' }>, at: Date): number | Refusal {
+    if (d.assigneeId !== null) {
+      const assignee = accounts.findActive(d.assigneeId);
+      if (!assignee || (assignee.role !== 'caseworker' && assignee.role !== 'supervisor')) return 'unknown_assignee';
+    }
+    if (d.existingCaseNumber !== null) {
+      const caseId = cases.findOpenIdByNumber(d.existingCaseNumber);
+      if (caseId === undefined) return 'unknown_case';
+      cases.addEvent(caseId, who.id, 'report_added', report.reference, null, at);
+      audit.append({ actorAccountId: who.id, action: 'case.report_added', subjectType: 'case', subjectId: caseId, detail: { report: report.reference } }, at);
+      return caseId;
+    }
+    const opened = cases.open(Number(jakartaDate(at).slice(0, 4)), d.assigneeId, d.riskLevel, at);
+    cases.addEvent(opened.id, who.id, 'opened', report.reference, d.note === '' ? null : d.note, at);
+    if (d.assigneeId !== null) cases.addEvent(opened.id, who.id, 'assigned', String(d.assigneeId), null, at);
+    audit.append({ actorAccountId: who.id, action: 'case.opened', subjectType: 'case', subjectId: opened.id, detail: { report: report.reference, number: opened.number } }, at);
+    return opened.id;
+  }
+
+  return {
+    queuePage(filters: QueueFilters, after: QueueCursor | null, pageSize: number): { rows: QueueEntry[]; next: QueueCursor | null; counts: Record<ReportStatus, number> } {
+      const at = now();
+      const rows = queue.page(filters, after, pageSize + 1);
+      const more = rows.length > pageSize;
+      const shown = (more ? rows.slice(0, pageSize) : rows).map((r) => ({ ...r, overdue: isOverdue(r.status, r.slaDueAt, at) }));
+      return { rows: shown, next: more ? shown[shown.length - 1]!.cursor : null, counts: queue.statusCounts() };
+    },
+
+    /** Opens a report for reading; every view is audited. */
+    openReport(who: CurrentAccount, reference: string): ReportPage | undefined {
+      const report = visibleReport(who, reference);
+      if (!report) return undefined;
+      audit.append({ actorAccountId: who.id, action: 'report.viewed', subjectType: 'report', subjectId: report.reference }, now());
+      return {
+        report,
+        events: timeline.events(report.id),
+        messages: timeline.messages(report.id),
+        redirect: report.status === 'redirected' ? redirects.latestForReport(report.id) : undefined,
+        canAct: canActOnReport(who, report),
+        canReopen: canReopenReports(who),
+        open: isOpen(report.status),
+        overdue: isOverdue(report.status, report.slaDueAt, now()),
+      };
+    },
+
+    claim(who: CurrentAccount, reference: string): Outcome | undefined {
+      return actOn(who, reference, (report, at) => {
+        if (!isOpen(report.status)) return refused('already_decided');
+        if (heldByAnother(who, report)) return refused('claimed_by_other');
+        reports.setClaim(report.id, who.id, at);
+        const status = nextStatus(report.status, 'claim');
+        if (status !== null) {
+          reports.updateStatus(report.id, status, at);
+          changeStatus(report, status, at);
+        }
+        audit.append({ actorAccountId: who.id, action: 'report.claimed', subjectType: 'report', subjectId: report.reference }, at);
+        return done;
+      });
+    },
+
+    release(who: CurrentAccount, reference: string): Outcome | undefined {
+      return actOn(who, reference, (report, at) => {
+        if (report.claimedBy === null || heldByAnother(who, report)) return refused('not_claimed_by_you');
+        reports.setClaim(report.id, null, at);
+        const status = nextStatus(report.status, 'release');
+        if (status !== null) {
+          reports.updateStatus(report.id, status, at);
+          changeStatus(report, status, at);
+        }
+        audit.append({ actorAccountId: who.id, action: 'report.released', subjectType: 'report', subjectId: report.reference }, at);
+        return done;
+      });
+    },
+
+    /** Accept, redirect, duplicate or close — refused when someone already decided it. */
+    decide(who: CurrentAccount, reference: string, decision: Decision): Outcome | undefined {
+      return actOn(who, reference, (report, at) => {
+        const status = nextStatus(report.status, decisionEvent[decision.kind]);
+        if (status === null) return refused('already_decided');
+        if (heldByAnother(who, report)) return refused('claimed_by_other');
+        let caseId: number | null = null;
+        let duplicateOf: number | null = null;
+        let reason: string | null = null;
+        let note = '';
+        const detail: Record<string, string | number> = { status };
+        switch (decision.kind) {
+          case 'accept': {
+            const result = acceptAsCase(who, report, decision, at);
+            if (typeof result === 'string') return refused(result);
+            caseId = result;
+            note = decision.note;
+            detail.case = caseId;
+            break;
+          }
+          case 'redirect': {
+            const partner = partners.findById(decision.partnerId);
+            if (!partner || !partner.active) return refused('unknown_partner');
+            redirects.insert({
+              reportId: report.id,
+              partnerId: partner.id,
+              reasonCode: decision.reason,
+              summary: decision.summary,
+              reporterExplanation: decision.explanation,
+              createdBy: who.id,
+              at,
+            });
+            reason = decision.reason;
+            detail.partner = partner.id;
+            detail.reason = decision.reason;
+            break;
+          }
+          case 'duplicate': {
+            if (decision.duplicateOfReference === report.reference) return refused('duplicate_of_itself');
+            const other = reports.findIdByReference(decision.duplicateOfReference);
+            if (other === undefined) return refused('unknown_duplicate');
+            duplicateOf = other;
+            note = decision.note;
+            detail.duplicateOf = decision.duplicateOfReference;
+            break;
+          }
+          case 'close':
+            reason = decision.reason;
+            note = decision.note;
+            detail.reason = decision.reason;
+            break;
+        }
+        reports.recordDecision(report.id, report.reference, { status, decidedBy: who.id, at, reason, note, duplicateOf, caseId });
+        changeStatus(report, status, at);
+        audit.append({ actorAccountId: who.id, action: decisionAction[decision.kind], subjectType: 'report', subjectId: report.reference, detail }, at);
+        return done;
+      });
+    },
+
+    /** A message to the reporter; an open report then waits for their answer. */
+    askReporter(who: CurrentAccount, reference: string, message: string): Outcome | undefined {
+      return actOn(who, reference, (report, at) => {
+        timeline.addMessage(report.id, 'staff', message, at, who.id);
+        timeline.addEvent(report.id, 'staff_message', null, at);
+        const status = nextStatus(report.status, 'ask_reporter');
+        if (status !== null) {
+          reports.updateStatus(report.id, status, at);
+          changeStatus(report, status, at);
+        }
+        audit.append({ actorAccountId: who.id, action: 'report.message_sent', subjectType: 'report', subjectId: report.reference, detail: { status: status ?? report.status } }, at);
+        return done;
+      });
+    },
+
+    /** Handed to 112 or 110 now: a flag with its time, whatever the status. */
+    escalate(who: CurrentAccount, reference: string, to: EscalationTarget): Outcome | undefined {
+      return actOn(who, reference, (report, at) => {
+        reports.escalate(report.id, to, at);
+        audit.append({ actorAccountId: who.id, action: 'report.escalated', subjectType: 'report', subjectId: report.reference, detail: { to } }, at);
+        return done;
+      });
+    },
+
+    /** Supervisors only: a decided report goes back to review, claimed by them. */
+    reopen(who: CurrentAccount, reference: string): Outcome | undefined {
+      if (!canReopenReports(who)) return undefined;
+      return actOn(who, reference, (report, at) => {
+        const status = nextStatus(report.status, 'reopen');
+        if (status === null) return refused('not_decided');
+        reports.reopen(report.id, status, who.id, at);
+        changeStatus(report, status, at);
+        audit.append({ actorAccountId: who.id, action: 'report.reopened', subjectType: 'report', subjectId: report.reference, detail: { from: report.status } }, at);
+        return done;
+      });
+    },
+  };
+}
+
+export type TriageService = ReturnType<typeof createTriageService>;

@@ -1,0 +1,221 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page, type Request } from 'playwright-core';
+import { createTestApp, type TestApp } from './testApp';
+
+/** Debian's Chromium; CHROMIUM_PATH overrides it on machines that keep it elsewhere. */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+}
+
+/** A server listening on 127.0.0.1 on a port the system chose, with a way to stop it (and every open connection). */
+interface Listening {
+  server: http.Server;
+  origin: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Listens first and only then learns the port, so that there is no window in which another process
+ * could take a port we picked but had not bound yet. The handler is set afterwards (see startApp).
+ */
+async function listenOnFreePort(handler: http.RequestListener): Promise<Listening> {
+  const server = http.createServer(handler);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    server,
+    origin: `http://127.0.0.1:${port}`,
+    stop: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** One request the neutral site answered, as it saw it. */
+export interface NeutralVisit {
+  path: string;
+  referer: string | undefined;
+  cookie: string | undefined;
+}
+
+export interface NeutralSite {
+  origin: string;
+  /** Where the quick exit sends people (QUICK_EXIT_URL). */
+  exitUrl: string;
+  /** A page to start a browsing session from, so that history has an entry before the app. */
+  startUrl: string;
+  visits: NeutralVisit[];
+  stop(): Promise<void>;
+}
+
+export const NEUTRAL_EXIT_TITLE = 'Neutral site';
+export const NEUTRAL_START_TITLE = 'Neutral start page';
+
+/**
+ * Stands in for the neutral site (a search engine, the weather) that the quick exit goes to.
+ * Its pages load nothing else, not even a favicon, so every request they make is accounted for.
+ */
+export async function startNeutralSite(): Promise<NeutralSite> {
+  const visits: NeutralVisit[] = [];
+  const listening = await listenOnFreePort((req, res) => {
+    const path = req.url ?? '/';
+    visits.push({ path, referer: req.headers.referer, cookie: req.headers.cookie });
+    const title = path.startsWith('/start') ? NEUTRAL_START_TITLE : NEUTRAL_EXIT_TITLE;
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
+    res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title><link rel="icon" href="data:,"></head><body><h1>${title}</h1></body></html>`);
+  });
+  return {
+    origin: listening.origin,
+    exitUrl: `${listening.origin}/`,
+    startUrl: `${listening.origin}/start`,
+    visits,
+    stop: listening.stop,
+  };
+}
+
+export interface RunningApp {
+  lentera: TestApp;
+  /** The served origin, equal to BASE_URL, e.g. http://127.0.0.1:41234 (no trailing slash). */
+  baseUrl: string;
+  url(path: string): string;
+  stop(): Promise<void>;
+}
+
+/** Generous limits, so that a suite that files many reports from one address is not refused. */
+export const RELAXED_RATE_LIMITS: Record<string, string> = {
+  RATE_REPORTS_PER_IP: '1000',
+  RATE_REPORTS_GLOBAL: '1000',
+  RATE_RECEIPT_CHECKS_PER_IP: '1000',
+  RATE_RECEIPT_CHECKS_GLOBAL: '1000',
+  RATE_MESSAGES_PER_REPORT: '1000',
+};
+
+/**
+ * The real app (createTestApp: temporary database, real migrations) served on 127.0.0.1. The
+ * server listens before the app is built, so that BASE_URL can be exactly the origin it serves.
+ */
+export async function startApp(env: Record<string, string> = {}): Promise<RunningApp> {
+  let app: TestApp['app'] | undefined;
+  const listening = await listenOnFreePort((req, res) => {
+    if (!app) {
+      res.writeHead(503).end();
+      return;
+    }
+    app(req, res);
+  });
+  let lentera: TestApp;
+  try {
+    lentera = createTestApp({ ...RELAXED_RATE_LIMITS, ...env, BASE_URL: listening.origin });
+  } catch (err) {
+    await listening.stop();
+    throw err;
+  }
+  app = lentera.app;
+  return {
+    lentera,
+    baseUrl: listening.origin,
+    url: (path) => `${listening.origin}${path}`,
+    async stop() {
+      await listening.stop();
+      lentera.cleanup();
+    },
+  };
+}
+
+/** A request a page made, as the browser reported it. */
+export interface RecordedRequest {
+  url: string;
+  method: string;
+  resourceType: string;
+  navigation: boolean;
+}
+
+export interface RequestLog {
+  requests: RecordedRequest[];
+  /** Requests that would have left 127.0.0.1; they were aborted before reaching the network. */
+  blocked: string[];
+  /**
+   * Every request to an origin other than the app's, leaving out top-level navigations to the
+   * neutral-site URLs given (a deliberate quick exit, or the page a test starts from).
+   */
+  foreign(allowedNavigations?: readonly string[]): RecordedRequest[];
+}
+
+/**
+ * Records every request the pages of a context make and aborts any that would leave 127.0.0.1,
+ * so that a test can neither reach nor silently depend on another site.
+ */
+export async function recordRequests(context: BrowserContext, appOrigin: string): Promise<RequestLog> {
+  const requests: RecordedRequest[] = [];
+  const blocked: string[] = [];
+  context.on('request', (request: Request) => {
+    requests.push({
+      url: request.url(),
+      method: request.method(),
+      resourceType: request.resourceType(),
+      navigation: request.isNavigationRequest() && request.frame().parentFrame() === null,
+    });
+  });
+  await context.route('**/*', async (route) => {
+    const url = new URL(route.request().url());
+    if (url.protocol === 'http:' && url.hostname === '127.0.0.1') return route.continue();
+    blocked.push(url.href);
+    return route.abort('blockedbyclient');
+  });
+  return {
+    requests,
+    blocked,
+    foreign(allowedNavigations = []) {
+      return requests.filter((r) => {
+        if (r.url.startsWith('data:') || r.url === 'about:blank') return false;
+        if (new URL(r.url).origin === appOrigin) return false;
+        return !(r.navigation && r.resourceType === 'document' && allowedNavigations.includes(r.url));
+      });
+    },
+  };
+}
+
+export interface TrackedPage {
+  context: BrowserContext;
+  page: Page;
+  log: RequestLog;
+}
+
+/** A fresh context (its own cookies) with one page, every request of which is recorded. */
+export async function openTrackedPage(browser: Browser, appOrigin: string, options: BrowserContextOptions = {}): Promise<TrackedPage> {
+  const context = await browser.newContext(options);
+  const log = await recordRequests(context, appOrigin);
+  const page = await context.newPage();
+  return { context, page, log };
+}
+
+/** Throws, listing them, when pages of the context asked anything of another origin. */
+export function expectNoThirdPartyRequests(log: RequestLog, allowedNavigations: readonly string[] = []): void {
+  const foreign = log.foreign(allowedNavigations);
+  if (foreign.length > 0 || log.blocked.length > 0) {
+    const lines = [...foreign.map((r) => `${r.method} ${r.url} (${r.resourceType})`), ...log.blocked.map((u) => `blocked: ${u}`)];
+    throw new Error(`Requests to origins other than the app's:\n  ${lines.join('\n  ')}`);
+  }
+}

@@ -1,0 +1,161 @@
+import request from 'supertest';
+import { createTestApp, fileReport, formBody, tokenFrom, type Agent, type TestApp } from '../helpers/testApp';
+import { createStaffAccount, signIn, type StaffAccount } from '../helpers/staff';
+
+describe('cases through the LK3 stages', () => {
+  let lentera: TestApp;
+  let triage: StaffAccount;
+  let supervisor: StaffAccount;
+  let worker: StaffAccount;
+  let otherWorker: StaffAccount;
+  let admin: StaffAccount;
+
+  beforeAll(async () => {
+    lentera = createTestApp({ RATE_REPORTS_PER_IP: '1000' });
+    triage = await createStaffAccount(lentera, { role: 'triage' });
+    supervisor = await createStaffAccount(lentera, { role: 'supervisor' });
+    worker = await createStaffAccount(lentera, { role: 'caseworker', name: 'Wulan Peksos' });
+    otherWorker = await createStaffAccount(lentera, { role: 'caseworker', name: 'Oki Peksos' });
+    admin = await createStaffAccount(lentera, { role: 'admin' });
+  });
+  afterAll(() => lentera.cleanup());
+
+  async function as(account: StaffAccount): Promise<Agent> {
+    const agent = request.agent(lentera.app);
+    await signIn(agent, lentera, account);
+    return agent;
+  }
+
+  /** A resident's report accepted by triage as a new case for `assignee`; returns the case slug and report reference. */
+  async function newCase(assignee: StaffAccount): Promise<{ slug: string; number: string; reference: string }> {
+    await fileReport(request.agent(lentera.app));
+    const reference = lentera.db.prepare('SELECT reference FROM reports ORDER BY id DESC LIMIT 1').pluck().get() as string;
+    const agent = await as(triage);
+    const token = await tokenFrom(agent, `/staff/reports/${reference}`);
+    await agent
+      .post(`/staff/reports/${reference}/accept`)
+      .type('form')
+      .send(formBody({ 'accept-case_mode': 'new', 'accept-case_number': '', 'accept-assignee': String(assignee.id), 'accept-risk': 'medium', 'accept-note': '', _csrf: token }))
+      .expect(303);
+    const number = lentera.db.prepare('SELECT c.number FROM reports r JOIN cases c ON c.id = r.case_id WHERE r.reference = ?').pluck().get(reference) as string;
+    return { slug: number.replace(/\//g, '-'), number, reference };
+  }
+
+  async function change(agent: Agent, slug: string, form: string, fields: Record<string, string>) {
+    const token = await tokenFrom(agent, `/staff/cases/${slug}`);
+    return agent.post(`/staff/cases/${slug}/${form}`).type('form').send(formBody({ ...fields, _csrf: token }));
+  }
+
+  it('numbers cases LK3/<year>/<n> in sequence', async () => {
+    const a = await newCase(worker);
+    const b = await newCase(worker);
+    const [, yearA, nA] = a.number.split('/');
+    const [, yearB, nB] = b.number.split('/');
+    expect(yearB).toBe(yearA);
+    expect(Number(nB)).toBe(Number(nA) + 1);
+  });
+
+  it('a caseworker lists only their own cases; a supervisor and triage see all', async () => {
+    const mine = await newCase(worker);
+    const theirs = await newCase(otherWorker);
+    const list = (await (await as(worker)).get('/staff/cases').expect(200)).text;
+    expect(list).toContain(mine.number);
+    expect(list).not.toContain(theirs.number);
+    for (const who of [supervisor, triage]) {
+      const all = (await (await as(who)).get('/staff/cases').expect(200)).text;
+      expect(all).toContain(mine.number);
+      expect(all).toContain(theirs.number);
+    }
+    await (await as(admin)).get('/staff/cases').expect(403);
+  });
+
+  it("refuses another caseworker's case and its report, even by guessing the number", async () => {
+    const theirs = await newCase(otherWorker);
+    const agent = await as(worker);
+    await agent.get(`/staff/cases/${theirs.slug}`).expect(404);
+    await agent.get(`/staff/reports/${theirs.reference}`).expect(404);
+    await agent.get('/staff/cases/LK3-2099-9999').expect(404);
+    await agent.get('/staff/cases/not-a-number').expect(404);
+    const token = await tokenFrom(agent, '/staff/cases');
+    await agent.post(`/staff/cases/${theirs.slug}/note`).type('form').send(formBody({ 'note-text': 'menyusup', _csrf: token })).expect(404);
+    expect(lentera.db.prepare("SELECT count(*) FROM case_events WHERE kind = 'note'").pluck().get()).toBe(0);
+  });
+
+  it('triage may read a case but not change it', async () => {
+    const c = await newCase(worker);
+    const agent = await as(triage);
+    await agent.get(`/staff/cases/${c.slug}`).expect(200);
+    const token = await tokenFrom(agent, `/staff/cases/${c.slug}`);
+    await agent.post(`/staff/cases/${c.slug}/note`).type('form').send(formBody({ 'note-text': 'catatan', _csrf: token })).expect(403);
+  });
+
+  it('the assigned caseworker moves the case through the stages, with notes, risk and hold, all audited', async () => {
+    const c = await newCase(worker);
+    const agent = await as(worker);
+    expect((await change(agent, c.slug, 'note', { 'note-text': 'Kunjungan rumah pertama: ibu bersedia didampingi.' })).status).toBe(303);
+    expect((await change(agent, c.slug, 'stage', { 'stage-stage': 'initial_assessment' })).status).toBe(303);
+    expect((await change(agent, c.slug, 'risk', { 'risk-level': 'high', 'risk-factors': 'Ayah sering mabuk', 'risk-protective': 'Nenek tinggal dekat' })).status).toBe(303);
+    expect((await change(agent, c.slug, 'hold', { 'hold-on_hold': 'yes' })).status).toBe(303);
+    expect((await change(agent, c.slug, 'hold', { 'hold-on_hold': 'no' })).status).toBe(303);
+    const page = (await agent.get(`/staff/cases/${c.slug}`).expect(200)).text;
+    for (const text of ['Kunjungan rumah pertama', 'Asesmen awal', 'Tinggi', 'Ayah sering mabuk', 'Nenek tinggal dekat', 'Kasus ditunda', 'Kasus dilanjutkan']) {
+      expect(page).toContain(text);
+    }
+    const caseId = lentera.db.prepare('SELECT id FROM cases WHERE number = ?').pluck().get(c.number);
+    const actions = lentera.db.prepare("SELECT action FROM audit_events WHERE subject_type = 'case' AND subject_id = ? ORDER BY id").pluck().all(String(caseId));
+    expect(actions).toEqual(expect.arrayContaining(['case.opened', 'case.viewed', 'case.note_added', 'case.stage_changed', 'case.risk_changed', 'case.hold_changed']));
+    // Notes and factors are encrypted at rest; the audit log holds none of them.
+    const row = lentera.db.prepare('SELECT risk_factors_enc, protective_factors_enc FROM cases WHERE id = ?').get(caseId) as Record<string, string>;
+    expect(row.risk_factors_enc).toMatch(/^v1:/);
+    expect(JSON.stringify(lentera.db.prepare('SELECT * FROM audit_events').all())).not.toContain('mabuk');
+  });
+
+  it('closure needs a reason; a closed case takes no more changes', async () => {
+    const c = await newCase(worker);
+    const agent = await as(worker);
+    const bad = await change(agent, c.slug, 'close', { 'closecase-reason': '', 'closecase-note': 'Tujuan tercapai, keluarga stabil' });
+    expect(bad.status).toBe(400);
+    expect(bad.text).toContain('<a href="#closecase-reason">');
+    expect(bad.text).toContain('Tujuan tercapai, keluarga stabil');
+    expect((await change(agent, c.slug, 'close', { 'closecase-reason': 'goals_achieved', 'closecase-note': '' })).status).toBe(303);
+    expect(lentera.db.prepare('SELECT stage, closure_reason FROM cases WHERE number = ?').get(c.number)).toEqual({ stage: 'terminated', closure_reason: 'goals_achieved' });
+    // The page no longer offers changes, and a forged one is refused.
+    const page = (await agent.get(`/staff/cases/${c.slug}`).expect(200)).text;
+    expect(page).not.toContain(`/staff/cases/${c.slug}/note`);
+    const token = await tokenFrom(agent, `/staff/cases/${c.slug}`);
+    await agent.post(`/staff/cases/${c.slug}/note`).type('form').send(formBody({ 'note-text': 'terlambat', _csrf: token })).expect(409);
+  });
+
+  it('bad input on each case form: 400 with a linked error and the text kept', async () => {
+    const c = await newCase(worker);
+    const agent = await as(worker);
+    const cases: [string, Record<string, string>, string][] = [
+      ['note', { 'note-text': ' ' }, '#note-text'],
+      ['stage', { 'stage-stage': 'terminated' }, '#stage-stage'],
+      ['risk', { 'risk-level': 'extreme', 'risk-factors': 'faktor yang saya tulis', 'risk-protective': '' }, '#risk-level'],
+      ['note', { 'note-text': 'x'.repeat(4001) }, '#note-text'],
+    ];
+    for (const [form, fields, href] of cases) {
+      const res = await change(agent, c.slug, form, fields);
+      expect(res.status).toBe(400);
+      expect(res.text).toContain(`<a href="${href}">`);
+    }
+    const res = await change(agent, c.slug, 'risk', { 'risk-level': 'extreme', 'risk-factors': 'faktor yang saya tulis', 'risk-protective': '' });
+    expect(res.text).toContain('faktor yang saya tulis');
+  });
+
+  it('only a supervisor assigns, and only to an active caseworker or supervisor', async () => {
+    const c = await newCase(worker);
+    const w = await as(worker);
+    const token = await tokenFrom(w, `/staff/cases/${c.slug}`);
+    await w.post(`/staff/cases/${c.slug}/assign`).type('form').send(formBody({ 'assign-assignee': String(otherWorker.id), _csrf: token })).expect(403);
+    const sup = await as(supervisor);
+    const wrong = await change(sup, c.slug, 'assign', { 'assign-assignee': String(triage.id) });
+    expect(wrong.status).toBe(400);
+    expect(wrong.text).toContain('<a href="#assign-assignee">');
+    expect((await change(sup, c.slug, 'assign', { 'assign-assignee': String(otherWorker.id) })).status).toBe(303);
+    // The case moved: the first worker no longer sees it, the second does.
+    await (await as(worker)).get(`/staff/cases/${c.slug}`).expect(404);
+    await (await as(otherWorker)).get(`/staff/cases/${c.slug}`).expect(200);
+  });
+});
