@@ -7,7 +7,7 @@ import { createServices } from '../services';
 import { migrationsDir } from '../paths';
 import { readEnvironment } from '../env';
 import { isRole, roles } from '../domain/roles';
-import { PASSWORD_MAX, PASSWORD_MIN, isPasswordLengthAllowed, needsDepartment } from '../domain/accounts';
+import { PASSWORD_MAX, PASSWORD_MIN, isPasswordLengthAllowed, needsDepartment, normalizeEmail } from '../domain/accounts';
 import { emailField, nameField } from '../routes/auth/passwordFields';
 
 export interface UserCommandIo {
@@ -113,11 +113,12 @@ export async function runUserCommand(argv: string[], io: UserCommandIo): Promise
       io.err(messages[result.problem] ?? result.problem);
       return 1;
     }
+    const shownEmail = normalizeEmail(email.data);
     if (result.invitationLink) {
-      io.out(`Invited ${email.data} (${values.role}), account #${result.id}.`);
+      io.out(`Invited ${shownEmail} (${values.role}), account #${result.id}.`);
       io.out(`Send them this one-time link (works once, for 72 hours) to set their password:\n  ${result.invitationLink}`);
     } else {
-      io.out(`Created ${email.data} (${values.role}), account #${result.id}.${config.require2fa ? ' They enrol a second factor at their first sign-in.' : ''}`);
+      io.out(`Created ${shownEmail} (${values.role}), account #${result.id}.${config.require2fa ? ' They enrol a second factor at their first sign-in.' : ''}`);
     }
     return 0;
   } finally {

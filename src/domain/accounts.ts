@@ -44,7 +44,7 @@ export const loginLimits = {
   lockMs: 15 * 60 * 1000,
   failuresPerAccountAndClient: 5,
   failuresPerClient: 30,
-  /** Failures before each answer starts to slow down, and how much per extra failure. */
+  /** Failures that add no delay; each one after them slows every later answer by another step. */
   freeFailures: 2,
   delayStepMs: 250,
 } as const;

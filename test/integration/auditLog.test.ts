@@ -119,6 +119,11 @@ describe('the audit log (/staff/audit)', () => {
       const filtered = await adminAgent.get('/staff/audit?action=holiday.added').expect(200);
       expect(filtered.text).toContain('<option value="holiday.added" selected>');
       expect(filtered.text).toContain('<a href="/staff/audit">Hapus saringan</a>');
+      // A filter from a link, on something the log does not hold, still shows as applied.
+      const absent = await adminAgent.get('/staff/audit?action=nothing.here&actor=424242').expect(200);
+      expect(absent.text).toContain('<option value="nothing.here" selected>nothing.here</option>');
+      expect(absent.text).toContain('<option value="424242" selected>#424242</option>');
+      expect(eventIds(absent.text)).toEqual([]);
     });
 
     it('refuses filters that are not valid with 400 and a summary, and records no view', async () => {

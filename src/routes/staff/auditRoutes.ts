@@ -50,6 +50,16 @@ function auditHref(values: Partial<FilterValues>): string {
   return query ? `${AUDIT_PATH}?${query}` : AUDIT_PATH;
 }
 
+/** The filter's choices, plus the value in use when the log has none of it (a link from elsewhere), so the form shows what is applied. */
+function choicesIncluding(choices: ReturnType<AuditLogService['filterChoices']>, v: FilterValues) {
+  const withValue = (list: string[], value: string) => (value && !list.includes(value) ? [...list, value] : list);
+  const actors =
+    /^\d+$/.test(v.actor) && !choices.actors.some((a) => String(a.id) === v.actor)
+      ? [...choices.actors, { id: Number(v.actor), name: `#${v.actor}`, email: '', active: true }]
+      : choices.actors;
+  return { actions: withValue(choices.actions, v.action), subjectTypes: withValue(choices.subjectTypes, v.subject_type), actors };
+}
+
 /** The audit log, newest first: supervisors and administrators. Each view is itself recorded. */
 export function auditRoutes({ auditLog }: { auditLog: AuditLogService }): Router {
   const router = Router();
@@ -60,7 +70,7 @@ export function auditRoutes({ auditLog }: { auditLog: AuditLogService }): Router
       values,
       errors,
       fieldErrors: errorsByField(errors),
-      choices: auditLog.filterChoices(),
+      choices: choicesIncluding(auditLog.filterChoices(), values),
       entries: page.entries,
       olderHref: page.olderBefore !== null ? auditHref({ ...filtersOnly, before: String(page.olderBefore) }) : null,
       newestHref: values.before ? auditHref(filtersOnly) : null,
