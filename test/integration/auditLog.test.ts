@@ -59,7 +59,7 @@ describe('the audit log (/staff/audit)', () => {
     const row = /<tr data-event="\d+">[\s\S]*?<\/tr>/.exec(page.text)![0];
     expect(row).toMatch(/20 November 2026 pukul 10[.:]05 WIB/);
     expect(row).toContain('>Admin Uji</a>');
-    expect(row).toContain('<code>partner.created</code>');
+    expect(row).toContain('Lembaga mitra ditambahkan (partner.created)');
     expect(row).toContain('<code>partner 41</code>');
     expect(row).toContain('type=puspaga');
     expect(row).toContain(`href="/staff/audit?actor=${admin.id}"`);
@@ -113,7 +113,7 @@ describe('the audit log (/staff/audit)', () => {
 
     it('offers the actions, subject types and accounts that exist', async () => {
       const page = await adminAgent.get('/staff/audit').expect(200);
-      expect(page.text).toContain('<option value="holiday.added">holiday.added</option>');
+      expect(page.text).toContain('<option value="holiday.added">Hari libur ditambahkan (holiday.added)</option>');
       expect(page.text).toContain('<option value="report">report</option>');
       expect(page.text).toContain(`<option value="${supervisor.id}">Koordinator Uji (${supervisor.email})</option>`);
       const filtered = await adminAgent.get('/staff/audit?action=holiday.added').expect(200);

@@ -70,6 +70,18 @@ describe('locale files', () => {
     expect(missing).toEqual([]);
   });
 
+  it('name every audit action the code writes', () => {
+    const actions = new Set<string>();
+    for (const file of filesUnder(path.join(projectRoot, 'src'), '.ts')) {
+      const text = fs.readFileSync(file, 'utf8');
+      for (const m of text.matchAll(/action: '([a-z_]+\.[a-z_]+)'/g)) actions.add(m[1]!);
+      for (const m of text.matchAll(/^\s+[a-z_]+: '((?:report|case)\.[a-z_]+)',$/gm)) actions.add(m[1]!);
+    }
+    expect(actions.size).toBeGreaterThan(30);
+    const missing = [...actions].filter((a) => locales.some((l) => !translator.has(l, `auditAction.${a}`)));
+    expect(missing).toEqual([]);
+  });
+
   it('fills placeholders', () => {
     expect(translator.forLocale('id')('status.nextUpdate', { date: 'Senin' })).toBe('Kami akan memberi kabar paling lambat Senin.');
   });
