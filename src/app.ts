@@ -21,10 +21,13 @@ import { setUpErrorHandler, setUpNotFound } from './middleware/setUpErrorHandlin
 import { pageRoutes } from './routes/public/pageRoutes';
 import { REPORT_PATH, reportRoutes } from './routes/public/reportRoutes';
 import { statusRoutes } from './routes/public/statusRoutes';
+import { ackRoutes } from './routes/public/ackRoutes';
 import { authRoutes } from './routes/auth/authRoutes';
 import { userRoutes } from './routes/staff/userRoutes';
 import { adminRoutes } from './routes/staff/adminRoutes';
 import { staffRoutes } from './routes/staff/staffRoutes';
+import { departmentRoutes } from './routes/department/departmentRoutes';
+import { API_PATH, apiRoutes } from './routes/api/apiRoutes';
 
 export interface AppDeps {
   config: Config;
@@ -54,6 +57,9 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(setUpHealthcheck(deps.db));
   app.use(setUpSecurityHeaders(secureCookies));
   app.use(setUpStaticResources());
+  // The departments' JSON API, before cookies, sessions, form bodies and CSRF: it is authenticated
+  // by bearer token alone and answers every /api/v1 request itself (see routes/api/apiRoutes.ts).
+  app.use(API_PATH, apiRoutes(deps));
   app.use(cookieParser());
   app.use(setUpLocale(config.defaultLocale, secureCookies));
   app.use(setUpSession(deps.sessionStore, deps.sessionSecret, secureCookies));
@@ -81,9 +87,13 @@ export function createApp(deps: AppDeps): express.Express {
     }),
   );
 
+  // Partners answer a redirect from the signed link in its email.
+  app.use(ackRoutes({ acknowledgementService: services.acknowledgementService, serviceContact: config.serviceContact }));
+
   app.use(authRoutes(deps));
   app.use(userRoutes(deps));
   app.use(staffRoutes(deps));
+  app.use(departmentRoutes(deps));
   app.use(adminRoutes(deps));
 
   app.use(setUpNotFound());

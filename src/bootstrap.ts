@@ -10,6 +10,7 @@ import { createServices, type Services } from './services';
 import { createApp } from './app';
 import { localesDir, migrationsDir } from './paths';
 import { IDLE_TIMEOUT_MS } from './middleware/setUpSession';
+import { createOutboxWorker, type OutboxWorker } from './services/outboxWorker';
 
 export interface Lentera {
   config: Config;
@@ -18,6 +19,10 @@ export interface Lentera {
   services: Services;
   /** The clock everything runs on (tests pass their own). */
   now: () => Date;
+  /** Starts the email outbox worker (server.ts does; tests only when they ask). Starting twice returns the same worker. */
+  startOutboxWorker(): OutboxWorker;
+  /** Stops the outbox worker, if started, once its send in progress is done; call before close(). */
+  stopBackgroundWork(): Promise<void>;
   /** Closes the database and timers; call after the HTTP server has stopped. */
   close(): void;
 }
@@ -43,7 +48,7 @@ export function bootstrap(
     db.close();
     throw err;
   }
-  const services = createServices(config, db, secrets.dataKey, now);
+  const services = createServices(config, db, secrets.dataKey, now, log);
   const sessionStore = new SqliteSessionStore(db, IDLE_TIMEOUT_MS, () => now().getTime());
   // First start: no account yet, so the first administrator needs a way in. A new link on every
   // start until someone has used one (the old link stops working).
@@ -51,6 +56,7 @@ export function bootstrap(
   if (setupLink) {
     log(`No accounts yet. Open this link within 24 hours to create the first administrator (it works once):\n  ${setupLink}`);
   }
+  let outboxWorker: OutboxWorker | undefined;
   const app = createApp({
     config,
     db,
@@ -68,8 +74,20 @@ export function bootstrap(
     app,
     services,
     now,
+    startOutboxWorker() {
+      // Each run first queues the redirect reminders now due (one per redirect, ever), then sends.
+      const drain = (limit: number, signal: AbortSignal) => {
+        services.redirectReminders.run();
+        return services.outboxService.drain(limit, signal);
+      };
+      outboxWorker ??= createOutboxWorker({ drain, pollMs: config.outbox.pollSeconds * 1000, log });
+      outboxWorker.start();
+      return outboxWorker;
+    },
+    stopBackgroundWork: async () => outboxWorker?.stop(),
     close() {
       sessionStore.close();
+      services.outboxService.close();
       db.close();
     },
   };
@@ -77,11 +95,15 @@ export function bootstrap(
 
 /** Stops taking connections, lets requests in flight finish, then closes the rest. */
 export function shutDownGracefully(server: Server, lentera: Lentera, log: (m: string) => void): Promise<void> {
+  // The outbox worker stops alongside: no new run, its email in hand finished; then the database closes.
+  const workerStopped = lentera.stopBackgroundWork();
   return new Promise((resolve) => {
     server.close(() => {
-      lentera.close();
-      log('Lentera stopped.');
-      resolve();
+      void workerStopped.then(() => {
+        lentera.close();
+        log('Lentera stopped.');
+        resolve();
+      });
     });
     server.closeIdleConnections();
   });

@@ -24,9 +24,11 @@ const envSchema = z.object({
   DATABASE_PATH: z.string().min(1).default('./data/lentera.db'),
   DATA_KEY: z.string().optional(),
   SESSION_SECRET: z.string().optional(),
-  SMTP_URL: z.string().optional(),
+  SMTP_URL: z.string().regex(/^smtps?:\/\/[^/?#]/, 'SMTP_URL must be smtp://… or smtps://…').optional(),
   MAIL_FROM: z.string().default('Lentera <no-reply@localhost>'),
   TRIAGE_EMAIL: z.string().default('triase@localhost'),
+  SERVICE_CONTACT: z.string().trim().min(1).max(200).optional(),
+  REDIRECT_ACK_DAYS: positiveInt.max(30).default(2),
   TRUST_PROXY: trustProxy.optional(),
   REQUIRE_2FA: booleanFromString.default(true),
   RETENTION_DAYS: positiveInt.default(730),
@@ -53,6 +55,9 @@ const envSchema = z.object({
   RATE_RECEIPT_CHECKS_PER_IP: positiveInt.default(10),
   RATE_RECEIPT_CHECKS_GLOBAL: positiveInt.default(500),
   RATE_MESSAGES_PER_REPORT: positiveInt.default(20),
+  RATE_API_PER_TOKEN: positiveInt.default(120),
+  OUTBOX_POLL_SECONDS: positiveInt.default(10),
+  OUTBOX_MAX_ATTEMPTS: positiveInt.max(50).default(8),
 });
 
 export type Hotline = z.infer<typeof hotline>;
@@ -76,6 +81,12 @@ export interface Config {
   smtpUrl?: string;
   mailFrom: string;
   triageEmail: string;
+  /** How a partner reaches the service, in redirect emails and on the acknowledgement pages (default: TRIAGE_EMAIL). */
+  serviceContact: string;
+  /** Working days a partner has to acknowledge a redirect before it is flagged and they get one reminder. */
+  redirectAckDays: number;
+  /** The email outbox's worker: how often it looks for due emails, and how many attempts before an email fails. */
+  outbox: { pollSeconds: number; maxAttempts: number };
   trustProxy: number | 'loopback' | false;
   require2fa: boolean;
   retentionDays: number;
@@ -91,6 +102,8 @@ export interface Config {
     receiptChecksPerIp: number;
     receiptChecksGlobal: number;
     messagesPerReport: number;
+    /** Calls to the referral API per bearer token. */
+    apiPerToken: number;
   };
   /** Window shared by the rate limits above. */
   rateWindowMs: number;
@@ -120,6 +133,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     triageEmail: e.TRIAGE_EMAIL,
+    serviceContact: e.SERVICE_CONTACT ?? e.TRIAGE_EMAIL,
+    redirectAckDays: e.REDIRECT_ACK_DAYS,
+    outbox: { pollSeconds: e.OUTBOX_POLL_SECONDS, maxAttempts: e.OUTBOX_MAX_ATTEMPTS },
     trustProxy: e.TRUST_PROXY ?? false,
     require2fa: e.REQUIRE_2FA,
     retentionDays: e.RETENTION_DAYS,
@@ -139,6 +155,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       receiptChecksPerIp: e.RATE_RECEIPT_CHECKS_PER_IP,
       receiptChecksGlobal: e.RATE_RECEIPT_CHECKS_GLOBAL,
       messagesPerReport: e.RATE_MESSAGES_PER_REPORT,
+      apiPerToken: e.RATE_API_PER_TOKEN,
     },
     rateWindowMs: 60 * 60 * 1000,
   };

@@ -11,6 +11,8 @@ function main(): void {
     const actualPort = typeof address === 'object' && address ? address.port : port;
     log(`Lentera is serving ${baseUrl} (listening on ${host}:${actualPort}).`);
   });
+  // Only this process sends mail: the worker drains the outbox every OUTBOX_POLL_SECONDS.
+  lentera.startOutboxWorker();
   let stopping = false;
   const stop = () => {
     if (stopping) return;

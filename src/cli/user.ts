@@ -117,6 +117,7 @@ export async function runUserCommand(argv: string[], io: UserCommandIo): Promise
     if (result.invitationLink) {
       io.out(`Invited ${shownEmail} (${values.role}), account #${result.id}.`);
       io.out(`Send them this one-time link (works once, for 72 hours) to set their password:\n  ${result.invitationLink}`);
+      io.out(`It is also emailed to ${shownEmail}: the email goes out with the server's next outbox run (or npm run outbox:drain).`);
     } else {
       io.out(`Created ${shownEmail} (${values.role}), account #${result.id}.${config.require2fa ? ' They enrol a second factor at their first sign-in.' : ''}`);
     }

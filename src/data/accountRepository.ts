@@ -125,6 +125,7 @@ function credentialStatements(db: Db) {
      FROM accounts a LEFT JOIN departments d ON d.id = a.department_id WHERE a.id = ?`,
   );
   const departments = db.prepare('SELECT id, name FROM departments WHERE active = 1 ORDER BY name COLLATE NOCASE');
+  const departmentNameById = db.prepare('SELECT name FROM departments WHERE id = ?').pluck();
   const activeDepartment = db.prepare('SELECT 1 FROM departments WHERE id = ? AND active = 1').pluck();
   const departmentByName = db.prepare('SELECT id FROM departments WHERE name = ? COLLATE NOCASE AND active = 1').pluck();
 
@@ -180,6 +181,10 @@ function credentialStatements(db: Db) {
     findListItem(id: number): AccountListItem | undefined {
       const row = listOne.get(id) as ListRow | undefined;
       return row && toListItem(row);
+    },
+
+    departmentName(id: number): string | null {
+      return (departmentNameById.get(id) as string | undefined) ?? null;
     },
 
     /** The departments an account may belong to. */

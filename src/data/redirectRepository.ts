@@ -1,7 +1,9 @@
 import type { Db } from './db';
 import type { FieldCipher } from './fieldCipher';
+import type { AckAnswer, AckStatus } from '../domain/acknowledgements';
+import type { ReportStatus } from '../domain/reportStatus';
 
-export type AckStatus = 'sent' | 'received' | 'accepted' | 'declined';
+export type { AckStatus } from '../domain/acknowledgements';
 
 export interface NewRedirect {
   reportId: number;
@@ -11,6 +13,8 @@ export interface NewRedirect {
   reporterExplanation: string;
   createdBy: number;
   at: Date;
+  /** When the partner should have acknowledged it (working days after `at`). */
+  ackDueAt: Date | null;
 }
 
 /** A redirect with the partner's public contact details, for staff and (partly) for the reporter. */
@@ -26,6 +30,43 @@ export interface RedirectView {
   ackStatus: AckStatus;
   ackAt: Date | null;
   createdAt: Date;
+  /** The partner's reason for declining (or staff's note of it). */
+  ackReason: string | null;
+  ackDueAt: Date | null;
+  remindedAt: Date | null;
+}
+
+/** What answering a redirect needs to know about it, and about the report it belongs to. */
+export interface RedirectForAck {
+  id: number;
+  reportId: number;
+  reference: string;
+  reportStatus: ReportStatus;
+  /** A reopened report may have been redirected again: only its latest redirect can still be answered. */
+  isLatest: boolean;
+  partnerName: string;
+  ackStatus: AckStatus;
+  ackAt: Date | null;
+  createdAt: Date;
+}
+
+/** A redirect whose one reminder is due: unanswered past its due time, the partner has an email. */
+export interface RedirectToRemind {
+  id: number;
+  reference: string;
+  partnerName: string;
+  partnerEmail: string;
+  createdAt: Date;
+}
+
+/** A line of the queue's "redirects needing attention". */
+export interface RedirectAttentionRow {
+  reference: string;
+  partnerName: string;
+  createdAt: Date;
+  ackDueAt: Date | null;
+  ackAt: Date | null;
+  remindedAt: Date | null;
 }
 
 interface Row {
@@ -41,18 +82,66 @@ interface Row {
   ack_status: AckStatus;
   ack_at: string | null;
   created_at: string;
+  ack_reason_enc: string | null;
+  ack_due_at: string | null;
+  reminded_at: string | null;
 }
+
+interface AttentionRow {
+  reference: string;
+  partner_name: string;
+  created_at: string;
+  ack_due_at: string | null;
+  ack_at: string | null;
+  reminded_at: string | null;
+}
+
+const dateOrNull = (v: string | null) => (v === null ? null : new Date(v));
+
+/** Only the latest redirect of a report that is still redirected asks for anyone's attention. */
+const STILL_STANDING = `r.status = 'redirected' AND NOT EXISTS (SELECT 1 FROM redirects later WHERE later.report_id = d.report_id AND later.id > d.id)`;
 
 const context = {
   summary: (reportId: number) => `redirects.summary:${reportId}`,
   explanation: (reportId: number) => `redirects.reporter_explanation:${reportId}`,
+  ackReason: (redirectId: number) => `redirects.ack_reason:${redirectId}`,
 };
 
 export function createRedirectRepository(db: Db, cipher: FieldCipher) {
   const insert = db.prepare(
-    `INSERT INTO redirects (report_id, partner_id, reason_code, summary_enc, reporter_explanation_enc, created_by, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO redirects (report_id, partner_id, reason_code, summary_enc, reporter_explanation_enc, created_by, created_at, ack_due_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   );
+  const forAck = db.prepare(
+    `SELECT d.id, d.report_id, r.reference, r.status AS report_status, p.name AS partner_name, d.ack_status, d.ack_at, d.created_at,
+       NOT EXISTS (SELECT 1 FROM redirects later WHERE later.report_id = d.report_id AND later.id > d.id) AS is_latest
+     FROM redirects d JOIN reports r ON r.id = d.report_id JOIN partners p ON p.id = d.partner_id WHERE d.id = ?`,
+  );
+  // Guarded by the status read before: of two answers at once, the second changes nothing.
+  const setAck = db.prepare('UPDATE redirects SET ack_status = ?, ack_at = ?, ack_reason_enc = ? WHERE id = ? AND ack_status = ?');
+  const toRemind = db.prepare(
+    `SELECT d.id, r.reference, p.name AS partner_name, p.email AS partner_email, d.created_at
+     FROM redirects d JOIN reports r ON r.id = d.report_id JOIN partners p ON p.id = d.partner_id
+     WHERE d.ack_status = 'sent' AND d.ack_due_at < ? AND d.reminded_at IS NULL AND p.email <> '' AND ${STILL_STANDING}
+     ORDER BY d.ack_due_at, d.id LIMIT ?`,
+  );
+  const setReminded = db.prepare('UPDATE redirects SET reminded_at = ? WHERE id = ? AND reminded_at IS NULL');
+  const attentionColumns = `r.reference, p.name AS partner_name, d.created_at, d.ack_due_at, d.ack_at, d.reminded_at
+     FROM redirects d JOIN reports r ON r.id = d.report_id JOIN partners p ON p.id = d.partner_id`;
+  const unconfirmed = db.prepare(
+    `SELECT ${attentionColumns} WHERE d.ack_status = 'sent' AND d.ack_due_at < ? AND ${STILL_STANDING} ORDER BY d.ack_due_at, d.id LIMIT ?`,
+  );
+  const unconfirmedCount = db.prepare(`SELECT count(*) FROM redirects d JOIN reports r ON r.id = d.report_id WHERE d.ack_status = 'sent' AND d.ack_due_at < ? AND ${STILL_STANDING}`).pluck();
+  const declined = db.prepare(`SELECT ${attentionColumns} WHERE d.ack_status = 'declined' AND ${STILL_STANDING} ORDER BY d.ack_at, d.id LIMIT ?`);
+  const declinedCount = db.prepare(`SELECT count(*) FROM redirects d JOIN reports r ON r.id = d.report_id WHERE d.ack_status = 'declined' AND ${STILL_STANDING}`).pluck();
+  const toAttention = (r: AttentionRow): RedirectAttentionRow => ({
+    reference: r.reference,
+    partnerName: r.partner_name,
+    createdAt: new Date(r.created_at),
+    ackDueAt: dateOrNull(r.ack_due_at),
+    ackAt: dateOrNull(r.ack_at),
+    remindedAt: dateOrNull(r.reminded_at),
+  });
   const latest = db.prepare(
     `SELECT d.*, p.name AS partner_name, p.phone AS partner_phone, p.email AS partner_email, p.address AS partner_address
      FROM redirects d JOIN partners p ON p.id = d.partner_id WHERE d.report_id = ? ORDER BY d.id DESC LIMIT 1`,
@@ -67,6 +156,7 @@ export function createRedirectRepository(db: Db, cipher: FieldCipher) {
         cipher.encrypt(r.reporterExplanation, context.explanation(r.reportId)),
         r.createdBy,
         r.at.toISOString(),
+        r.ackDueAt === null ? null : r.ackDueAt.toISOString(),
       );
       return Number(info.lastInsertRowid);
     },
@@ -87,6 +177,60 @@ export function createRedirectRepository(db: Db, cipher: FieldCipher) {
         ackStatus: r.ack_status,
         ackAt: r.ack_at === null ? null : new Date(r.ack_at),
         createdAt: new Date(r.created_at),
+        ackReason: r.ack_reason_enc === null ? null : cipher.decrypt(r.ack_reason_enc, context.ackReason(r.id)),
+        ackDueAt: dateOrNull(r.ack_due_at),
+        remindedAt: dateOrNull(r.reminded_at),
+      };
+    },
+
+    findForAck(id: number): RedirectForAck | undefined {
+      const r = forAck.get(id) as
+        | { id: number; report_id: number; reference: string; report_status: ReportStatus; partner_name: string; ack_status: AckStatus; ack_at: string | null; created_at: string; is_latest: number }
+        | undefined;
+      if (!r) return undefined;
+      return {
+        id: r.id,
+        reportId: r.report_id,
+        reference: r.reference,
+        reportStatus: r.report_status,
+        isLatest: r.is_latest === 1,
+        partnerName: r.partner_name,
+        ackStatus: r.ack_status,
+        ackAt: dateOrNull(r.ack_at),
+        createdAt: new Date(r.created_at),
+      };
+    },
+
+    /** Records an answer if the status is still `from`; false when someone else answered first. */
+    recordAck(id: number, from: AckStatus, answer: AckAnswer, reason: string | null, at: Date): boolean {
+      const reasonEnc = reason === null || reason === '' ? null : cipher.encrypt(reason, context.ackReason(id));
+      return setAck.run(answer, at.toISOString(), reasonEnc, id, from).changes === 1;
+    },
+
+    /** Unanswered redirects past their due time whose one reminder has not gone out yet. */
+    dueForReminder(at: Date, limit: number): RedirectToRemind[] {
+      return (toRemind.all(at.toISOString(), limit) as { id: number; reference: string; partner_name: string; partner_email: string; created_at: string }[]).map((r) => ({
+        id: r.id,
+        reference: r.reference,
+        partnerName: r.partner_name,
+        partnerEmail: r.partner_email,
+        createdAt: new Date(r.created_at),
+      }));
+    },
+
+    /** True only for the first caller: a redirect is reminded once. */
+    markReminded(id: number, at: Date): boolean {
+      return setReminded.run(at.toISOString(), id).changes === 1;
+    },
+
+    /** For the queue: standing redirects the partner declined, and those still unconfirmed past their due time. */
+    needingAttention(at: Date, limit: number): { declined: RedirectAttentionRow[]; declinedCount: number; unconfirmed: RedirectAttentionRow[]; unconfirmedCount: number } {
+      const atIso = at.toISOString();
+      return {
+        declined: (declined.all(limit) as AttentionRow[]).map(toAttention),
+        declinedCount: declinedCount.get() as number,
+        unconfirmed: (unconfirmed.all(atIso, limit) as AttentionRow[]).map(toAttention),
+        unconfirmedCount: unconfirmedCount.get(atIso) as number,
       };
     },
   };

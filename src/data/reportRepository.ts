@@ -12,7 +12,9 @@ import type { ReportStatus } from '../domain/reportStatus';
 
 export interface NewReport {
   reference: string;
-  receiptHash: Buffer;
+  /** NULL for a department referral: the department follows it through its own pages. */
+  receiptHash: Buffer | null;
+  departmentId: number | null;
   source: ReportSource;
   category: Category;
   affectedGroups: AffectedGroup[];
@@ -130,10 +132,10 @@ export function createReportRepository(db: Db, cipher: FieldCipher) {
   const insertReport = db.prepare(
     `INSERT INTO reports (reference, receipt_hash, source, category, kecamatan_code, kelurahan_code,
        location_detail_enc, narrative_enc, urgency, reporter_relation, contact_enc, wants_contact,
-       status, sla_due_at, created_at, updated_at)
+       status, sla_due_at, created_at, updated_at, department_id)
      VALUES (@reference, @receiptHash, @source, @category, @kecamatanCode, @kelurahanCode,
        @locationDetailEnc, @narrativeEnc, @urgency, @reporterRelation, @contactEnc, @wantsContact,
-       @status, @slaDueAt, @createdAt, @createdAt)`,
+       @status, @slaDueAt, @createdAt, @createdAt, @departmentId)`,
   );
   const insertGroup = db.prepare('INSERT INTO report_affected_groups (report_id, group_code) VALUES (?, ?)');
   const idByReceipt = db.prepare('SELECT id FROM reports WHERE receipt_hash = ?').pluck();
@@ -177,6 +179,7 @@ export function createReportRepository(db: Db, cipher: FieldCipher) {
       const info = insertReport.run({
         reference: r.reference,
         receiptHash: r.receiptHash,
+        departmentId: r.departmentId,
         source: r.source,
         category: r.category,
         kecamatanCode: r.kecamatanCode,

@@ -2,7 +2,15 @@ import type { Db } from './db';
 import type { FieldCipher } from './fieldCipher';
 import type { ReportStatus } from '../domain/reportStatus';
 
-export type TimelineEventKind = 'submitted' | 'status_changed' | 'reporter_message' | 'staff_message';
+export type TimelineEventKind =
+  | 'submitted'
+  | 'status_changed'
+  | 'reporter_message'
+  | 'staff_message'
+  // A partner's answer to a redirect (services/acknowledgementService.ts).
+  | 'partner_received'
+  | 'partner_accepted'
+  | 'partner_declined';
 export type MessageAuthor = 'reporter' | 'staff' | 'department';
 
 export interface TimelineEvent {

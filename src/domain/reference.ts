@@ -44,4 +44,8 @@ export interface ContactDetails {
   channel: ContactChannel;
   safeHours: string;
   mayLeaveMessage: boolean;
+  /** Asked to be emailed "there is news" (never the news itself); absent on reports from before it existed. */
+  notifyByEmail?: boolean;
+  /** The language those emails are written in: the one the person reported in. */
+  locale?: 'id' | 'en';
 }

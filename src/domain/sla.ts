@@ -56,3 +56,8 @@ export function triageDueAt(
   const days = urgency === 'urgent' ? targets.urgentWorkingDays : targets.normalWorkingDays;
   return endOfJakartaDay(addWorkingDays(jakartaDate(filedAt), days, holidays));
 }
+
+/** The end of the Nth working day after `from` (Jakarta calendar): when a partner should have acknowledged a redirect. */
+export function workingDaysDueAt(from: Date, days: number, holidays: ReadonlySet<string>): Date {
+  return endOfJakartaDay(addWorkingDays(jakartaDate(from), days, holidays));
+}

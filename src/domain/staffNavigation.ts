@@ -9,9 +9,11 @@ const items: { href: string; label: string; roles: Role[] }[] = [
   { href: '/staff/queue', label: 'staff.nav.queue', roles: ['triage', 'supervisor'] },
   { href: '/staff/cases', label: 'staff.nav.cases', roles: ['triage', 'caseworker', 'supervisor'] },
   { href: '/staff/partners', label: 'staff.nav.partners', roles: ['admin'] },
+  { href: '/staff/departments', label: 'departments.nav', roles: ['admin'] },
   { href: '/staff/users', label: 'staff.nav.users', roles: ['admin'] },
   { href: '/staff/settings', label: 'staff.nav.settings', roles: ['admin'] },
   { href: '/staff/audit', label: 'staff.nav.audit', roles: ['supervisor', 'admin'] },
+  { href: '/staff/outbox', label: 'outbox.navLabel', roles: ['admin'] },
   { href: '/department', label: 'staff.nav.department', roles: ['department'] },
 ];
 

@@ -15,6 +15,7 @@ import {
 import type { Role } from '../domain/roles';
 import { hashPassword, verifyPassword } from './passwords';
 import { checkTotp } from './totp';
+import type { Notifications } from './notifications';
 
 export interface AccountServiceDeps {
   transaction: Transactor;
@@ -25,6 +26,8 @@ export interface AccountServiceDeps {
   tokenHasher: KeyedHasher;
   baseUrl: string;
   now: () => Date;
+  /** Invitation links and second-factor resets are also emailed to the person. */
+  notify: Notifications;
 }
 
 export interface NewAccountInput {
@@ -56,7 +59,7 @@ const newToken = () => crypto.randomBytes(32).toString('base64url');
  * change is audited in the same transaction; the audit never holds a password, token or secret.
  */
 export function createAccountService(deps: AccountServiceDeps) {
-  const { transaction, accounts, tokens, audit, cipher, tokenHasher, baseUrl, now } = deps;
+  const { transaction, accounts, tokens, audit, cipher, tokenHasher, baseUrl, now, notify } = deps;
 
   /** Stores a new one-time link's hash; the link itself is returned once and kept nowhere. */
   function issueToken(purpose: AccountTokenPurpose, accountId: number | null, ttlMs: number, at: Date): string {
@@ -100,6 +103,7 @@ export function createAccountService(deps: AccountServiceDeps) {
       let invitationLink: string | null = null;
       if (passwordHash === null) {
         invitationLink = `${baseUrl}/invite/${issueToken('invite', id, INVITE_LINK_TTL_MS, at)}`;
+        notify.invitation({ email: normalizeEmail(input.email), name: input.name.trim(), role: input.role }, invitationLink, new Date(at.getTime() + INVITE_LINK_TTL_MS), at);
         audit.append({ actorAccountId, action: 'account.invited', subjectType: 'account', subjectId: id, detail: { role: input.role, via } }, at);
       } else {
         audit.append({ actorAccountId, action: 'account.created', subjectType: 'account', subjectId: id, detail: { role: input.role, via } }, at);
@@ -162,6 +166,7 @@ export function createAccountService(deps: AccountServiceDeps) {
         if (account.passwordHash !== null || !account.active) return { ok: false as const, problem: 'not_invited' as const };
         tokens.deleteUnusedForAccount(accountId, 'invite');
         const link = `${baseUrl}/invite/${issueToken('invite', accountId, INVITE_LINK_TTL_MS, at)}`;
+        notify.invitation(account, link, new Date(at.getTime() + INVITE_LINK_TTL_MS), at);
         audit.append({ actorAccountId, action: 'account.invited', subjectType: 'account', subjectId: accountId, detail: { role: account.role, via: 'admin', reissued: true } }, at);
         return { ok: true as const, invitationLink: link };
       });
@@ -248,6 +253,7 @@ export function createAccountService(deps: AccountServiceDeps) {
         const account = accounts.findCredentials(accountId);
         if (!account) return { ok: false, problem: 'not_found' };
         accounts.clearTotp(accountId, at);
+        notify.totpReset(account, at);
         audit.append({ actorAccountId, action: 'account.totp_reset', subjectType: 'account', subjectId: accountId }, at);
         return { ok: true };
       });

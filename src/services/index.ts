@@ -11,11 +11,18 @@ import { createRedirectRepository } from '../data/redirectRepository';
 import { createCaseRepository } from '../data/caseRepository';
 import { createQueueRepository } from '../data/queueRepository';
 import { createTriageService } from './triageService';
+import { createReferralRepository } from '../data/referralRepository';
+import { createReferralService } from './referralService';
+import { createIntake } from './intake';
 import { createCaseService } from './caseService';
 import { createAccountRepository } from '../data/accountRepository';
 import { createAuditRepository } from '../data/auditRepository';
 import { createPartnerRepository } from '../data/partnerRepository';
 import { createPartnerService } from './partnerService';
+import { createDepartmentRepository } from '../data/departmentRepository';
+import { createApiTokenRepository } from '../data/apiTokenRepository';
+import { createDepartmentService } from './departmentService';
+import { createApiTokenService } from './apiTokenService';
 import { createHolidayService } from './holidayService';
 import { createAuditQueryRepository } from '../data/auditQueryRepository';
 import { createAuditLogService } from './auditLogService';
@@ -23,38 +30,96 @@ import { createAccountTokenRepository } from '../data/accountTokenRepository';
 import { createAccountService } from './accountService';
 import { createAuthService } from './authService';
 import { createLoginThrottle } from './loginThrottle';
+import { createOutboxRepository } from '../data/outboxRepository';
+import { createOutboxService } from './outboxService';
+import { createMailTransport } from '../mail/transport';
+import { renderEmail } from '../mail/templates';
+import { deriveKey } from '../data/fieldCipher';
+import { createAckLinks } from './ackLinks';
+import { createNotifications } from './notifications';
+import { createAcknowledgementService } from './acknowledgementService';
+import { createRedirectReminders } from './redirectReminders';
 
 /** How long a new receipt waits in memory for the page that shows it. */
 const RECEIPT_HANDOFF_MS = 10 * 60 * 1000;
 
 /** Builds the repositories once and the services on top of them. */
-export function createServices(config: Config, db: Db, dataKey: Buffer, now: () => Date) {
+export function createServices(config: Config, db: Db, dataKey: Buffer, now: () => Date, log: (message: string) => void = (m) => console.error(m)) {
+  // Data access, built once.
   const cipher = createFieldCipher(dataKey);
   const transaction = createTransactor(db);
   const reports = createReportRepository(db, cipher);
   const timeline = createReportTimelineRepository(db, cipher);
   const redirects = createRedirectRepository(db, cipher);
   const cases = createCaseRepository(db, cipher);
-  const reportService = createReportService({
-    transaction,
-    reports,
-    timeline,
-    redirects,
-    holidays: createHolidayRepository(db),
-    receiptHasher: createKeyedHasher(dataKey, 'receipt'),
-    triageTargets: config.triageTargets,
-    now,
-  });
-  const receiptHandoff = createReceiptHandoff(RECEIPT_HANDOFF_MS, () => now().getTime());
+  const referrals = createReferralRepository(db, cipher);
+  const departments = createDepartmentRepository(db);
+  const holidays = createHolidayRepository(db);
   const accounts = createAccountRepository(db);
   const audit = createAuditRepository(db, dataKey);
   // Partner institutions: `partners.listActive()` / `findById()` for the redirect form; `partnerService` for administration.
   const partners = createPartnerRepository(db);
-  const partnerService = createPartnerService({ transaction: createTransactor(db), partners, audit, now });
-  const holidayService = createHolidayService({ transaction: createTransactor(db), holidays: createHolidayRepository(db), audit, now });
-  const auditLog = createAuditLogService({ transaction: createTransactor(db), audit, queries: createAuditQueryRepository(db), now });
-  const triageService = createTriageService({ transaction, reports, timeline, queue: createQueueRepository(db), cases, redirects, partners, accounts, audit, now });
+  const intake = createIntake({ reports, timeline, holidays, triageTargets: config.triageTargets });
+  // The email outbox: `outboxService.enqueue(email, at)` inside the transaction of the action that
+  // causes an email (no network); only the worker (server.ts) and `npm run outbox:drain` send.
+  const outboxService = createOutboxService({
+    transaction,
+    outbox: createOutboxRepository(db, cipher),
+    audit,
+    transport: createMailTransport(config),
+    render: renderEmail,
+    renderContext: { orgName: config.orgName, baseUrl: config.baseUrl },
+    mailFrom: config.mailFrom,
+    maxAttempts: config.outbox.maxAttempts,
+    now,
+    log,
+  });
+
+  // Every email an action causes, written to the outbox in that action's transaction. Partners
+  // answer a redirect through signed links (`ackLinks`), see `acknowledgementService`.
+  const ackLinks = createAckLinks(deriveKey(dataKey, 'redirect-ack-links'), config.baseUrl);
+  const notify = createNotifications({
+    outbox: outboxService,
+    ackLinks,
+    referralOfficer: (reportId) => referrals.officerOf(reportId),
+    activeAccount: (id) => accounts.findActive(id),
+    settings: { baseUrl: config.baseUrl, triageEmail: config.triageEmail, serviceContact: config.serviceContact, defaultLocale: config.defaultLocale },
+  });
+
+  // Residents, departments and triage.
+  const reportService = createReportService({ transaction, intake, reports, timeline, redirects, receiptHasher: createKeyedHasher(dataKey, 'receipt'), now, notify });
+  const receiptHandoff = createReceiptHandoff(RECEIPT_HANDOFF_MS, () => now().getTime());
+  const referralService = createReferralService({ transaction, intake, reports, referrals, departments, timeline, audit, now });
+  const triageService = createTriageService({
+    transaction,
+    reports,
+    timeline,
+    queue: createQueueRepository(db),
+    cases,
+    redirects,
+    referrals,
+    partners,
+    accounts,
+    audit,
+    now,
+    notify,
+    holidays,
+    redirectAckDays: config.redirectAckDays,
+  });
+  // Partners' answers to redirects (links and staff), and the one reminder (`redirectReminders.run`, from the outbox worker).
+  const acknowledgementService = createAcknowledgementService({ transaction, redirects, reports, timeline, audit, ackLinks, notify, now });
+  const redirectReminders = createRedirectReminders({ transaction, redirects, audit, notify, now });
   const caseService = createCaseService({ transaction, cases, reports, accounts, audit, now });
+
+  // Administration and the audit log.
+  const partnerService = createPartnerService({ transaction, partners, audit, now });
+  // Departments: `departmentService` for administration; `apiTokenService` issues, revokes and checks the API's bearer tokens.
+  const apiTokens = createApiTokenRepository(db);
+  const departmentService = createDepartmentService({ transaction, departments, apiTokens, audit, now });
+  const apiTokenService = createApiTokenService({ transaction, apiTokens, departments, audit, tokenHasher: createKeyedHasher(dataKey, 'api-token'), now });
+  const holidayService = createHolidayService({ transaction, holidays, audit, now });
+  const auditLog = createAuditLogService({ transaction, audit, queries: createAuditQueryRepository(db), now });
+
   // Accounts and signing in: `accountService` (setup, invitations, passwords, deactivation), `authService` (login, TOTP).
   const accountService = createAccountService({
     transaction,
@@ -65,6 +130,7 @@ export function createServices(config: Config, db: Db, dataKey: Buffer, now: () 
     tokenHasher: createKeyedHasher(dataKey, 'account-token'),
     baseUrl: config.baseUrl,
     now,
+    notify,
   });
   const authService = createAuthService({
     transaction,
@@ -77,7 +143,26 @@ export function createServices(config: Config, db: Db, dataKey: Buffer, now: () 
     issuer: `Lentera (${config.orgName})`,
     now,
   });
-  return { reportService, triageService, caseService, receiptHandoff, accounts, audit, partners, partnerService, holidayService, auditLog, accountService, authService };
+  return {
+    reportService,
+    receiptHandoff,
+    referralService,
+    triageService,
+    caseService,
+    partners,
+    partnerService,
+    departmentService,
+    apiTokenService,
+    holidayService,
+    auditLog,
+    accounts,
+    audit,
+    accountService,
+    authService,
+    outboxService,
+    acknowledgementService,
+    redirectReminders,
+  };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -2,13 +2,14 @@ import crypto from 'node:crypto';
 import type { Transactor } from '../data/transaction';
 import type { ReportRepository, ReportForReporter } from '../data/reportRepository';
 import type { Message, ReportTimelineRepository, TimelineEvent } from '../data/reportTimelineRepository';
-import type { HolidayRepository } from '../data/holidayRepository';
 import type { RedirectRepository } from '../data/redirectRepository';
 import type { KeyedHasher } from '../data/fieldCipher';
 import type { AffectedGroup, Category, ContactDetails, ReporterRelation, Urgency } from '../domain/reference';
 import { RECEIPT_DIGITS, normalizeReceipt } from '../domain/receipt';
-import { jakartaDate, triageDueAt, type TriageTargets } from '../domain/sla';
+import type { Intake } from './intake';
 import { statusAfterReporterMessage } from '../domain/reportStatus';
+import type { AckStatus } from '../domain/acknowledgements';
+import type { Notifications } from './notifications';
 
 /** A resident's report as the form collected it, already validated. */
 export interface PublicReportInput {
@@ -29,6 +30,8 @@ export interface RedirectForReporter {
   partnerPhone: string;
   partnerAddress: string;
   explanation: string;
+  /** The partner's answer so far, told to the reporter in plain words. */
+  ackStatus: AckStatus;
 }
 
 export interface ReporterStatusView {
@@ -41,12 +44,13 @@ export interface ReporterStatusView {
 export interface ReportServiceDeps {
   transaction: Transactor;
   reports: ReportRepository;
+  intake: Intake;
   timeline: ReportTimelineRepository;
   redirects: RedirectRepository;
-  holidays: HolidayRepository;
   receiptHasher: KeyedHasher;
-  triageTargets: TriageTargets;
   now: () => Date;
+  /** Triage hears of an immediate or urgent report at once. */
+  notify: Notifications;
 }
 
 function newReceipt(): string {
@@ -60,23 +64,13 @@ function isUniqueViolation(err: unknown): boolean {
 }
 
 export function createReportService(deps: ReportServiceDeps) {
-  const { transaction, reports, timeline, redirects, holidays, receiptHasher, triageTargets, now } = deps;
+  const { transaction, intake, reports, timeline, redirects, receiptHasher, now, notify } = deps;
 
   function insertPublicReport(input: PublicReportInput, receipt: string): string {
     const filedAt = now();
-    const dueAt = triageDueAt(filedAt, input.urgency, triageTargets, holidays.datesFrom(jakartaDate(filedAt)));
     return transaction(() => {
-      const reference = reports.allocateReference(Number(jakartaDate(filedAt).slice(0, 4)));
-      const id = reports.insert({
-        ...input,
-        reference,
-        receiptHash: receiptHasher.hash(receipt),
-        source: 'public',
-        status: 'new',
-        slaDueAt: dueAt,
-        createdAt: filedAt,
-      });
-      timeline.addEvent(id, 'submitted', 'new', filedAt);
+      const { reference } = intake.file({ ...input, receiptHash: receiptHasher.hash(receipt), departmentId: null, source: 'public' }, filedAt);
+      notify.urgentReport(reference, input.urgency, filedAt);
       return reference;
     });
   }
@@ -114,7 +108,13 @@ export function createReportService(deps: ReportServiceDeps) {
         events: timeline.events(reportId),
         messages: timeline.messages(reportId),
         redirect: redirect
-          ? { partnerName: redirect.partnerName, partnerPhone: redirect.partnerPhone, partnerAddress: redirect.partnerAddress, explanation: redirect.reporterExplanation }
+          ? {
+              partnerName: redirect.partnerName,
+              partnerPhone: redirect.partnerPhone,
+              partnerAddress: redirect.partnerAddress,
+              explanation: redirect.reporterExplanation,
+              ackStatus: redirect.ackStatus,
+            }
           : null,
       };
     },

@@ -6,15 +6,19 @@ import type { CaseRepository } from '../data/caseRepository';
 import type { RedirectRepository, RedirectView } from '../data/redirectRepository';
 import type { AccountRepository } from '../data/accountRepository';
 import type { AuditRepository } from '../data/auditRepository';
+import type { ReferralDetail, ReferralRepository } from '../data/referralRepository';
 import type { CurrentAccount } from '../domain/roles';
 import type { CloseReason, EscalationTarget, RedirectReason, RiskLevel } from '../domain/decisions';
 import { canActOnReport, canReopenReports, canViewReport } from '../domain/access';
 import { isOpen, nextStatus, type ReportEvent, type ReportStatus } from '../domain/reportStatus';
-import { jakartaDate } from '../domain/sla';
+import { jakartaDate, workingDaysDueAt } from '../domain/sla';
+import type { RedirectAttentionRow } from '../data/redirectRepository';
+import type { Notifications } from './notifications';
+import { ackChoices, type AckAnswer } from '../domain/acknowledgements';
 
 /** The partner lookups a redirect needs (implemented by the partner repository). */
 export interface PartnerLookup {
-  findById(id: number): { id: number; name: string; active: boolean } | undefined;
+  findById(id: number): { id: number; name: string; email: string; active: boolean } | undefined;
 }
 
 export type Decision =
@@ -33,7 +37,8 @@ export type Refusal =
   | 'unknown_assignee'
   | 'unknown_partner'
   | 'unknown_duplicate'
-  | 'duplicate_of_itself';
+  | 'duplicate_of_itself'
+  | 'not_a_referral';
 
 export type Outcome = { ok: true } | { ok: false; refusal: Refusal };
 
@@ -42,12 +47,18 @@ export interface ReportPage {
   events: TimelineEvent[];
   messages: Message[];
   redirect: RedirectView | undefined;
+  /** For a department's referral: client, consent and the response written for the department. */
+  referral: ReferralDetail | undefined;
   canAct: boolean;
   canReopen: boolean;
   /** Still waiting for a decision. */
   open: boolean;
   /** Open and past its triage target. */
   overdue: boolean;
+  /** The standing redirect is still unconfirmed past its due time. */
+  redirectOverdue: boolean;
+  /** The answers staff may still record for the partner (none once it is final). */
+  ackChoices: readonly AckAnswer[];
 }
 
 export interface QueueEntry extends QueueRow {
@@ -61,10 +72,25 @@ export interface TriageServiceDeps {
   queue: QueueRepository;
   cases: CaseRepository;
   redirects: RedirectRepository;
+  referrals: ReferralRepository;
   partners: PartnerLookup;
   accounts: AccountRepository;
   audit: AuditRepository;
   now: () => Date;
+  /** Emails caused by triage: the partner's, the referring officer's, the reporter's "there is news". */
+  notify: Notifications;
+  /** Holidays from a date on, for the working-day clock of a redirect's acknowledgement. */
+  holidays: { datesFrom(date: string): ReadonlySet<string> };
+  /** REDIRECT_ACK_DAYS: working days a partner has to acknowledge a redirect. */
+  redirectAckDays: number;
+}
+
+/** Redirects a triage officer should look at (the queue's "needing attention" panel). */
+export interface RedirectAttention {
+  declined: RedirectAttentionRow[];
+  declinedCount: number;
+  unconfirmed: RedirectAttentionRow[];
+  unconfirmedCount: number;
 }
 
 const decisionEvent: Record<Decision['kind'], ReportEvent> = {
@@ -88,7 +114,12 @@ const done: Outcome = { ok: true };
 
 /** Triage: the queue, reading a report, claiming it, and every decision — each in one transaction. */
 export function createTriageService(deps: TriageServiceDeps) {
-  const { transaction, reports, timeline, queue, cases, redirects, partners, accounts, audit, now } = deps;
+  const { transaction, reports, timeline, queue, cases, redirects, referrals, partners, accounts, audit, now, notify } = deps;
+
+  /** A reporter who asked to be told gets "there is news" (departments follow their own pages). */
+  function tellReporter(report: StaffReport, at: Date): void {
+    if (report.source === 'public') notify.reporterUpdate(report.contact, at);
+  }
 
   /** The report, if this person may see it; undefined otherwise (the route answers 404 either way). */
   function visibleReport(who: CurrentAccount, reference: string): StaffReport | undefined {
@@ -107,6 +138,7 @@ export function createTriageService(deps: TriageServiceDeps) {
 
   function changeStatus(report: StaffReport, status: ReportStatus, at: Date): void {
     timeline.addEvent(report.id, 'status_changed', status, at);
+    tellReporter(report, at);
   }
 
   function heldByAnother(who: CurrentAccount, report: StaffReport): boolean {
@@ -141,16 +173,25 @@ export function createTriageService(deps: TriageServiceDeps) {
       return { rows: shown, next: more ? shown[shown.length - 1]!.cursor : null, counts: queue.statusCounts() };
     },
 
+    /** Declined redirects, and those not confirmed by their due time, for the queue page. */
+    redirectsNeedingAttention(limit: number): RedirectAttention {
+      return redirects.needingAttention(now(), limit);
+    },
+
     /** Opens a report for reading; every view is audited. */
     openReport(who: CurrentAccount, reference: string): ReportPage | undefined {
       const report = visibleReport(who, reference);
       if (!report) return undefined;
       audit.append({ actorAccountId: who.id, action: 'report.viewed', subjectType: 'report', subjectId: report.reference }, now());
+      const redirect = report.status === 'redirected' ? redirects.latestForReport(report.id) : undefined;
       return {
         report,
         events: timeline.events(report.id),
         messages: timeline.messages(report.id),
-        redirect: report.status === 'redirected' ? redirects.latestForReport(report.id) : undefined,
+        redirect,
+        redirectOverdue: redirect?.ackStatus === 'sent' && redirect.ackDueAt !== null && redirect.ackDueAt.getTime() < now().getTime(),
+        ackChoices: redirect ? ackChoices(redirect.ackStatus) : [],
+        referral: report.source === 'department' ? referrals.detail(report.id) : undefined,
         canAct: canActOnReport(who, report),
         canReopen: canReopenReports(who),
         open: isOpen(report.status),
@@ -210,7 +251,7 @@ export function createTriageService(deps: TriageServiceDeps) {
           case 'redirect': {
             const partner = partners.findById(decision.partnerId);
             if (!partner || !partner.active) return refused('unknown_partner');
-            redirects.insert({
+            const redirectId = redirects.insert({
               reportId: report.id,
               partnerId: partner.id,
               reasonCode: decision.reason,
@@ -218,7 +259,10 @@ export function createTriageService(deps: TriageServiceDeps) {
               reporterExplanation: decision.explanation,
               createdBy: who.id,
               at,
+              ackDueAt: workingDaysDueAt(at, deps.redirectAckDays, deps.holidays.datesFrom(jakartaDate(at))),
             });
+            // No email address: no email, and the report page tells staff to phone the partner.
+            notify.redirectToPartner({ redirectId, reference: report.reference, partnerName: partner.name, partnerEmail: partner.email, summary: decision.summary }, at);
             reason = decision.reason;
             detail.partner = partner.id;
             detail.reason = decision.reason;
@@ -241,6 +285,7 @@ export function createTriageService(deps: TriageServiceDeps) {
         }
         reports.recordDecision(report.id, report.reference, { status, decidedBy: who.id, at, reason, note, duplicateOf, caseId });
         changeStatus(report, status, at);
+        if (report.source === 'department') notify.referralDecided(report.id, report.reference, status, at);
         audit.append({ actorAccountId: who.id, action: decisionAction[decision.kind], subjectType: 'report', subjectId: report.reference, detail }, at);
         return done;
       });
@@ -255,8 +300,20 @@ export function createTriageService(deps: TriageServiceDeps) {
         if (status !== null) {
           reports.updateStatus(report.id, status, at);
           changeStatus(report, status, at);
+        } else {
+          tellReporter(report, at);
         }
         audit.append({ actorAccountId: who.id, action: 'report.message_sent', subjectType: 'report', subjectId: report.reference, detail: { status: status ?? report.status } }, at);
+        return done;
+      });
+    },
+
+    /** The explanation the referring department reads with the referral's status; never case notes. */
+    respondToDepartment(who: CurrentAccount, reference: string, response: string): Outcome | undefined {
+      return actOn(who, reference, (report, at) => {
+        if (report.source !== 'department') return refused('not_a_referral');
+        referrals.setResponse(report.id, response);
+        audit.append({ actorAccountId: who.id, action: 'referral.responded', subjectType: 'report', subjectId: report.reference }, at);
         return done;
       });
     },

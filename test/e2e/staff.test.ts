@@ -26,7 +26,7 @@ import { fileReport, formBody, tokenFrom, validReport } from '../helpers/testApp
  * every staff page is checked with axe (WCAG 2.2 AA) in both languages.
  */
 
-jest.setTimeout(90_000);
+jest.setTimeout(60_000);
 
 const OUTPUT_DIR = path.resolve(__dirname, '..', '..', 'test-output');
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
@@ -44,11 +44,14 @@ let admin: StaffAccount;
 let triage: StaffAccount;
 let caseworker: StaffAccount;
 const opened: TrackedPage[] = [];
+/** Every app a test in this file started, so that a server fault can be explained from that app's log. */
+const apps: RunningApp[] = [];
 
 beforeAll(async () => {
   neutral = await startNeutralSite();
   // REQUIRE_2FA is left at its default (true): every sign-in here is password, then code.
   running = await startApp({ QUICK_EXIT_URL: neutral.exitUrl });
+  apps.push(running);
   admin = await createStaffAccount(running.lentera, { role: 'admin', name: 'Ani Administrator' });
   triage = await createStaffAccount(running.lentera, { role: 'triage', name: 'Tari Triase' });
   caseworker = await createStaffAccount(running.lentera, { role: 'caseworker', name: 'Citra Peksos' });
@@ -76,11 +79,21 @@ const url = (p: string) => running.url(p);
 const pathOf = (page: Page) => new URL(page.url()).pathname;
 const textOf = async (page: Page, selector: string) => ((await page.locator(selector).first().textContent()) ?? '').replace(/\s+/g, ' ').trim();
 
+/** Throws with what the app logged when a page answered with a server fault, so that the report shows the cause. */
+function expectNoServerFault(page: Page, response: Response | null, what: string): void {
+  const status = response?.status() ?? 0;
+  if (status < 500) return;
+  const app = apps.find((a) => page.url().startsWith(a.baseUrl));
+  const logged = app?.lentera.logs.filter((l) => l.startsWith('Error while serving')).slice(-3) ?? [];
+  throw new Error(`${what} answered ${status}; the app logged:\n${logged.join('\n') || '(nothing)'}`);
+}
+
 /** Clicks the submit button of the form with this action and waits for the page that answers (after any redirect). */
 async function submitForm(page: Page, action: string): Promise<Response | null> {
   const button = page.locator(`main form[action="${action}"] button[type=submit]`);
   expect(await button.count()).toBe(1);
   const [response] = await Promise.all([page.waitForNavigation(), button.click()]);
+  expectNoServerFault(page, response, `POST ${action}`);
   return response;
 }
 
@@ -603,12 +616,18 @@ describe('accessibility of the back office (axe, WCAG 2.2 AA)', () => {
       expect(await page.locator('img.qr-code').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(0);
       await axe.check('enrolment');
 
-      await page.fill('#code', '000000');
+      // A code the authenticator does not show (now, or one step either side).
+      const secret = (await textOf(page, '[data-totp-secret]')).replace(/ /g, '');
+      const at = lentera.now().getTime();
+      const valid = await Promise.all([-30_000, 0, 30_000].map((d) => totpCodeAt(secret, new Date(at + d))));
+      await page.fill('#code', ['000000', '111111', '222222', '333333'].find((c) => !valid.includes(c))!);
       await expectErrorPage(page, await submitForm(page, '/login/enrol'), lang);
+      expect(await page.getAttribute('#code', 'aria-invalid')).toBe('true');
+      // The same secret is offered again.
+      expect((await textOf(page, '[data-totp-secret]')).replace(/ /g, '')).toBe(secret);
       await axe.check('enrolment with an error');
 
       // Typing the key into an authenticator and then its code completes enrolment and signs in.
-      const secret = (await textOf(page, '[data-totp-secret]')).replace(/ /g, '');
       await page.fill('#code', await totpCodeAt(secret, lentera.now()));
       expect((await submitForm(page, '/login/enrol'))?.status()).toBe(200);
       expect(pathOf(page)).toBe('/staff/cases');
@@ -623,6 +642,7 @@ describe('accessibility of the back office (axe, WCAG 2.2 AA)', () => {
   test('the first administrator\'s setup page, in both languages', async () => {
     // A separate, empty app: on first start with no accounts it prints a one-time setup link.
     const fresh = await startApp();
+    apps.push(fresh);
     try {
       const link = /\/setup\/[A-Za-z0-9_-]+/.exec(fresh.lentera.logs.join('\n'))?.[0];
       expect(link).toBeDefined();

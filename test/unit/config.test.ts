@@ -42,4 +42,10 @@ describe('configuration', () => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(name);
   });
+
+  it('tells partners how to reach the service (TRIAGE_EMAIL unless SERVICE_CONTACT) and gives them REDIRECT_ACK_DAYS working days', () => {
+    expect(loadConfig({ TRIAGE_EMAIL: 'triase@lk3.test' })).toMatchObject({ serviceContact: 'triase@lk3.test', redirectAckDays: 2 });
+    expect(loadConfig({ SERVICE_CONTACT: ' (0751) 123456 ', REDIRECT_ACK_DAYS: '5' })).toMatchObject({ serviceContact: '(0751) 123456', redirectAckDays: 5 });
+    for (const days of ['0', '-1', 'two', '31']) expect(() => loadConfig({ REDIRECT_ACK_DAYS: days })).toThrow(ConfigError);
+  });
 });

@@ -28,6 +28,7 @@ export const reportFieldOrder = [
   'contact_name',
   'contact_phone',
   'contact_email',
+  'contact_notify',
   'contact_channel',
   'contact_hours',
   'contact_leave_message',
@@ -73,6 +74,7 @@ const fieldsSchema = (areas: AreaDirectory) =>
     contact_name: trimmed(100, 'contact_name'),
     contact_phone: trimmed(20, 'contact_phone'),
     contact_email: trimmed(200, 'contact_email'),
+    contact_notify: z.string(),
     contact_channel: z.string(),
     contact_hours: trimmed(200, 'contact_hours'),
     contact_leave_message: z.string(),
@@ -95,6 +97,8 @@ function crossFieldIssues(v: ReportFormValues, areas: AreaDirectory): FieldIssue
   if (phoneNumber === '' && email === '') add('contact_phone', 'contact_missing');
   else if (phoneNumber !== '' && !phone.test(phoneNumber)) add('contact_phone', 'contact_phone');
   if (email !== '' && !z.email().safeParse(email).success) add('contact_email', 'contact_email');
+  // "Email me when there is news" needs an address; the error points at the address field.
+  if (v.contact_notify === 'yes' && email === '') add('contact_email', 'contact_notify');
   if (!(contactChannels as readonly string[]).includes(v.contact_channel)) add('contact_channel', 'contact_channel');
   else if (v.contact_channel === 'email' ? email === '' : phoneNumber === '') add('contact_channel', 'contact_channel_unusable');
   if (!['yes', 'no'].includes(v.contact_leave_message)) add('contact_leave_message', 'contact_leave_message');
@@ -104,7 +108,7 @@ function crossFieldIssues(v: ReportFormValues, areas: AreaDirectory): FieldIssue
 export type ReportFormResult = { ok: true; input: PublicReportInput } | { ok: false; issues: FieldIssue[] };
 
 /** Server-side validation of the report form; each issue's message is a key under report.errors. */
-export function parseReportForm(values: ReportFormValues, areas: AreaDirectory): ReportFormResult {
+export function parseReportForm(values: ReportFormValues, areas: AreaDirectory, locale: 'id' | 'en' = 'id'): ReportFormResult {
   const parsed = fieldsSchema(areas).safeParse(values);
   const cross = crossFieldIssues(values, areas);
   if (!parsed.success || cross.length > 0) {
@@ -120,6 +124,8 @@ export function parseReportForm(values: ReportFormValues, areas: AreaDirectory):
           channel: v.contact_channel as ContactDetails['channel'],
           safeHours: v.contact_hours,
           mayLeaveMessage: v.contact_leave_message === 'yes',
+          // Emails say only "there is news", in the language the person reported in.
+          ...(v.contact_notify === 'yes' ? { notifyByEmail: true, locale } : { notifyByEmail: false }),
         }
       : null;
   return {

@@ -42,7 +42,7 @@ export function reportRoutes({ reportService, receiptHandoff, areas, csrf, limit
     if (!csrf.isTokenValid(req)) {
       return renderForm(res, values, [{ field: 'form', text: t('report.errors.expired'), href: '#category' }]);
     }
-    const parsed = parseReportForm(values, areas);
+    const parsed = parseReportForm(values, areas, req.locale);
     if (!parsed.ok) {
       return renderForm(res, values, formErrors(parsed.issues, t, 'report.errors', reportFieldOrder, reportFieldAnchors));
     }

@@ -72,6 +72,7 @@ export const decisionSchemas = {
 export type DecisionForm = keyof typeof decisionSchemas;
 
 export const askSchema = z.object({ 'ask-message': required(NOTE_MAX, 'message') });
+export const respondSchema = z.object({ 'respond-response': text(NOTE_MAX, 'note') });
 export const escalateSchema = z.object({ 'escalate-to': z.enum(escalationTargets, { error: 'escalate_to' }) });
 
 export const caseChangeSchemas = {

@@ -7,6 +7,8 @@ import type { QueueCursor, QueueFilters } from '../../data/queueRepository';
 import { requireRole } from '../../middleware/currentAccount';
 
 export const QUEUE_PAGE_SIZE = 25;
+/** Rows of each "redirects needing attention" list; the rest are counted. */
+const ATTENTION_ROWS = 10;
 
 /** A filter left empty or holding something unknown means "all". */
 const optional = <T extends z.ZodType>(schema: T) => schema.optional().catch(undefined);
@@ -67,6 +69,8 @@ export function queueRoutes({ services, areas, now }: AppDeps): Router {
       kecamatanNames: Object.fromEntries(areas.kecamatan.map((k) => [k.code, k.name])),
       options: { statuses: reportStatuses, categories, urgencies, sources: reportSources },
       nowMs: at.getTime(),
+      // Declined redirects and those past their confirmation time: back to triage's attention.
+      attention: triageService.redirectsNeedingAttention(ATTENTION_ROWS),
     });
   });
 

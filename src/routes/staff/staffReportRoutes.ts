@@ -6,7 +6,8 @@ import { requireRole } from '../../middleware/currentAccount';
 import { HttpError } from '../../errors';
 import type { Outcome, Refusal } from '../../services/triageService';
 import { errorsByField, formErrors, issueFields, type FormError } from '../formErrors';
-import { askSchema, decisionSchemas, escalateSchema, formValues, NOTE_MAX, type DecisionForm } from './decisionForms';
+import { parseAckForm } from '../acknowledgementForm';
+import { askSchema, decisionSchemas, escalateSchema, formValues, NOTE_MAX, respondSchema, type DecisionForm } from './decisionForms';
 
 /** A refusal that belongs to a field of the form, and which field. */
 const refusalField: Partial<Record<Refusal, string>> = {
@@ -26,7 +27,7 @@ interface Problem {
 
 /** /staff/reports/:ref — the whole report, its history and messages, and the decision forms. */
 export function staffReportRoutes({ services, areas }: AppDeps): Router {
-  const { triageService, caseService, partners } = services;
+  const { triageService, caseService, partners, acknowledgementService } = services;
   const router = Router();
   const readers = requireRole('triage', 'supervisor', 'caseworker');
 
@@ -90,6 +91,15 @@ export function staffReportRoutes({ services, areas }: AppDeps): Router {
     finish(req, res, triageService.askReporter(req.account as CurrentAccount, String(req.params.ref), parsed.data['ask-message']), 'ask', 'triage.done.ask');
   });
 
+  router.post('/staff/reports/:ref/respond', readers, (req, res) => {
+    const values = formValues(req.body, 'respond');
+    const parsed = respondSchema.safeParse(values);
+    if (!parsed.success) {
+      return render(req, res, { status: 400, form: 'respond', values, errors: formErrors(parsed.error.issues, res.locals.t, 'staffForms.errors', issueFields(parsed.error.issues)) });
+    }
+    finish(req, res, triageService.respondToDepartment(req.account as CurrentAccount, String(req.params.ref), parsed.data['respond-response']), 'respond', 'referral.triage.responded');
+  });
+
   router.post('/staff/reports/:ref/escalate', readers, (req, res) => {
     const values = formValues(req.body, 'escalate');
     const parsed = escalateSchema.safeParse(values);
@@ -97,6 +107,28 @@ export function staffReportRoutes({ services, areas }: AppDeps): Router {
       return render(req, res, { status: 400, form: 'escalate', values, errors: formErrors(parsed.error.issues, res.locals.t, 'staffForms.errors', issueFields(parsed.error.issues)) });
     }
     finish(req, res, triageService.escalate(req.account as CurrentAccount, String(req.params.ref), parsed.data['escalate-to']), 'escalate', 'triage.done.escalate');
+  });
+
+  // The partner's answer to a redirect, given by phone or otherwise (the email's link is /ack/:token).
+  router.post('/staff/reports/:ref/acknowledgement', readers, (req, res) => {
+    const values = formValues(req.body, 'ack');
+    const parsed = parseAckForm(values['ack-answer'], values['ack-reason']);
+    if (!parsed.ok) {
+      const errors = formErrors(
+        parsed.issues.map((i) => ({ ...i, path: [`ack-${String(i.path[0])}`] })),
+        res.locals.t,
+        'ack.errors',
+        ['ack-answer', 'ack-reason'],
+      );
+      return render(req, res, { status: 400, form: 'ack', values, errors });
+    }
+    const result = acknowledgementService.recordByStaff(req.account as CurrentAccount, String(req.params.ref), parsed.answer, parsed.reason);
+    if (result === undefined) throw new HttpError(404, 'Report not found or not actionable');
+    if (result.ok) {
+      req.session.notice = 'ack.staff.recorded';
+      return res.redirect(303, `/staff/reports/${encodeURIComponent(String(req.params.ref))}`);
+    }
+    render(req, res, { status: 409, form: 'ack', values, errors: [{ field: 'form', text: res.locals.t('ack.staff.refusal'), href: '#ack-title' }] });
   });
 
   router.post('/staff/reports/:ref/claim', readers, (req, res) =>

@@ -1,0 +1,84 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { loadConfig } from '../config';
+import { openDatabase } from '../data/db';
+import { loadSecrets } from '../secrets';
+import { readEnvironment } from '../env';
+import { createServices } from '../services';
+import type { DrainResult } from '../services/outboxService';
+
+const BATCH = 50;
+
+/**
+ * Sends every email that is due now, once, and prints what happened — for cron, or right after a
+ * mail server outage instead of waiting for the next retry. Like a run of the server's worker, it
+ * first queues the redirect reminders that are due. Safe while the server runs: each email
+ * is claimed by one sender at a time. Exit codes: 0 nothing left undelivered by this run, 1 some
+ * email could not be sent (it will be retried, or has failed — see /staff/outbox), 2 could not run.
+ */
+export async function runOutboxDrain(env: NodeJS.ProcessEnv, out: (line: string) => void, err: (line: string) => void): Promise<number> {
+  let config;
+  try {
+    config = loadConfig(env);
+  } catch (e) {
+    err((e as Error).message);
+    return 2;
+  }
+  // Never create a database or a key here: an empty outbox would only hide a wrong DATABASE_PATH.
+  if (!fs.existsSync(config.databasePath)) {
+    err(`No database at ${config.databasePath} (set DATABASE_PATH).`);
+    return 2;
+  }
+  if (!config.dataKey && !fs.existsSync(path.join(config.dataDir, 'data.key'))) {
+    err(`No DATA_KEY in the environment and no ${path.join(config.dataDir, 'data.key')}: the outbox cannot be read without the key it was written with.`);
+    return 2;
+  }
+  let dataKey: Buffer;
+  try {
+    // Only the data key is needed; the placeholder keeps loadSecrets from generating a session secret file.
+    dataKey = loadSecrets(config.dataDir, { dataKey: config.dataKey, sessionSecret: config.sessionSecret ?? 'unused-by-outbox-drain-'.repeat(2) }, err).dataKey;
+  } catch (e) {
+    err((e as Error).message);
+    return 2;
+  }
+
+  const db = openDatabase(config.databasePath);
+  let services;
+  try {
+    try {
+      services = createServices(config, db, dataKey, () => new Date(), err);
+    } catch {
+      err(`The database at ${config.databasePath} has no outbox yet: run npm run db:migrate first.`);
+      return 2;
+    }
+    const { outboxService } = services;
+    const where = outboxService.transportDescription();
+    out(where.kind === 'smtp' ? `Sending through ${where.server}.` : `No SMTP_URL: writing .eml files to ${where.folder}.`);
+    // What one run of the server's worker does: queue the redirect reminders now due, then send.
+    const reminders = services.redirectReminders.run();
+    if (reminders > 0) out(`Queued ${reminders} redirect reminder(s).`);
+    const total: DrainResult = { sent: 0, retried: 0, failed: 0 };
+    for (;;) {
+      const r = await outboxService.drain(BATCH);
+      total.sent += r.sent;
+      total.retried += r.retried;
+      total.failed += r.failed;
+      if (r.sent + r.retried + r.failed < BATCH) break;
+    }
+    out(`Sent ${total.sent}, to retry later ${total.retried}, failed ${total.failed}.`);
+    const { pending, failed } = outboxService.counts();
+    if (pending > 0) out(`Still waiting: ${pending} (not due yet).`);
+    if (failed > 0) out(`Failed in all: ${failed} — see /staff/outbox to retry them.`);
+    return total.retried + total.failed > 0 ? 1 : 0;
+  } finally {
+    services?.outboxService.close();
+    db.close();
+  }
+}
+
+/** npm run outbox:drain */
+if (require.main === module) {
+  void runOutboxDrain(readEnvironment(), console.log, console.error).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,63 @@
+/**
+ * Rules of the email outbox (DESIGN.md, "Nothing lost"): when a failed email is tried again, when
+ * it is given up, what a valid recipient is, and how a reporter's address is shown. No I/O.
+ */
+
+export const outboxStatuses = ['pending', 'sent', 'failed'] as const;
+export type OutboxStatus = (typeof outboxStatuses)[number];
+
+const MINUTE = 60 * 1000;
+const HOUR = 60 * MINUTE;
+
+/** The wait after the 1st, 2nd, 3rd… failed attempt; past the end, the last wait repeats. */
+export const retryDelaysMs = [1 * MINUTE, 5 * MINUTE, 15 * MINUTE, 1 * HOUR, 3 * HOUR, 6 * HOUR, 12 * HOUR, 24 * HOUR] as const;
+
+export const DEFAULT_MAX_ATTEMPTS = 8;
+
+export function retryDelayMs(failedAttempts: number): number {
+  const index = Math.min(Math.max(failedAttempts, 1), retryDelaysMs.length) - 1;
+  return retryDelaysMs[index]!;
+}
+
+export type AfterFailure = { status: 'pending'; nextAttemptAt: Date } | { status: 'failed' };
+
+/**
+ * What a failed attempt leads to. A permanent refusal (the server answered 5xx to this recipient
+ * or this message) fails at once: sending the same email again would get the same answer, and an
+ * administrator can retry it from /staff/outbox once the address is fixed. Anything else (no
+ * connection, a timeout, 4xx) is tried again later, up to `maxAttempts` attempts in all.
+ */
+export function afterFailure(attemptsSoFar: number, permanent: boolean, maxAttempts: number, at: Date): AfterFailure {
+  if (permanent || attemptsSoFar >= maxAttempts) return { status: 'failed' };
+  return { status: 'pending', nextAttemptAt: new Date(at.getTime() + retryDelayMs(attemptsSoFar)) };
+}
+
+// One plain address (RFC 5321 dot-atom local part, LDH domain labels): no display name, no
+// comments, no second recipient, nothing that could end a header line. A single-label domain
+// (triase@localhost, the default TRIAGE_EMAIL) is allowed.
+const label = '[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?';
+const atom = "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+";
+const addressPattern = new RegExp(`^${atom}(?:\\.${atom})*@${label}(?:\\.${label})*$`);
+
+export function isValidRecipient(address: string): boolean {
+  return address.length <= 254 && address.split('@')[0]!.length <= 64 && addressPattern.test(address);
+}
+
+/** Any control character (C0, DEL, C1) and the Unicode line and paragraph separators. */
+export const anyControlCharacter = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
+/** Control characters other than tab and line breaks: never meaningful in an email's text. */
+export const controlCharacterOutsideText = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+
+/** A parameter name as templates use them: `reference`, `partnerName`, `ack_link`. */
+export const paramNamePattern = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
+
+/**
+ * A reporter's address is a contact detail: the outbox page shows only its first character and
+ * its domain (`r•••@gmail.com`), enough to tell two emails apart, not to write to the person.
+ */
+export function maskAddress(address: string): string {
+  const at = address.lastIndexOf('@');
+  if (at <= 0) return '•••';
+  return `${address[0]}•••${address.slice(at)}`;
+}

@@ -1,0 +1,70 @@
+import type { Response } from 'express';
+import type { Locale, Translate } from '../../i18n';
+
+/**
+ * Problem details (RFC 9457) for the API: every error is `application/problem+json` with a stable
+ * `type` a program can branch on, a `title` and `detail` in the caller's language, and the status.
+ * A `type` is a URN that names the problem; it is not meant to be fetched.
+ */
+export const problemTypes = {
+  malformed: { status: 400, type: 'urn:lentera:problem:malformed-body' },
+  validation: { status: 400, type: 'urn:lentera:problem:validation' },
+  unauthorized: { status: 401, type: 'urn:lentera:problem:unauthorized' },
+  notFound: { status: 404, type: 'urn:lentera:problem:not-found' },
+  methodNotAllowed: { status: 405, type: 'urn:lentera:problem:method-not-allowed' },
+  duplicateReference: { status: 409, type: 'urn:lentera:problem:duplicate-reference' },
+  tooLarge: { status: 413, type: 'urn:lentera:problem:body-too-large' },
+  unsupportedMediaType: { status: 415, type: 'urn:lentera:problem:unsupported-media-type' },
+  consentRule: { status: 422, type: 'urn:lentera:problem:consent-rule' },
+  rateLimited: { status: 429, type: 'urn:lentera:problem:rate-limited' },
+  serverError: { status: 500, type: 'urn:lentera:problem:server-error' },
+} as const;
+
+export type ProblemName = keyof typeof problemTypes;
+
+/** One field's error: an RFC 6901 JSON Pointer into the request body, and what is wrong there. */
+export interface FieldError {
+  pointer: string;
+  detail: string;
+}
+
+export interface ProblemBody {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  errors?: FieldError[];
+}
+
+/** A problem to answer with; thrown (or passed to next) and turned into a response by the API's error handler. */
+export class ApiProblem extends Error {
+  constructor(
+    readonly problem: ProblemName,
+    readonly options: { errors?: FieldError[]; headers?: Record<string, string>; detailParams?: Record<string, string | number> } = {},
+  ) {
+    super(`API problem: ${problem}`);
+    this.name = 'ApiProblem';
+  }
+
+  get status(): number {
+    return problemTypes[this.problem].status;
+  }
+}
+
+/** A JSON Pointer (RFC 6901) to a place in the body, from a validation issue's path. */
+export function jsonPointer(path: readonly PropertyKey[]): string {
+  return path.map((p) => `/${String(p).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
+}
+
+export function sendProblem(res: Response, problem: ApiProblem, t: Translate, locale: Locale): void {
+  const { type, status } = problemTypes[problem.problem];
+  const body: ProblemBody = {
+    type,
+    title: t(`api.problems.${problem.problem}.title`),
+    status,
+    detail: t(`api.problems.${problem.problem}.detail`, problem.options.detailParams),
+  };
+  if (problem.options.errors) body.errors = problem.options.errors;
+  if (problem.options.headers) res.set(problem.options.headers);
+  res.status(status).set('Content-Language', locale).type('application/problem+json').send(JSON.stringify(body));
+}

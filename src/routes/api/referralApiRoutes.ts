@@ -1,0 +1,95 @@
+import { Router, type Request } from 'express';
+import type { AreaDirectory } from '../../domain/areas';
+import type { ReportStatus } from '../../domain/reportStatus';
+import { jakartaDate } from '../../domain/sla';
+import type { Translator } from '../../i18n';
+import type { ReferralService, ReferralSubmitter } from '../../services/referralService';
+import type { FieldIssue } from '../formErrors';
+import { referralSchema } from '../referralSchema';
+import { ApiProblem, jsonPointer, type FieldError } from './problem';
+
+export interface ReferralApiDeps {
+  referralService: ReferralService;
+  areas: AreaDirectory;
+  translator: Translator;
+  /** Where the API lives, for status URLs (`BASE_URL` + /api/v1). */
+  apiBaseUrl: string;
+  now: () => Date;
+}
+
+/** Every report, a referral included, is filed as `new` (services/intake.ts). */
+const FILED_STATUS: ReportStatus = 'new';
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The body's media type, without parameters (`application/json; charset=utf-8` → `application/json`). */
+const mediaType = (req: Request) => (req.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+
+function submitterOf(req: Request): ReferralSubmitter {
+  const holder = req.apiToken;
+  if (!holder) throw new ApiProblem('unauthorized');
+  return { via: 'api', tokenId: holder.tokenId, departmentId: holder.departmentId };
+}
+
+/**
+ * POST /referrals and GET /referrals/:reference — the same referral as the department form, from a
+ * department's own system. The service files and audits it; this only speaks JSON.
+ */
+export function referralApiRoutes({ referralService, areas, translator, apiBaseUrl, now }: ReferralApiDeps): Router {
+  const router = Router();
+
+  /** One error per place in the body, in the caller's language; messages are keys under referral.errors. */
+  function fieldErrors(req: Request, issues: readonly FieldIssue[]): FieldError[] {
+    const t = translator.forLocale(req.locale);
+    const byPointer = new Map<string, string>();
+    for (const issue of issues) {
+      const pointer = jsonPointer(issue.path);
+      if (byPointer.has(pointer)) continue;
+      const key = `referral.errors.${issue.message}`;
+      byPointer.set(pointer, translator.has(req.locale, key) ? t(key) : t('api.problems.validation.invalidValue'));
+    }
+    return [...byPointer].map(([pointer, detail]) => ({ pointer, detail }));
+  }
+
+  router.post('/referrals', (req, res) => {
+    const submitter = submitterOf(req);
+    if (mediaType(req) !== 'application/json') throw new ApiProblem('unsupportedMediaType');
+    if (!isPlainObject(req.body)) throw new ApiProblem('malformed');
+    const parsed = referralSchema(areas, jakartaDate(now())).safeParse(req.body);
+    if (!parsed.success) throw new ApiProblem('validation', { errors: fieldErrors(req, parsed.error.issues) });
+
+    const outcome = referralService.submit(submitter, parsed.data);
+    const t = translator.forLocale(req.locale);
+    if (!outcome.ok && outcome.problem === 'duplicate_reference') {
+      throw new ApiProblem('duplicateReference', { errors: [{ pointer: '/departmentReference', detail: t('api.problems.duplicateReference.field') }] });
+    }
+    if (!outcome.ok && outcome.problem === 'department_inactive') {
+      // Deactivated between authentication and filing: answered as bearerAuth answers such a token.
+      throw new ApiProblem('unauthorized', { headers: { 'WWW-Authenticate': 'Bearer realm="Lentera API", error="invalid_token"' } });
+    }
+    if (!outcome.ok) {
+      throw new ApiProblem('consentRule', { errors: [{ pointer: '/consent/ground', detail: t('api.problems.consentRule.field') }] });
+    }
+    const statusUrl = `${apiBaseUrl}/referrals/${encodeURIComponent(outcome.reference)}`;
+    res.status(201).location(statusUrl).json({ reference: outcome.reference, status: FILED_STATUS, statusUrl });
+  });
+
+  router.get('/referrals/:reference', (req, res) => {
+    // Another department's referral and one that does not exist get the same answer.
+    const page = referralService.open(submitterOf(req), String(req.params.reference));
+    if (!page) throw new ApiProblem('notFound');
+    const r = page.referral;
+    const t = translator.forLocale(req.locale);
+    res.set('Content-Language', req.locale).json({
+      reference: r.reference,
+      departmentReference: r.departmentReference,
+      status: r.status,
+      statusLabel: t(`publicStatus.${r.status}.name`),
+      submittedAt: r.createdAt.toISOString(),
+      decidedAt: r.decidedAt ? r.decidedAt.toISOString() : null,
+      response: r.response === '' ? null : r.response,
+    });
+  });
+
+  return router;
+}

@@ -1,0 +1,103 @@
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import type { AppDeps } from '../../app';
+import { affectedGroups, categories, urgencies } from '../../domain/reference';
+import { consentMethods, noConsentGrounds, sexes } from '../../domain/referrals';
+import { jakartaDate } from '../../domain/sla';
+import { requireRole } from '../../middleware/currentAccount';
+import { HttpError } from '../../errors';
+import type { ReferralSubmitter } from '../../services/referralService';
+import { errorsByField, formErrors, textValue, type FormError } from '../formErrors';
+import { REASON_MAX } from '../referralSchema';
+import { parseReferralForm, referralFieldAnchors, referralFieldOrder, referralFormValues, type ReferralFormValues } from './referralForm';
+
+export const REFERRAL_PAGE_SIZE = 25;
+const MESSAGE_MAX = 4000;
+
+const messageSchema = z.object({ message: z.string().trim().min(1, 'message_empty').max(MESSAGE_MAX, 'message_long') });
+const listQuery = z.object({ before: z.coerce.number().int().positive().optional().catch(undefined) });
+
+/** The officer's department; an officer account without one cannot act for any department. */
+function submitterOf(req: Request): ReferralSubmitter {
+  const account = req.account;
+  if (!account || account.departmentId === null) throw new HttpError(403, 'Department officer without a department');
+  return { via: 'form', accountId: account.id, departmentId: account.departmentId };
+}
+
+/** /department — a department officer refers clients and follows what became of each referral. */
+export function departmentRoutes({ services, areas, now }: AppDeps): Router {
+  const { referralService, accounts } = services;
+  const router = Router();
+  const officers = requireRole('department');
+
+  const options = { categories, affectedGroups, urgencies, sexes, consentMethods, noConsentGrounds, reasonMax: REASON_MAX };
+
+  function renderForm(req: Request, res: Response, values: ReferralFormValues, errors: FormError[]): void {
+    res.status(errors.length > 0 ? 400 : 200).render('department/form', {
+      values,
+      errors,
+      fieldErrors: errorsByField(errors),
+      kecamatan: areas.kecamatan,
+      options,
+      departmentName: accounts.departmentName(submitterOf(req).departmentId),
+    });
+  }
+
+  function renderDetail(req: Request, res: Response, message: string, errors: FormError[]): void {
+    const page = referralService.open(submitterOf(req), String(req.params.ref));
+    if (!page) throw new HttpError(404, 'Referral not found for this department');
+    res.status(errors.length > 0 ? 400 : 200).render('department/detail', {
+      ...page,
+      values: { message },
+      errors,
+      fieldErrors: errorsByField(errors),
+      messageMax: MESSAGE_MAX,
+    });
+  }
+
+  router.get('/department', officers, (req, res) => {
+    const submitter = submitterOf(req);
+    const q = listQuery.parse(req.query);
+    const page = referralService.list(submitter.departmentId, q.before ?? null, REFERRAL_PAGE_SIZE);
+    res.render('department/list', {
+      rows: page.rows,
+      departmentName: accounts.departmentName(submitter.departmentId),
+      nextHref: page.nextBefore ? `/department?before=${page.nextBefore}` : null,
+    });
+  });
+
+  router.get('/department/referrals/new', officers, (req, res) => renderForm(req, res, referralFormValues(), []));
+
+  router.post('/department/referrals/new', officers, (req, res) => {
+    const values = referralFormValues(req.body);
+    const t = res.locals.t;
+    const parsed = parseReferralForm(values, areas, jakartaDate(now()));
+    if (!parsed.ok) {
+      return renderForm(req, res, values, formErrors(parsed.issues, t, 'referral.errors', referralFieldOrder, referralFieldAnchors));
+    }
+    const outcome = referralService.submit(submitterOf(req), parsed.input);
+    if (!outcome.ok) {
+      const field = { duplicate_reference: 'department_reference', child_ground_without_child: 'no_consent_ground', department_inactive: 'department_reference' }[outcome.problem];
+      return renderForm(req, res, values, [{ field, text: t(`referral.errors.${outcome.problem}`), href: `#${referralFieldAnchors[field] ?? field}` }]);
+    }
+    req.session.notice = 'referral.detail.sentNotice';
+    res.redirect(303, `/department/referrals/${outcome.reference}`);
+  });
+
+  router.get('/department/referrals/:ref', officers, (req, res) => renderDetail(req, res, '', []));
+
+  router.post('/department/referrals/:ref/messages', officers, (req, res) => {
+    const message = textValue(req.body.message);
+    const parsed = messageSchema.safeParse({ message });
+    if (!parsed.success) {
+      return renderDetail(req, res, message, formErrors(parsed.error.issues, res.locals.t, 'referral.errors', ['message']));
+    }
+    if (!referralService.addMessage(submitterOf(req), String(req.params.ref), parsed.data.message)) {
+      throw new HttpError(404, 'Referral not found for this department');
+    }
+    req.session.notice = 'referral.detail.messageSent';
+    res.redirect(303, `/department/referrals/${String(req.params.ref)}#messages`);
+  });
+
+  return router;
+}

@@ -1,0 +1,134 @@
+import type { Locale } from '../i18n';
+import type { ContactDetails, Urgency } from '../domain/reference';
+import type { ReportStatus } from '../domain/reportStatus';
+import type { Role } from '../domain/roles';
+import { isValidRecipient } from '../domain/outbox';
+import type { MailTemplate, OutgoingEmail, RecipientKind } from '../mail/types';
+import type { TemplateParams } from '../mail/templates';
+import type { AckLinks } from './ackLinks';
+
+/** The outbox as the actions that cause emails see it (outboxService): sync, inside their transaction. */
+export interface MailQueue {
+  enqueue(email: OutgoingEmail, at: Date): void;
+}
+
+export interface NotificationSettings {
+  baseUrl: string;
+  triageEmail: string;
+  /** SERVICE_CONTACT: how a partner reaches the service. */
+  serviceContact: string;
+  /** The language of emails to staff, partners and officers (reporters get the language they reported in). */
+  defaultLocale: Locale;
+}
+
+export interface NotificationsDeps {
+  outbox: MailQueue;
+  ackLinks: AckLinks;
+  /** The referring officer of a department's report and the department's own reference (null for the API). */
+  referralOfficer(reportId: number): { officerAccountId: number | null; departmentReference: string } | undefined;
+  /** An active account's address and name. */
+  activeAccount(id: number): { email: string; name: string } | undefined;
+  settings: NotificationSettings;
+}
+
+/** A redirect as its emails need it. */
+export interface RedirectMailFacts {
+  redirectId: number;
+  reference: string;
+  partnerName: string;
+  partnerEmail: string;
+}
+
+/**
+ * Every email Lentera sends, and what goes into each: the one place that decides it. Each method
+ * only writes to the outbox, so call it inside the transaction of the action that causes it — the
+ * email and the action are committed together or not at all.
+ */
+export function createNotifications({ outbox, ackLinks, referralOfficer, activeAccount, settings }: NotificationsDeps) {
+  const { baseUrl, defaultLocale } = settings;
+
+  function send<T extends MailTemplate>(template: T, to: string, recipientKind: RecipientKind, params: TemplateParams[T], locale: Locale, at: Date): boolean {
+    // An address that could not be delivered is left out, never allowed to undo the action.
+    if (!isValidRecipient(to)) return false;
+    outbox.enqueue({ to, recipientKind, template, params: params as Record<string, string>, locale }, at);
+    return true;
+  }
+
+  /** Fresh links for a partner's answer; a reminder gets new ones with a new expiry. */
+  function ackParams(redirectId: number, at: Date) {
+    const { token, expiresAt } = ackLinks.issue(redirectId, at);
+    return {
+      receivedLink: ackLinks.url(token, 'received'),
+      acceptedLink: ackLinks.url(token, 'accepted'),
+      declinedLink: ackLinks.url(token, 'declined'),
+      expiresAt: expiresAt.toISOString(),
+    };
+  }
+
+  return {
+    /** A resident's report marked immediate or urgent: triage hears of it at once (reference and link only). */
+    urgentReport(reference: string, urgency: Urgency, at: Date): void {
+      if (urgency === 'normal') return;
+      send('new_urgent_report', settings.triageEmail, 'triage', { reference, link: `${baseUrl}/staff/reports/${reference}` }, defaultLocale, at);
+    },
+
+    /** The redirect email with the summary staff wrote for this partner; false when the partner has no email. */
+    redirectToPartner(r: RedirectMailFacts & { summary: string }, at: Date): boolean {
+      if (r.partnerEmail === '') return false;
+      return send(
+        'redirect_to_partner',
+        r.partnerEmail,
+        'partner',
+        { reference: r.reference, partnerName: r.partnerName, summary: r.summary, serviceContact: settings.serviceContact, ...ackParams(r.redirectId, at) },
+        defaultLocale,
+        at,
+      );
+    },
+
+    /** The one reminder: no summary this time, only the reference and fresh links. */
+    redirectReminder(r: RedirectMailFacts & { sentAt: Date }, at: Date): boolean {
+      return send(
+        'redirect_reminder',
+        r.partnerEmail,
+        'partner',
+        { reference: r.reference, partnerName: r.partnerName, sentAt: r.sentAt.toISOString(), serviceContact: settings.serviceContact, ...ackParams(r.redirectId, at) },
+        defaultLocale,
+        at,
+      );
+    },
+
+    /** A department's referral decided: its officer hears the outcome (API referrals have no officer). */
+    referralDecided(reportId: number, reference: string, outcome: ReportStatus, at: Date): void {
+      const referral = referralOfficer(reportId);
+      if (!referral || referral.officerAccountId === null) return;
+      const officer = activeAccount(referral.officerAccountId);
+      if (!officer) return;
+      send(
+        'referral_decided',
+        officer.email,
+        'officer',
+        { name: officer.name, reference, departmentReference: referral.departmentReference, outcome, link: `${baseUrl}/department/referrals/${reference}` },
+        defaultLocale,
+        at,
+      );
+    },
+
+    /** "There is news; check with your receipt" — only to a reporter who asked for it, never with the news. */
+    reporterUpdate(contact: ContactDetails | null, at: Date): void {
+      if (!contact?.notifyByEmail || contact.email === '') return;
+      send('reporter_update', contact.email, 'reporter', {}, contact.locale ?? defaultLocale, at);
+    },
+
+    /** The invitation link goes to the invitee as well as being shown once to whoever invited them. */
+    invitation(invitee: { email: string; name: string; role: Role }, link: string, expiresAt: Date, at: Date): void {
+      send('staff_invitation', invitee.email, 'staff', { name: invitee.name, role: invitee.role, link, expiresAt: expiresAt.toISOString() }, defaultLocale, at);
+    },
+
+    /** Tells the person their second factor was reset, so a reset they did not ask for does not go unnoticed. */
+    totpReset(person: { email: string; name: string }, at: Date): void {
+      send('totp_reset', person.email, 'staff', { name: person.name }, defaultLocale, at);
+    },
+  };
+}
+
+export type Notifications = ReturnType<typeof createNotifications>;
