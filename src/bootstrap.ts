@@ -86,6 +86,8 @@ export function bootstrap(
     },
     stopBackgroundWork: async () => outboxWorker?.stop(),
     close() {
+      // Normally stopped already (stopBackgroundWork); if not, at least no new run against a closed database.
+      void outboxWorker?.stop(0);
       sessionStore.close();
       services.outboxService.close();
       db.close();

@@ -43,8 +43,11 @@ export function isValidRecipient(address: string): boolean {
   return address.length <= 254 && address.split('@')[0]!.length <= 64 && addressPattern.test(address);
 }
 
-/** Any control character (C0, DEL, C1) and the Unicode line and paragraph separators. */
-export const anyControlCharacter = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+/**
+ * Any control character (C0 with CR and LF, DEL, C1): none may reach a header. (U+2028 and U+2029
+ * need not be refused: outside ASCII, a header is sent as an encoded word, which cannot break a line.)
+ */
+export const anyControlCharacter = /[\u0000-\u001f\u007f-\u009f]/;
 
 /** Control characters other than tab and line breaks: never meaningful in an email's text. */
 export const controlCharacterOutsideText = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;

@@ -113,7 +113,10 @@ export function renderEmail(
 ): RenderedEmail {
   if (!(template in required)) throw new MailTemplateError(`Unknown email template ${String(template)}`);
   const values = valuesFor(template, params, locale, context);
-  const subject = fill(`mail.${template}.subject`, text(locale, `mail.${template}.subject`), values).replace(/[\r\n]+/g, ' ').trim();
+  // One header line: no line break or other control character from a parameter gets into it.
+  const subject = fill(`mail.${template}.subject`, text(locale, `mail.${template}.subject`), values)
+    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ')
+    .trim();
   const body = fill(`mail.${template}.body`, text(locale, `mail.${template}.body`), values);
   const footer = fill('mail.footer', text(locale, 'mail.footer'), values);
   return { subject, text: `${body}\n\n-- \n${footer}\n` };

@@ -31,6 +31,11 @@ export interface NotificationsDeps {
   settings: NotificationSettings;
 }
 
+// A control character other than tab and line breaks (pasted into a summary, say) means nothing
+// in a plain-text email and could upset a mail client; it is dropped.
+const strayControls = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
+const plain = (params: Record<string, string>) => Object.fromEntries(Object.entries(params).map(([k, v]) => [k, v.replace(strayControls, '')]));
+
 /** A redirect as its emails need it. */
 export interface RedirectMailFacts {
   redirectId: number;
@@ -50,7 +55,7 @@ export function createNotifications({ outbox, ackLinks, referralOfficer, activeA
   function send<T extends MailTemplate>(template: T, to: string, recipientKind: RecipientKind, params: TemplateParams[T], locale: Locale, at: Date): boolean {
     // An address that could not be delivered is left out, never allowed to undo the action.
     if (!isValidRecipient(to)) return false;
-    outbox.enqueue({ to, recipientKind, template, params: params as Record<string, string>, locale }, at);
+    outbox.enqueue({ to, recipientKind, template, params: plain(params as Record<string, string>), locale }, at);
     return true;
   }
 

@@ -102,6 +102,15 @@ describe('the emails actions cause', () => {
       expect((await agent.get(`/staff/reports/${reference}`).expect(200)).text).toContain('Email pengalihan dikirim ke uptdppa@padang.test');
     });
 
+    it('drops a stray control character pasted into the summary rather than refuse the email and the redirect', async () => {
+      const { reference } = await newReport();
+      const agent = await as(triage);
+      const emails = await emailsFrom(async () =>
+        expect((await post(agent, `/staff/reports/${reference}/redirect`, redirectTo(partnerWithEmail, 'Ringkasan\u000c dengan\u0008 karakter aneh'))).status).toBe(303),
+      );
+      expect(emails.map((e) => e.params.summary)).toEqual(['Ringkasan dengan karakter aneh']);
+    });
+
     it('to a partner without an email sends nothing, stands all the same, and the page says to phone them', async () => {
       const { reference } = await newReport();
       const agent = await as(triage);

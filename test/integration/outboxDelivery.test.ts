@@ -282,15 +282,17 @@ describe('refusing header injection when an email is queued', () => {
     const e = refusal(partnerEmail({ params: partnerParams({ partnerName: 'Mitra\r\nBcc: x@evil.test' }) }), service);
     expect(e.reason).toBe('header_injection');
     expect(refusal(partnerEmail({ params: partnerParams({ partnerName: 'Mitra\nX-Evil: 1' }) }), service).reason).toBe('header_injection');
-    expect(refusal(partnerEmail({ params: partnerParams({ partnerName: 'Mitra\u2028X-Evil: 1' }) }), service).reason).toBe('header_injection');
     // The same line breaks in a parameter that only goes into the text are fine: a summary has lines.
     lentera.db.transaction(() => service.enqueue(partnerEmail({ params: partnerParams({ partnerName: 'Mitra', summary: 'Baris satu\r\nBaris dua' }) }), lentera.now()))();
     expect(outboxCount()).toBe(1);
     lentera.db.prepare('DELETE FROM outbox').run();
   });
 
-  it('refuses control characters other than line breaks in any parameter, odd parameter names, and unknown templates', () => {
-    expect(refusal(partnerEmail({ params: partnerParams({ reference: 'LAP-1\u001b[31m' }) })).reason).toBe('header_injection');
+  it('refuses a control character in the subject, odd parameter names, and unknown templates', () => {
+    const service = serviceWithSubjectFrom('reference');
+    expect(refusal(partnerEmail({ params: partnerParams({ reference: 'LAP-1\u001b[31m' }) }), service).reason).toBe('header_injection');
+    expect(refusal(partnerEmail({ params: partnerParams({ reference: 'LAP-1\u0000' }) }), service).reason).toBe('header_injection');
+    expect(refusal(partnerEmail({ params: partnerParams({ reference: 'LAP-1\u0085X-Evil: 1' }) }), service).reason).toBe('header_injection');
     expect(refusal(partnerEmail({ params: { 'bad name': 'x' } })).reason).toBe('invalid_params');
     expect(refusal(partnerEmail({ params: { n: 5 as unknown as string } })).reason).toBe('invalid_params');
     expect(refusal(partnerEmail({ template: 'no_such' as 'totp_reset' })).reason).toBe('invalid_email');

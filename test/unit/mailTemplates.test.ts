@@ -44,8 +44,8 @@ describe('email templates', () => {
     const en = render('redirect_to_partner', examples.redirect_to_partner, 'en');
     expect(id.subject).toBe('Pengalihan laporan dari LK3 Dinas Sosial Kota Padang: LAP-2026-000042');
     expect(en.subject).toBe('Report redirected by LK3 Dinas Sosial Kota Padang: LAP-2026-000042');
-    expect(id.text).toContain('Yth. UPTD PPA Kota Padang');
-    expect(en.text).toContain('Dear UPTD PPA Kota Padang');
+    expect(id.text).toContain('Yth. Bapak/Ibu di UPTD PPA Kota Padang');
+    expect(en.text).toContain('Dear colleagues at UPTD PPA Kota Padang');
   });
 
   it('put the summary, the three answer links, the expiry and the service contact in the partner email', () => {
@@ -91,8 +91,8 @@ describe('email templates', () => {
     expect(text).not.toContain('Cerita rahasia');
   });
 
-  it('keep line breaks out of the subject', () => {
-    const { subject } = render('new_urgent_report', { reference: 'LAP-1\r\nBcc: x@y.test', link: 'https://x.test' });
-    expect(subject).not.toMatch(/[\r\n]/);
+  it('keep line breaks and other control characters out of the subject', () => {
+    const { subject } = render('new_urgent_report', { reference: 'LAP-1\r\nBcc: x@y.test\u0008\u2028', link: 'https://x.test' });
+    expect(subject).toBe('[Lentera] Laporan mendesak baru: LAP-1 Bcc: x@y.test');
   });
 });
