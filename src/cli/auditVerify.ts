@@ -1,10 +1,6 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { loadConfig } from '../config';
-import { openDatabase } from '../data/db';
 import { createAuditRepository } from '../data/auditRepository';
 import { createAuditQueryRepository } from '../data/auditQueryRepository';
-import { loadSecrets } from '../secrets';
+import { openInstallation } from './installation';
 import { readEnvironment } from '../env';
 
 const problems = {
@@ -15,32 +11,9 @@ const problems = {
 
 /** Exit codes: 0 intact, 1 broken, 2 could not check. */
 export function runAuditVerify(env: NodeJS.ProcessEnv, out: (line: string) => void, err: (line: string) => void): number {
-  let config;
-  try {
-    config = loadConfig(env);
-  } catch (e) {
-    err((e as Error).message);
-    return 2;
-  }
-  // Never create anything: a fresh key or an empty database would only "verify" nothing.
-  if (!fs.existsSync(config.databasePath)) {
-    err(`No database at ${config.databasePath} (set DATABASE_PATH).`);
-    return 2;
-  }
-  if (!config.dataKey && !fs.existsSync(path.join(config.dataDir, 'data.key'))) {
-    err(`No DATA_KEY in the environment and no ${path.join(config.dataDir, 'data.key')}: the chain cannot be checked without the key it was written with.`);
-    return 2;
-  }
-  let dataKey: Buffer;
-  try {
-    // Only the data key is needed; the placeholder keeps loadSecrets from generating a session secret file.
-    dataKey = loadSecrets(config.dataDir, { dataKey: config.dataKey, sessionSecret: config.sessionSecret ?? 'unused-by-audit-verify-'.repeat(2) }, err).dataKey;
-  } catch (e) {
-    err((e as Error).message);
-    return 2;
-  }
-
-  const db = openDatabase(config.databasePath);
+  const installation = openInstallation(env, 'checking the chain', err);
+  if (!installation) return 2;
+  const { config, db, dataKey } = installation;
   try {
     let audit;
     let queries;

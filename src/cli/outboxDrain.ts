@@ -1,8 +1,4 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { loadConfig } from '../config';
-import { openDatabase } from '../data/db';
-import { loadSecrets } from '../secrets';
+import { openInstallation } from './installation';
 import { readEnvironment } from '../env';
 import { createServices } from '../services';
 import type { DrainResult } from '../services/outboxService';
@@ -17,32 +13,9 @@ const BATCH = 50;
  * email could not be sent (it will be retried, or has failed — see /staff/outbox), 2 could not run.
  */
 export async function runOutboxDrain(env: NodeJS.ProcessEnv, out: (line: string) => void, err: (line: string) => void): Promise<number> {
-  let config;
-  try {
-    config = loadConfig(env);
-  } catch (e) {
-    err((e as Error).message);
-    return 2;
-  }
-  // Never create a database or a key here: an empty outbox would only hide a wrong DATABASE_PATH.
-  if (!fs.existsSync(config.databasePath)) {
-    err(`No database at ${config.databasePath} (set DATABASE_PATH).`);
-    return 2;
-  }
-  if (!config.dataKey && !fs.existsSync(path.join(config.dataDir, 'data.key'))) {
-    err(`No DATA_KEY in the environment and no ${path.join(config.dataDir, 'data.key')}: the outbox cannot be read without the key it was written with.`);
-    return 2;
-  }
-  let dataKey: Buffer;
-  try {
-    // Only the data key is needed; the placeholder keeps loadSecrets from generating a session secret file.
-    dataKey = loadSecrets(config.dataDir, { dataKey: config.dataKey, sessionSecret: config.sessionSecret ?? 'unused-by-outbox-drain-'.repeat(2) }, err).dataKey;
-  } catch (e) {
-    err((e as Error).message);
-    return 2;
-  }
-
-  const db = openDatabase(config.databasePath);
+  const installation = openInstallation(env, 'reading the outbox', err);
+  if (!installation) return 2;
+  const { config, db, dataKey } = installation;
   let services;
   try {
     try {

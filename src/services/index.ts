@@ -59,7 +59,6 @@ export function createServices(config: Config, db: Db, dataKey: Buffer, now: () 
   const audit = createAuditRepository(db, dataKey);
   // Partner institutions: `partners.listActive()` / `findById()` for the redirect form; `partnerService` for administration.
   const partners = createPartnerRepository(db);
-  const intake = createIntake({ reports, timeline, holidays, triageTargets: config.triageTargets });
   // The email outbox: `outboxService.enqueue(email, at)` inside the transaction of the action that
   // causes an email (no network); only the worker (server.ts) and `npm run outbox:drain` send.
   const outboxService = createOutboxService({
@@ -85,9 +84,10 @@ export function createServices(config: Config, db: Db, dataKey: Buffer, now: () 
     activeAccount: (id) => accounts.findActive(id),
     settings: { baseUrl: config.baseUrl, triageEmail: config.triageEmail, serviceContact: config.serviceContact, defaultLocale: config.defaultLocale },
   });
+  const intake = createIntake({ reports, timeline, holidays, triageTargets: config.triageTargets, notify });
 
   // Residents, departments and triage.
-  const reportService = createReportService({ transaction, intake, reports, timeline, redirects, receiptHasher: createKeyedHasher(dataKey, 'receipt'), now, notify });
+  const reportService = createReportService({ transaction, intake, reports, timeline, redirects, receiptHasher: createKeyedHasher(dataKey, 'receipt'), now });
   const receiptHandoff = createReceiptHandoff(RECEIPT_HANDOFF_MS, () => now().getTime());
   const referralService = createReferralService({ transaction, intake, reports, referrals, departments, timeline, audit, now });
   const triageService = createTriageService({

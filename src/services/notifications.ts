@@ -71,7 +71,7 @@ export function createNotifications({ outbox, ackLinks, referralOfficer, activeA
   }
 
   return {
-    /** A resident's report marked immediate or urgent: triage hears of it at once (reference and link only). */
+    /** A report or referral marked immediate or urgent: triage hears of it at once (reference and link only). */
     urgentReport(reference: string, urgency: Urgency, at: Date): void {
       if (urgency === 'normal') return;
       send('new_urgent_report', settings.triageEmail, 'triage', { reference, link: `${baseUrl}/staff/reports/${reference}` }, defaultLocale, at);

@@ -9,7 +9,6 @@ import { RECEIPT_DIGITS, normalizeReceipt } from '../domain/receipt';
 import type { Intake } from './intake';
 import { statusAfterReporterMessage } from '../domain/reportStatus';
 import type { AckStatus } from '../domain/acknowledgements';
-import type { Notifications } from './notifications';
 
 /** A resident's report as the form collected it, already validated. */
 export interface PublicReportInput {
@@ -49,8 +48,6 @@ export interface ReportServiceDeps {
   redirects: RedirectRepository;
   receiptHasher: KeyedHasher;
   now: () => Date;
-  /** Triage hears of an immediate or urgent report at once. */
-  notify: Notifications;
 }
 
 function newReceipt(): string {
@@ -64,15 +61,11 @@ function isUniqueViolation(err: unknown): boolean {
 }
 
 export function createReportService(deps: ReportServiceDeps) {
-  const { transaction, intake, reports, timeline, redirects, receiptHasher, now, notify } = deps;
+  const { transaction, intake, reports, timeline, redirects, receiptHasher, now } = deps;
 
   function insertPublicReport(input: PublicReportInput, receipt: string): string {
     const filedAt = now();
-    return transaction(() => {
-      const { reference } = intake.file({ ...input, receiptHash: receiptHasher.hash(receipt), departmentId: null, source: 'public' }, filedAt);
-      notify.urgentReport(reference, input.urgency, filedAt);
-      return reference;
-    });
+    return transaction(() => intake.file({ ...input, receiptHash: receiptHasher.hash(receipt), departmentId: null, source: 'public' }, filedAt).reference);
   }
 
   return {

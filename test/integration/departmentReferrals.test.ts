@@ -90,6 +90,15 @@ describe('department referrals', () => {
     expect(lentera.db.prepare("SELECT action FROM audit_events WHERE subject_id = ? ORDER BY id").pluck().all(reference)).toContain('referral.submitted');
   });
 
+  it('an urgent referral tells triage by email at once, as an urgent resident report does', async () => {
+    const count = () => lentera.db.prepare("SELECT count(*) FROM outbox WHERE template = 'new_urgent_report'").pluck().get() as number;
+    const before = count();
+    await submitted(await as(officer), validReferral({ urgency: 'urgent' }));
+    expect(count()).toBe(before + 1);
+    await submitted(await as(officer), validReferral({ urgency: 'normal' }));
+    expect(count()).toBe(before + 1);
+  });
+
   it('without consent: only for a child at risk or a danger to life, with a justification shown to triage', async () => {
     const agent = await as(officer);
     const noGround = await refer(agent, validReferral({ consent: 'not_obtained' }));

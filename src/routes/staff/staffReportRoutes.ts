@@ -1,4 +1,5 @@
-import { Router, type Request, type Response } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
+import type { z } from 'zod';
 import type { AppDeps } from '../../app';
 import type { CurrentAccount } from '../../domain/roles';
 import { closeReasons, escalationTargets, redirectReasons, riskLevels } from '../../domain/decisions';
@@ -70,44 +71,43 @@ export function staffReportRoutes({ services, areas }: AppDeps): Router {
 
   router.get('/staff/reports/:ref', readers, (req, res) => render(req, res));
 
-  for (const form of Object.keys(decisionSchemas) as DecisionForm[]) {
-    router.post(`/staff/reports/:ref/${form}`, readers, (req, res) => {
+  /** A form on the report page: parse its fields, show the page again on bad input, else act and finish. */
+  function formAction<T>(
+    form: string,
+    schema: z.ZodType<T>,
+    act: (who: CurrentAccount, reference: string, data: T) => Outcome | undefined,
+    notice: string,
+  ): RequestHandler {
+    return (req, res) => {
       const values = formValues(req.body, form);
-      const parsed = decisionSchemas[form].safeParse(values);
+      const parsed = schema.safeParse(values);
       if (!parsed.success) {
         const errors = formErrors(parsed.error.issues, res.locals.t, 'staffForms.errors', issueFields(parsed.error.issues));
         return render(req, res, { status: 400, form, values, errors });
       }
-      finish(req, res, triageService.decide(req.account as CurrentAccount, String(req.params.ref), parsed.data), form, `triage.done.${form}`);
-    });
+      finish(req, res, act(req.account as CurrentAccount, String(req.params.ref), parsed.data), form, notice);
+    };
   }
 
-  router.post('/staff/reports/:ref/ask', readers, (req, res) => {
-    const values = formValues(req.body, 'ask');
-    const parsed = askSchema.safeParse(values);
-    if (!parsed.success) {
-      return render(req, res, { status: 400, form: 'ask', values, errors: formErrors(parsed.error.issues, res.locals.t, 'staffForms.errors', issueFields(parsed.error.issues)) });
-    }
-    finish(req, res, triageService.askReporter(req.account as CurrentAccount, String(req.params.ref), parsed.data['ask-message']), 'ask', 'triage.done.ask');
-  });
-
-  router.post('/staff/reports/:ref/respond', readers, (req, res) => {
-    const values = formValues(req.body, 'respond');
-    const parsed = respondSchema.safeParse(values);
-    if (!parsed.success) {
-      return render(req, res, { status: 400, form: 'respond', values, errors: formErrors(parsed.error.issues, res.locals.t, 'staffForms.errors', issueFields(parsed.error.issues)) });
-    }
-    finish(req, res, triageService.respondToDepartment(req.account as CurrentAccount, String(req.params.ref), parsed.data['respond-response']), 'respond', 'referral.triage.responded');
-  });
-
-  router.post('/staff/reports/:ref/escalate', readers, (req, res) => {
-    const values = formValues(req.body, 'escalate');
-    const parsed = escalateSchema.safeParse(values);
-    if (!parsed.success) {
-      return render(req, res, { status: 400, form: 'escalate', values, errors: formErrors(parsed.error.issues, res.locals.t, 'staffForms.errors', issueFields(parsed.error.issues)) });
-    }
-    finish(req, res, triageService.escalate(req.account as CurrentAccount, String(req.params.ref), parsed.data['escalate-to']), 'escalate', 'triage.done.escalate');
-  });
+  for (const form of Object.keys(decisionSchemas) as DecisionForm[]) {
+    const decide = formAction(form, decisionSchemas[form], (who, ref, decision) => triageService.decide(who, ref, decision), `triage.done.${form}`);
+    router.post(`/staff/reports/:ref/${form}`, readers, decide);
+  }
+  router.post(
+    '/staff/reports/:ref/ask',
+    readers,
+    formAction('ask', askSchema, (who, ref, d) => triageService.askReporter(who, ref, d['ask-message']), 'triage.done.ask'),
+  );
+  router.post(
+    '/staff/reports/:ref/respond',
+    readers,
+    formAction('respond', respondSchema, (who, ref, d) => triageService.respondToDepartment(who, ref, d['respond-response']), 'referral.triage.responded'),
+  );
+  router.post(
+    '/staff/reports/:ref/escalate',
+    readers,
+    formAction('escalate', escalateSchema, (who, ref, d) => triageService.escalate(who, ref, d['escalate-to']), 'triage.done.escalate'),
+  );
 
   // The partner's answer to a redirect, given by phone or otherwise (the email's link is /ack/:token).
   router.post('/staff/reports/:ref/acknowledgement', readers, (req, res) => {
