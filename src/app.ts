@@ -53,6 +53,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.set('trust proxy', config.trustProxy);
   app.set('view engine', 'ejs');
   app.set('views', viewsDir);
+  // Compile each template once, whatever NODE_ENV says (Express caches only in production by default).
+  app.set('view cache', true);
 
   app.use(setUpHealthcheck(deps.db));
   app.use(setUpSecurityHeaders(secureCookies));

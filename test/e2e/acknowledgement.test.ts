@@ -1,9 +1,7 @@
-import AxeBuilder from '@axe-core/playwright';
 import request from 'supertest';
-import type { Browser, Page } from 'playwright-core';
-import { expectNoThirdPartyRequests, launchBrowser, openTrackedPage, startApp, type RunningApp, type TrackedPage } from '../helpers/browser';
+import { axeChecker, expectNoThirdPartyRequests, useApp, useBrowser } from '../helpers/browser';
 import { fileReport, formBody, tokenFrom, validReport } from '../helpers/testApp';
-import { createStaffAccount, signIn } from '../helpers/staff';
+import { createStaffAccount, signedInAgent } from '../helpers/staff';
 import { lastOutboxId, outboxEmails, readable } from '../helpers/outbox';
 
 /**
@@ -13,25 +11,8 @@ import { lastOutboxId, outboxEmails, readable } from '../helpers/outbox';
 
 jest.setTimeout(60_000);
 
-const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
-
-let browser: Browser;
-let running: RunningApp;
-const opened: TrackedPage[] = [];
-
-beforeAll(async () => {
-  running = await startApp();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await running?.stop();
-});
-
-afterEach(async () => {
-  while (opened.length > 0) await opened.pop()!.context.close();
-});
+const pages = useBrowser();
+const running = useApp();
 
 /** A report redirected to a partner with an email address; returns the link to accept, from the email. */
 async function redirectedLink(): Promise<string> {
@@ -45,8 +26,7 @@ async function redirectedLink(): Promise<string> {
   );
   await fileReport(request.agent(lentera.app), validReport());
   const reference = lentera.db.prepare('SELECT reference FROM reports ORDER BY id DESC LIMIT 1').pluck().get() as string;
-  const agent = request.agent(lentera.app);
-  await signIn(agent, lentera, triage);
+  const agent = await signedInAgent(lentera, triage);
   const token = await tokenFrom(agent, `/staff/reports/${reference}`);
   const before = lastOutboxId(lentera);
   await agent
@@ -58,18 +38,11 @@ async function redirectedLink(): Promise<string> {
   return /(https?:\/\/\S+\?answer=accepted)/.exec(readable(lentera, email))![1]!;
 }
 
-async function axe(page: Page, name: string, problems: string[]): Promise<void> {
-  const results = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
-  for (const v of results.violations) problems.push(`${name} (${page.url()}): ${v.id} ${v.help}\n${v.nodes.map((n) => `  ${n.html}`).join('\n')}`);
-}
-
 const ackStatus = () => running.lentera.db.prepare('SELECT ack_status FROM redirects ORDER BY id DESC LIMIT 1').pluck().get();
 
 test('a partner answers from the link without JavaScript, and a GET records nothing', async () => {
   const link = await redirectedLink();
-  const tracked = await openTrackedPage(browser, running.baseUrl, { javaScriptEnabled: false });
-  opened.push(tracked);
-  const { page, log } = tracked;
+  const { page, log } = await pages.open(running.baseUrl, { javaScriptEnabled: false });
 
   expect((await page.goto(link))?.status()).toBe(200);
   expect((await page.reload())?.status()).toBe(200);
@@ -89,34 +62,32 @@ test('a partner answers from the link without JavaScript, and a GET records noth
 
 test('every state of the page passes axe (WCAG 2.2 AA) in both languages', async () => {
   const link = await redirectedLink();
-  const tracked = await openTrackedPage(browser, running.baseUrl);
-  opened.push(tracked);
-  const { page, log } = tracked;
-  const problems: string[] = [];
+  const { page, log } = await pages.open(running.baseUrl);
+  const axe = axeChecker(page);
   const base = link.split('?')[0]!;
 
   await page.goto(link);
-  await axe(page, 'ack page (id)', problems);
+  await axe.check('ack page (id)');
   await page.goto(`${base}?lang=en`);
   expect(await page.getAttribute('html', 'lang')).toBe('en');
-  await axe(page, 'ack page (en)', problems);
+  await axe.check('ack page (en)');
 
   await page.click('#answer-declined');
   await page.locator('.error-summary').waitFor();
-  await axe(page, 'ack page with an error (en)', problems);
+  await axe.check('ack page with an error (en)');
   expect(ackStatus()).toBe('sent');
 
   await page.goto(`${base}?lang=id`);
   await page.click('#answer-received');
   await page.locator('.notice').waitFor();
-  await axe(page, 'ack page after "received" (id)', problems);
+  await axe.check('ack page after "received" (id)');
 
   await page.click('#answer-accepted');
   await page.locator('h1', { hasText: 'Tanggapan sudah tercatat' }).waitFor();
-  await axe(page, 'already recorded (id)', problems);
+  await axe.check('already recorded (id)');
   await page.goto(`${base}?lang=en`);
-  await axe(page, 'already recorded (en)', problems);
+  await axe.check('already recorded (en)');
 
-  if (problems.length > 0) throw new Error(`axe found ${problems.length} violation(s):\n\n${problems.join('\n\n')}`);
+  axe.assertClean();
   expectNoThirdPartyRequests(log);
 });

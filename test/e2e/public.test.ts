@@ -1,19 +1,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
-import type { Browser, Page, Response } from 'playwright-core';
+import type { Page, Response } from 'playwright-core';
 import en from '../../src/i18n/locales/en.json';
 import id from '../../src/i18n/locales/id.json';
 import {
   NEUTRAL_EXIT_TITLE,
   NEUTRAL_START_TITLE,
+  axeChecker,
   expectNoThirdPartyRequests,
-  launchBrowser,
-  openTrackedPage,
-  startApp,
   startNeutralSite,
+  useApp,
+  useBrowser,
   type NeutralSite,
-  type RunningApp,
   type TrackedPage,
 } from '../helpers/browser';
 
@@ -26,35 +24,22 @@ import {
 jest.setTimeout(60_000);
 
 const OUTPUT_DIR = path.resolve(__dirname, '..', '..', 'test-output');
-const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 const RECEIPT_PATTERN = /^\d{4} \d{4} \d{4} \d{4}$/;
 
-let browser: Browser;
+const pages = useBrowser();
 let neutral: NeutralSite;
-let running: RunningApp;
-const opened: TrackedPage[] = [];
-
 beforeAll(async () => {
   neutral = await startNeutralSite();
-  running = await startApp({ QUICK_EXIT_URL: neutral.exitUrl });
-  browser = await launchBrowser();
 });
-
+const running = useApp(() => ({ QUICK_EXIT_URL: neutral.exitUrl }));
+// After useApp's afterAll: the app stops before the neutral site does.
 afterAll(async () => {
-  await browser?.close();
-  await running?.stop();
   await neutral?.stop();
 });
 
-afterEach(async () => {
-  while (opened.length > 0) await opened.pop()!.context.close();
-});
-
 /** A new context (own cookies), JavaScript on unless asked otherwise; closed after the test. */
-async function open(options: { javaScriptEnabled?: boolean; viewport?: { width: number; height: number } } = {}): Promise<TrackedPage> {
-  const tracked = await openTrackedPage(browser, running.baseUrl, options);
-  opened.push(tracked);
-  return tracked;
+function open(options: { javaScriptEnabled?: boolean; viewport?: { width: number; height: number } } = {}): Promise<TrackedPage> {
+  return pages.open(running.baseUrl, options);
 }
 
 const url = (p: string) => running.url(p);
@@ -386,19 +371,12 @@ describe('accessibility (axe, WCAG 2.2 AA)', () => {
 
     test(`every public page in ${lang === 'en' ? 'English' : 'Indonesian'}`, async () => {
       const { page, log } = await open();
-      const problems: string[] = [];
-      const checked: string[] = [];
+      const axe = axeChecker(page, lang);
 
-      /** Runs axe on the page as it is now; collects violations readably. */
+      /** Checks the answer's status when given one, then runs axe on the page as it is now. */
       async function check(name: string, expectedStatus?: number, response?: Response | null): Promise<void> {
         if (expectedStatus !== undefined && response) expect(response.status()).toBe(expectedStatus);
-        expect(await page.getAttribute('html', 'lang')).toBe(lang);
-        const results = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
-        checked.push(name);
-        for (const v of results.violations) {
-          const nodes = v.nodes.map((n) => `      at ${n.target.join(' ')}\n        ${n.failureSummary?.replace(/\n/g, '\n        ') ?? ''}\n        ${n.html}`);
-          problems.push(`[${lang}] ${name} (${page.url()}): ${v.id} [${v.impact ?? 'n/a'}] ${v.help}\n    ${v.helpUrl}\n${nodes.join('\n')}`);
-        }
+        await axe.check(name);
       }
 
       // The language is chosen once; the cookie carries it to every later page.
@@ -447,8 +425,8 @@ describe('accessibility (axe, WCAG 2.2 AA)', () => {
       await check('404 page', 404, await page.goto(url('/does-not-exist')));
       expect(await page.locator('h1').textContent()).toBe(text.errors['404'].title);
 
-      expect(checked).toHaveLength(14);
-      if (problems.length > 0) throw new Error(`axe found ${problems.length} violation(s):\n\n${problems.join('\n\n')}`);
+      expect(axe.checked).toHaveLength(14);
+      axe.assertClean();
       expectNoThirdPartyRequests(log);
     });
   }

@@ -1,22 +1,22 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
-import type { Browser, Page, Response } from 'playwright-core';
+import type { Page, Response } from 'playwright-core';
 import request from 'supertest';
 import en from '../../src/i18n/locales/en.json';
 import id from '../../src/i18n/locales/id.json';
 import { totpCodeAt } from '../../src/services/totp';
 import {
+  axeChecker,
   expectNoThirdPartyRequests,
-  launchBrowser,
-  openTrackedPage,
   startApp,
   startNeutralSite,
+  useApp,
+  useBrowser,
+  type AppUnderTest,
   type NeutralSite,
-  type RunningApp,
   type TrackedPage,
 } from '../helpers/browser';
-import { createStaffAccount, signIn, unusedCode, type StaffAccount } from '../helpers/staff';
+import { createStaffAccount, signedInAgent, unusedCode, type StaffAccount } from '../helpers/staff';
 import { fileReport, formBody, tokenFrom, validReport } from '../helpers/testApp';
 
 /**
@@ -29,7 +29,6 @@ import { fileReport, formBody, tokenFrom, validReport } from '../helpers/testApp
 jest.setTimeout(60_000);
 
 const OUTPUT_DIR = path.resolve(__dirname, '..', '..', 'test-output');
-const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 const RECEIPT_PATTERN = /^\d{4} \d{4} \d{4} \d{4}$/;
 const REFERENCE_PATTERN = /^LAP-\d{4}-\d{6}$/;
 const CASE_NUMBER_PATTERN = /^LK3\/\d{4}\/\d{4,}$/;
@@ -37,42 +36,34 @@ const CASE_NUMBER_PATTERN = /^LK3\/\d{4}\/\d{4,}$/;
 type Lang = 'id' | 'en';
 const texts = { id, en } as const;
 
-let browser: Browser;
+const pages = useBrowser();
 let neutral: NeutralSite;
-let running: RunningApp;
 let admin: StaffAccount;
 let triage: StaffAccount;
 let caseworker: StaffAccount;
-const opened: TrackedPage[] = [];
-/** Every app a test in this file started, so that a server fault can be explained from that app's log. */
-const apps: RunningApp[] = [];
 
 beforeAll(async () => {
   neutral = await startNeutralSite();
-  // REQUIRE_2FA is left at its default (true): every sign-in here is password, then code.
-  running = await startApp({ QUICK_EXIT_URL: neutral.exitUrl });
-  apps.push(running);
+});
+// REQUIRE_2FA is left at its default (true): every sign-in here is password, then code.
+const running = useApp(() => ({ QUICK_EXIT_URL: neutral.exitUrl }));
+/** Every app a test in this file started, so that a server fault can be explained from that app's log. */
+const apps: AppUnderTest[] = [running];
+
+beforeAll(async () => {
   admin = await createStaffAccount(running.lentera, { role: 'admin', name: 'Ani Administrator' });
   triage = await createStaffAccount(running.lentera, { role: 'triage', name: 'Tari Triase' });
   caseworker = await createStaffAccount(running.lentera, { role: 'caseworker', name: 'Citra Peksos' });
-  browser = await launchBrowser();
 });
 
+// After useApp's afterAll: the app stops before the neutral site does.
 afterAll(async () => {
-  await browser?.close();
-  await running?.stop();
   await neutral?.stop();
 });
 
-afterEach(async () => {
-  while (opened.length > 0) await opened.pop()!.context.close();
-});
-
 /** A new context (own cookies), JavaScript on; closed after the test. */
-async function open(options: { viewport?: { width: number; height: number } } = {}): Promise<TrackedPage> {
-  const tracked = await openTrackedPage(browser, running.baseUrl, options);
-  opened.push(tracked);
-  return tracked;
+function open(options: { viewport?: { width: number; height: number } } = {}): Promise<TrackedPage> {
+  return pages.open(running.baseUrl, options);
 }
 
 const url = (p: string) => running.url(p);
@@ -395,27 +386,6 @@ describe('from a resident\'s report to a case and a redirect', () => {
 
 // ---------------------------------------------------------------- accessibility
 
-/** Runs axe on pages as they are now; collects violations readably and throws them all at the end. */
-function axeChecker(page: Page, lang: Lang) {
-  const problems: string[] = [];
-  const checked: string[] = [];
-  return {
-    checked,
-    async check(name: string): Promise<void> {
-      expect(await page.getAttribute('html', 'lang')).toBe(lang);
-      const results = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
-      checked.push(name);
-      for (const v of results.violations) {
-        const nodes = v.nodes.map((n) => `      at ${n.target.join(' ')}\n        ${n.failureSummary?.replace(/\n/g, '\n        ') ?? ''}\n        ${n.html}`);
-        problems.push(`[${lang}] ${name} (${page.url()}): ${v.id} [${v.impact ?? 'n/a'}] ${v.help}\n    ${v.helpUrl}\n${nodes.join('\n')}`);
-      }
-    },
-    assertClean(): void {
-      if (problems.length > 0) throw new Error(`axe found ${problems.length} violation(s):\n\n${problems.join('\n\n')}`);
-    },
-  };
-}
-
 /** Waits for the error summary a 400 answer shows, and checks that the page says so in its title. */
 async function expectErrorPage(page: Page, response: Response | null, lang: Lang): Promise<void> {
   expect(response?.status()).toBe(400);
@@ -449,8 +419,7 @@ describe('accessibility of the back office (axe, WCAG 2.2 AA)', () => {
     await fileReport(request.agent(lentera.app), validReport({ category: 'physical_violence' }));
     decidedReference = latestReference();
 
-    const agent = request.agent(lentera.app);
-    await signIn(agent, lentera, triage);
+    const agent = await signedInAgent(lentera, triage);
     const token = await tokenFrom(agent, `/staff/reports/${decidedReference}`);
     const accepted = await agent
       .post(`/staff/reports/${decidedReference}/accept`)
@@ -646,9 +615,7 @@ describe('accessibility of the back office (axe, WCAG 2.2 AA)', () => {
     try {
       const link = /\/setup\/[A-Za-z0-9_-]+/.exec(fresh.lentera.logs.join('\n'))?.[0];
       expect(link).toBeDefined();
-      const tracked = await openTrackedPage(browser, fresh.baseUrl);
-      opened.push(tracked);
-      const { page, log } = tracked;
+      const { page, log } = await pages.open(fresh.baseUrl);
       const problems: string[] = [];
       for (const lang of ['en', 'id'] as const) {
         const axe = axeChecker(page, lang);

@@ -1,6 +1,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import AxeBuilder from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page, type Request } from 'playwright-core';
+import type { Locale } from '../../src/i18n';
+import type { StaffAccount } from './staff';
 import { createTestApp, type TestApp } from './testApp';
 
 /** Debian's Chromium; CHROMIUM_PATH overrides it on machines that keep it elsewhere. */
@@ -218,4 +221,136 @@ export function expectNoThirdPartyRequests(log: RequestLog, allowedNavigations: 
     const lines = [...foreign.map((r) => `${r.method} ${r.url} (${r.resourceType})`), ...log.blocked.map((u) => `blocked: ${u}`)];
     throw new Error(`Requests to origins other than the app's:\n  ${lines.join('\n  ')}`);
   }
+}
+
+export interface BrowserForTests {
+  /** Chromium, launched before the file's first test. */
+  readonly browser: Browser;
+  /** A fresh context (its own cookies) with one tracked page (see openTrackedPage), closed after the test that opened it. */
+  open(appOrigin: string, options?: BrowserContextOptions): Promise<TrackedPage>;
+}
+
+/**
+ * The browser side of an e2e file: launches Chromium before the file's tests and closes it after
+ * them, and closes every context a test opened with `open` once that test is over. Call it at the
+ * top level of a test file (it registers Jest hooks).
+ */
+export function useBrowser(): BrowserForTests {
+  let browser: Browser | undefined;
+  const opened: TrackedPage[] = [];
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterEach(async () => {
+    while (opened.length > 0) await opened.pop()!.context.close();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  const suite: BrowserForTests = {
+    get browser(): Browser {
+      if (!browser) throw new Error('useBrowser: the browser is launched in beforeAll; use it from a hook or a test');
+      return browser;
+    },
+    async open(appOrigin, options = {}) {
+      const tracked = await openTrackedPage(suite.browser, appOrigin, options);
+      opened.push(tracked);
+      return tracked;
+    },
+  };
+  return suite;
+}
+
+/** The app an e2e file tests, as useApp gives it: the running app without `stop` (useApp stops it). */
+export type AppUnderTest = Omit<RunningApp, 'stop'>;
+
+/**
+ * The app for an e2e file: started (see startApp) before the file's tests and stopped after them.
+ * `env` is called as the app starts, so it may use what beforeAll hooks declared before this call
+ * started (Jest runs hooks in the order they are declared). Call it at the top level of a test file.
+ */
+export function useApp(env: () => Record<string, string> = () => ({})): AppUnderTest {
+  let started: RunningApp | undefined;
+  beforeAll(async () => {
+    started = await startApp(env());
+  });
+  afterAll(async () => {
+    await started?.stop();
+  });
+  const current = (): RunningApp => {
+    if (!started) throw new Error('useApp: the app starts in beforeAll; use it from a hook or a test');
+    return started;
+  };
+  return {
+    get lentera() {
+      return current().lentera;
+    },
+    get baseUrl() {
+      return current().baseUrl;
+    },
+    url: (path) => current().url(path),
+  };
+}
+
+/** Signs in with email and password on the login page at `loginUrl` (no second factor: REQUIRE_2FA=false) and waits to leave /login. */
+export async function signInWithPassword(page: Page, loginUrl: string, account: Pick<StaffAccount, 'email' | 'password'>): Promise<void> {
+  await page.goto(loginUrl);
+  await page.fill('#email', account.email);
+  await page.fill('#password', account.password);
+  await Promise.all([page.waitForURL((u) => u.pathname !== '/login'), page.click('form[action="/login"] button[type=submit]')]);
+}
+
+/** Clicks `selector` and waits for the page that answers; returns its status (0 when there was no response). */
+export async function submitAndWait(page: Page, selector: string): Promise<number> {
+  const [response] = await Promise.all([page.waitForNavigation(), page.click(selector)]);
+  return response?.status() ?? 0;
+}
+
+/** The axe rule sets the pages are held to: WCAG 2.0, 2.1 and 2.2, levels A and AA. */
+export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+/**
+ * Runs axe (AXE_TAGS) on the page as it is now. One readable entry per violation: the rule, its
+ * impact and help, the help URL, then each element at fault with what axe says is wrong with it.
+ */
+export async function axeViolations(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
+  return results.violations.map((v) => {
+    const nodes = v.nodes.map((n) => `      at ${n.target.join(' ')}\n        ${n.failureSummary?.replace(/\n/g, '\n        ') ?? ''}\n        ${n.html}`);
+    return `${v.id} [${v.impact ?? 'n/a'}] ${v.help}\n    ${v.helpUrl}\n${nodes.join('\n')}`;
+  });
+}
+
+export interface AxeChecker {
+  /** The names of the states checked so far, in order. */
+  readonly checked: string[];
+  /** Every violation found so far, each under the name (and URL) of the state it was found in. */
+  readonly problems: string[];
+  /** Runs axe on the page as it is now and records what it finds under `name`; with a language, first expects <html lang> to be it. */
+  check(name: string): Promise<void>;
+  /** Throws, listing them all, when any check found a violation. */
+  assertClean(): void;
+}
+
+/**
+ * Collects axe violations over several states of a page and reports them together at the end, so
+ * that one run shows every problem. With `lang`, each check first expects the page to be in that
+ * language, and each problem is marked with it.
+ */
+export function axeChecker(page: Page, lang?: Locale): AxeChecker {
+  const checked: string[] = [];
+  const problems: string[] = [];
+  return {
+    checked,
+    problems,
+    async check(name) {
+      if (lang) expect(await page.getAttribute('html', 'lang')).toBe(lang);
+      const violations = await axeViolations(page);
+      checked.push(name);
+      for (const v of violations) problems.push(`${lang ? `[${lang}] ` : ''}${name} (${page.url()}): ${v}`);
+    },
+    assertClean() {
+      if (problems.length > 0) throw new Error(`axe found ${problems.length} violation(s):\n\n${problems.join('\n\n')}`);
+    },
+  };
 }

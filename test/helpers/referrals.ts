@@ -28,3 +28,30 @@ export function withClient(changes: Record<string, unknown>, overrides: Record<s
   const base = validReferral(overrides);
   return { ...base, client: { ...(base.client as Record<string, unknown>), ...changes } };
 }
+
+/** A complete referral as the department's form sends it (/department/referrals/new), with consent. */
+export function validReferralForm(overrides: Record<string, string | string[]> = {}): Record<string, string | string[]> {
+  return {
+    department_reference: `SMPN1/BK/${Math.random().toString(36).slice(2, 8)}`,
+    client_name: 'Rina Putri',
+    client_age: '13',
+    client_dob: '',
+    client_sex: 'female',
+    client_nik: '',
+    client_address: 'Jl. Sawahan No. 5',
+    kecamatan: '13.71.03',
+    kelurahan: '',
+    client_phone: '',
+    category: 'parenting_child_concerns',
+    affected_groups: ['child'],
+    urgency: 'urgent',
+    reason: 'Siswi sering tidak masuk sekolah dan tampak ketakutan saat dijemput pulang.',
+    actions_taken: 'Konseling oleh guru BK dua kali.',
+    consent: 'obtained',
+    consent_method: 'written',
+    consent_by: 'Bu Lina, guru BK',
+    no_consent_ground: '',
+    no_consent_justification: '',
+    ...overrides,
+  };
+}

@@ -1,3 +1,4 @@
+import request from 'supertest';
 import type { Lentera } from '../../src/bootstrap';
 import type { Role } from '../../src/domain/roles';
 import { totpCodeAt, totpStepAt, newTotpSecret } from '../../src/services/totp';
@@ -78,4 +79,27 @@ export async function signIn(agent: Agent, lentera: Lentera, account: Pick<Staff
   const afterCode = await agent.post('/login/code').type('form').send(formBody({ code, _csrf: codeToken }));
   if (afterCode.status !== 303) throw new Error(`signIn: the code step answered ${afterCode.status}`);
   return afterCode.headers.location as string;
+}
+
+/** A new agent (its own cookies) signed in as `account` through the real pages (see signIn). */
+export async function signedInAgent(lentera: Lentera, account: Pick<StaffAccount, 'id' | 'email' | 'password' | 'totpSecret'>): Promise<Agent> {
+  const agent = request.agent(lentera.app);
+  await signIn(agent, lentera, account);
+  return agent;
+}
+
+/**
+ * One signed-in agent per role, for a new account of that role made at the first call and kept for
+ * later calls. `lentera` is asked for at each call, so the app may be made later (in beforeAll).
+ */
+export function agentPerRole(lentera: () => Lentera): (role: Role) => Promise<Agent> {
+  const agents: Partial<Record<Role, Agent>> = {};
+  return async (role) => {
+    const existing = agents[role];
+    if (existing) return existing;
+    const app = lentera();
+    const agent = await signedInAgent(app, await createStaffAccount(app, { role }));
+    agents[role] = agent;
+    return agent;
+  };
 }

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { createTestApp, formBody, tokenFrom, type Agent, type TestApp } from '../helpers/testApp';
-import { createStaffAccount, signIn, type StaffAccount } from '../helpers/staff';
+import { createStaffAccount, signedInAgent, signIn, type StaffAccount } from '../helpers/staff';
 
 async function changePassword(agent: Agent, fields: Record<string, string>) {
   const token = await tokenFrom(agent, '/account');
@@ -26,8 +26,7 @@ describe('my account', () => {
   });
 
   it('shows who I am and that two-step verification is on, in both languages', async () => {
-    const agent = request.agent(lentera.app);
-    await signIn(agent, lentera, person);
+    const agent = await signedInAgent(lentera, person);
     const id = await agent.get('/account').expect(200);
     expect(id.text).toContain('Sari Koordinator');
     expect(id.text).toContain('Koordinator');
@@ -38,8 +37,7 @@ describe('my account', () => {
   });
 
   it('refuses a wrong current password with 400 and changes nothing', async () => {
-    const agent = request.agent(lentera.app);
-    await signIn(agent, lentera, person);
+    const agent = await signedInAgent(lentera, person);
     const before = lentera.db.prepare('SELECT password_hash FROM accounts WHERE id = ?').pluck().get(person.id);
     const res = await changePassword(agent, { current_password: 'salah sekali', password: 'kata sandi baru sekali', password_confirm: 'kata sandi baru sekali' });
     expect(res.status).toBe(400);
@@ -49,8 +47,7 @@ describe('my account', () => {
   });
 
   it('checks the new password: length 8–128 and the same twice', async () => {
-    const agent = request.agent(lentera.app);
-    await signIn(agent, lentera, person);
+    const agent = await signedInAgent(lentera, person);
     const short = await changePassword(agent, { current_password: person.password, password: 'pendek', password_confirm: 'pendek' });
     expect(short.status).toBe(400);
     expect(short.text).toContain('<a href="#password">Kata sandi paling sedikit 8 karakter</a>');
@@ -63,10 +60,8 @@ describe('my account', () => {
   });
 
   it('changes the password, ends my other sessions, keeps this one, and audits it without the password', async () => {
-    const here = request.agent(lentera.app);
-    const elsewhere = request.agent(lentera.app);
-    await signIn(here, lentera, person);
-    await signIn(elsewhere, lentera, person);
+    const here = await signedInAgent(lentera, person);
+    const elsewhere = await signedInAgent(lentera, person);
     const newPassword = 'sebuah kalimat rahasia baru';
     const res = await changePassword(here, { current_password: person.password, password: newPassword, password_confirm: newPassword });
     expect(res.status).toBe(303);

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import type { Role } from '../../src/domain/roles';
 import { createTestApp, fileReport, formBody, tokenFrom, type Agent, type TestApp } from '../helpers/testApp';
-import { createStaffAccount, signIn, type StaffAccount } from '../helpers/staff';
+import { agentPerRole, createStaffAccount, signedInAgent, type StaffAccount } from '../helpers/staff';
 
 const clock = new Date('2026-11-27T02:00:00Z'); // Friday 09:00 WIB
 
@@ -18,16 +18,7 @@ describe('partner institutions (/staff/partners)', () => {
   let lentera: TestApp;
   let admin: StaffAccount;
   let adminAgent: Agent;
-  const agents: Partial<Record<Role, Agent>> = {};
-
-  async function signedIn(role: Role): Promise<Agent> {
-    const existing = agents[role];
-    if (existing) return existing;
-    const agent = request.agent(lentera.app);
-    await signIn(agent, lentera, await createStaffAccount(lentera, { role }));
-    agents[role] = agent;
-    return agent;
-  }
+  const signedIn = agentPerRole(() => lentera);
 
   async function createPartner(fields: Record<string, string | string[]> = {}): Promise<number> {
     const token = await tokenFrom(adminAgent, '/staff/partners/new');
@@ -42,8 +33,7 @@ describe('partner institutions (/staff/partners)', () => {
   beforeAll(async () => {
     lentera = createTestApp({ RATE_REPORTS_PER_IP: '1000' }, { now: () => clock });
     admin = await createStaffAccount(lentera, { role: 'admin', name: 'Admin Uji' });
-    adminAgent = request.agent(lentera.app);
-    await signIn(adminAgent, lentera, admin);
+    adminAgent = await signedInAgent(lentera, admin);
   });
   afterAll(() => lentera.cleanup());
 

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import type { Role } from '../../src/domain/roles';
 import { createTestApp, fileReport, formBody, tokenFrom, validReport, type Agent, type TestApp } from '../helpers/testApp';
-import { createStaffAccount, signIn, type StaffAccount } from '../helpers/staff';
+import { createStaffAccount, signedInAgent, type StaffAccount } from '../helpers/staff';
 
 const clock = new Date('2026-11-27T02:00:00Z'); // Friday 27 November 2026, 09:00 WIB
 
@@ -27,14 +27,12 @@ describe('settings: holidays and triage targets (/staff/settings)', () => {
   beforeAll(async () => {
     lentera = createTestApp({ RATE_REPORTS_PER_IP: '1000' }, { now: () => clock });
     admin = await createStaffAccount(lentera, { role: 'admin' });
-    adminAgent = request.agent(lentera.app);
-    await signIn(adminAgent, lentera, admin);
+    adminAgent = await signedInAgent(lentera, admin);
   });
   afterAll(() => lentera.cleanup());
 
   it.each(['triage', 'caseworker', 'supervisor', 'department'] as Role[])('refuses %s', async (role) => {
-    const agent = request.agent(lentera.app);
-    await signIn(agent, lentera, await createStaffAccount(lentera, { role }));
+    const agent = await signedInAgent(lentera, await createStaffAccount(lentera, { role }));
     await agent.get('/staff/settings').expect(403);
     const token = await tokenFrom(agent, '/report');
     await agent.post('/staff/settings/holidays').type('form').send(formBody({ date: '2026-12-24', name_id: 'Libur', name_en: 'Holiday', _csrf: token })).expect(403);

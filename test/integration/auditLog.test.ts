@@ -1,7 +1,7 @@
 import request from 'supertest';
 import type { Role } from '../../src/domain/roles';
 import { createTestApp, fileReport, validReport, type Agent, type TestApp } from '../helpers/testApp';
-import { createStaffAccount, signIn, type StaffAccount } from '../helpers/staff';
+import { createStaffAccount, signedInAgent, type StaffAccount } from '../helpers/staff';
 
 const clock = new Date('2026-11-27T02:00:00Z'); // Friday 09:00 WIB
 
@@ -25,10 +25,8 @@ describe('the audit log (/staff/audit)', () => {
     lentera = createTestApp({}, { now: () => clock });
     supervisor = await createStaffAccount(lentera, { role: 'supervisor', name: 'Koordinator Uji' });
     admin = await createStaffAccount(lentera, { role: 'admin', name: 'Admin Uji' });
-    supervisorAgent = request.agent(lentera.app);
-    adminAgent = request.agent(lentera.app);
-    await signIn(supervisorAgent, lentera, supervisor);
-    await signIn(adminAgent, lentera, admin);
+    supervisorAgent = await signedInAgent(lentera, supervisor);
+    adminAgent = await signedInAgent(lentera, admin);
     const { audit } = lentera.services;
     audit.append({ actorAccountId: admin.id, action: 'partner.created', subjectType: 'partner', subjectId: 41, detail: { type: 'puspaga' } }, new Date('2026-11-20T03:05:00Z'));
     audit.append({ actorAccountId: admin.id, action: 'holiday.added', subjectType: 'holiday', subjectId: '2026-12-25' }, new Date('2026-11-24T16:59:00Z'));
@@ -44,8 +42,7 @@ describe('the audit log (/staff/audit)', () => {
   });
 
   it.each(['triage', 'caseworker', 'department'] as Role[])('refuses %s', async (role) => {
-    const agent = request.agent(lentera.app);
-    await signIn(agent, lentera, await createStaffAccount(lentera, { role }));
+    const agent = await signedInAgent(lentera, await createStaffAccount(lentera, { role }));
     await agent.get('/staff/audit').expect(403);
     await agent.get('/staff/audit?action=partner.created').expect(403);
   });

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { createTestApp, csrfTokenOf, formBody, tokenFrom, type Agent, type TestApp } from '../helpers/testApp';
-import { createStaffAccount, signIn, unusedCode, type StaffAccount } from '../helpers/staff';
+import { createStaffAccount, signedInAgent, signIn, unusedCode, type StaffAccount } from '../helpers/staff';
 import { totpCodeAt } from '../../src/services/totp';
 import { SESSION_COOKIE } from '../../src/middleware/setUpSession';
 
@@ -172,8 +172,7 @@ describe('signing in with a password and a code', () => {
 
   it('signs out: the session is destroyed and audited', async () => {
     tick(30_000);
-    const agent = request.agent(lentera.app);
-    await signIn(agent, lentera, triage);
+    const agent = await signedInAgent(lentera, triage);
     const page = await agent.get('/account').expect(200);
     const signedInCookie = sessionCookieOf(await agent.get('/login?next=%2Faccount')) ?? undefined;
     expect(signedInCookie).toBeUndefined(); // no new session while signed in
@@ -188,8 +187,7 @@ describe('signing in with a password and a code', () => {
 
   it('ends a session after 30 idle minutes', async () => {
     tick(30_000);
-    const agent = request.agent(lentera.app);
-    await signIn(agent, lentera, triage);
+    const agent = await signedInAgent(lentera, triage);
     tick(29 * 60_000);
     await agent.get('/account').expect(200);
     tick(31 * 60_000);
@@ -198,8 +196,7 @@ describe('signing in with a password and a code', () => {
 
   it('ends a session after 8 hours however active', async () => {
     tick(30_000);
-    const agent = request.agent(lentera.app);
-    await signIn(agent, lentera, triage);
+    const agent = await signedInAgent(lentera, triage);
     for (let i = 0; i < 24; i += 1) {
       tick(20 * 60_000);
       await agent.get('/account').expect(200);

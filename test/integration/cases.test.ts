@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { createTestApp, fileReport, formBody, tokenFrom, type Agent, type TestApp } from '../helpers/testApp';
-import { createStaffAccount, signIn, type StaffAccount } from '../helpers/staff';
+import { createStaffAccount, signedInAgent, type StaffAccount } from '../helpers/staff';
 
 describe('cases through the LK3 stages', () => {
   let lentera: TestApp;
@@ -20,11 +20,7 @@ describe('cases through the LK3 stages', () => {
   });
   afterAll(() => lentera.cleanup());
 
-  async function as(account: StaffAccount): Promise<Agent> {
-    const agent = request.agent(lentera.app);
-    await signIn(agent, lentera, account);
-    return agent;
-  }
+  const as = (account: StaffAccount) => signedInAgent(lentera, account);
 
   /** A resident's report accepted by triage as a new case for `assignee`; returns the case slug and report reference. */
   async function newCase(assignee: StaffAccount): Promise<{ slug: string; number: string; reference: string }> {

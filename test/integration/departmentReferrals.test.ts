@@ -1,33 +1,7 @@
 import request from 'supertest';
 import { createTestApp, formBody, tokenFrom, type Agent, type TestApp } from '../helpers/testApp';
-import { createStaffAccount, signIn, type StaffAccount } from '../helpers/staff';
-
-/** A complete referral form, with consent. */
-function validReferral(overrides: Record<string, string | string[]> = {}): Record<string, string | string[]> {
-  return {
-    department_reference: `SMPN1/BK/${Math.random().toString(36).slice(2, 8)}`,
-    client_name: 'Rina Putri',
-    client_age: '13',
-    client_dob: '',
-    client_sex: 'female',
-    client_nik: '',
-    client_address: 'Jl. Sawahan No. 5',
-    kecamatan: '13.71.03',
-    kelurahan: '',
-    client_phone: '',
-    category: 'parenting_child_concerns',
-    affected_groups: ['child'],
-    urgency: 'urgent',
-    reason: 'Siswi sering tidak masuk sekolah dan tampak ketakutan saat dijemput pulang.',
-    actions_taken: 'Konseling oleh guru BK dua kali.',
-    consent: 'obtained',
-    consent_method: 'written',
-    consent_by: 'Bu Lina, guru BK',
-    no_consent_ground: '',
-    no_consent_justification: '',
-    ...overrides,
-  };
-}
+import { createStaffAccount, signedInAgent, signIn, type StaffAccount } from '../helpers/staff';
+import { validReferralForm } from '../helpers/referrals';
 
 describe('department referrals', () => {
   let lentera: TestApp;
@@ -47,18 +21,14 @@ describe('department referrals', () => {
   });
   afterAll(() => lentera.cleanup());
 
-  async function as(account: StaffAccount): Promise<Agent> {
-    const agent = request.agent(lentera.app);
-    await signIn(agent, lentera, account);
-    return agent;
-  }
+  const as = (account: StaffAccount) => signedInAgent(lentera, account);
 
   async function refer(agent: Agent, fields: Record<string, string | string[]>) {
     const token = await tokenFrom(agent, '/department/referrals/new');
     return agent.post('/department/referrals/new').type('form').send(formBody({ ...fields, _csrf: token }));
   }
 
-  async function submitted(agent: Agent, fields = validReferral()): Promise<string> {
+  async function submitted(agent: Agent, fields = validReferralForm()): Promise<string> {
     const res = await refer(agent, fields);
     expect(res.status).toBe(303);
     return /\/department\/referrals\/(LAP-\d{4}-\d{6})$/.exec(res.headers.location as string)![1]!;
@@ -74,7 +44,7 @@ describe('department referrals', () => {
 
   it('files a referral into the triage queue, marked with the department, with sensitive fields encrypted', async () => {
     const agent = await as(officer);
-    const reference = await submitted(agent, validReferral({ client_nik: '1371011234567890', client_phone: '0812 3333 4444' }));
+    const reference = await submitted(agent, validReferralForm({ client_nik: '1371011234567890', client_phone: '0812 3333 4444' }));
     const row = lentera.db.prepare('SELECT r.source, r.status, r.receipt_hash, f.client_enc, f.consent, f.channel FROM reports r JOIN referrals f ON f.report_id = r.id WHERE r.reference = ?').get(reference) as Record<string, unknown>;
     expect(row).toMatchObject({ source: 'department', status: 'new', receipt_hash: null, consent: 'obtained', channel: 'form' });
     expect(row.client_enc).toMatch(/^v1:/);
@@ -93,27 +63,27 @@ describe('department referrals', () => {
   it('an urgent referral tells triage by email at once, as an urgent resident report does', async () => {
     const count = () => lentera.db.prepare("SELECT count(*) FROM outbox WHERE template = 'new_urgent_report'").pluck().get() as number;
     const before = count();
-    await submitted(await as(officer), validReferral({ urgency: 'urgent' }));
+    await submitted(await as(officer), validReferralForm({ urgency: 'urgent' }));
     expect(count()).toBe(before + 1);
-    await submitted(await as(officer), validReferral({ urgency: 'normal' }));
+    await submitted(await as(officer), validReferralForm({ urgency: 'normal' }));
     expect(count()).toBe(before + 1);
   });
 
   it('without consent: only for a child at risk or a danger to life, with a justification shown to triage', async () => {
     const agent = await as(officer);
-    const noGround = await refer(agent, validReferral({ consent: 'not_obtained' }));
+    const noGround = await refer(agent, validReferralForm({ consent: 'not_obtained' }));
     expect(noGround.status).toBe(400);
     expect(noGround.text).toContain('<a href="#no_consent_ground-child_at_risk">');
     expect(noGround.text).toContain('<a href="#no_consent_justification">');
     const adultAsChild = await refer(
       agent,
-      validReferral({ consent: 'not_obtained', no_consent_ground: 'child_at_risk', no_consent_justification: 'Klien menolak, tetapi keadaannya berbahaya.', client_age: '34', affected_groups: ['woman'] }),
+      validReferralForm({ consent: 'not_obtained', no_consent_ground: 'child_at_risk', no_consent_justification: 'Klien menolak, tetapi keadaannya berbahaya.', client_age: '34', affected_groups: ['woman'] }),
     );
     expect(adultAsChild.status).toBe(400);
     expect(adultAsChild.text).toContain('membutuhkan klien anak');
     const reference = await submitted(
       agent,
-      validReferral({ consent: 'not_obtained', no_consent_ground: 'child_at_risk', no_consent_justification: 'Orang tua menolak; anak menunjukkan tanda kekerasan fisik.' }),
+      validReferralForm({ consent: 'not_obtained', no_consent_ground: 'child_at_risk', no_consent_justification: 'Orang tua menolak; anak menunjukkan tanda kekerasan fisik.' }),
     );
     const detail = (await (await as(triage)).get(`/staff/reports/${reference}`).expect(200)).text;
     expect(detail).toContain('Dirujuk tanpa persetujuan klien');
@@ -142,7 +112,7 @@ describe('department referrals', () => {
     ['consent without who obtained it', { consent_by: '' }, '#consent_by'],
   ])('%s: 400 with a linked error and everything typed kept', async (_name, change, href) => {
     const agent = await as(officer);
-    const fields = validReferral(change);
+    const fields = validReferralForm(change);
     const before = lentera.db.prepare('SELECT count(*) FROM referrals').pluck().get();
     const res = await refer(agent, fields);
     expect(res.status).toBe(400);
@@ -154,7 +124,7 @@ describe('department referrals', () => {
 
   it('refuses the same department reference twice, keeping the form', async () => {
     const agent = await as(officer);
-    const fields = validReferral();
+    const fields = validReferralForm();
     await submitted(agent, fields);
     const again = await refer(agent, fields);
     expect(again.status).toBe(400);
@@ -250,9 +220,8 @@ describe('a deactivated department', () => {
     try {
       const officer = await createStaffAccount(lentera, { role: 'department' });
       lentera.db.prepare('UPDATE departments SET active = 0 WHERE id = ?').run(officer.departmentId);
-      const agent = request.agent(lentera.app);
-      await signIn(agent, lentera, officer);
-      const fields = validReferral();
+      const agent = await signedInAgent(lentera, officer);
+      const fields = validReferralForm();
       const token = await tokenFrom(agent, '/department/referrals/new');
       const res = await agent.post('/department/referrals/new').type('form').send(formBody({ ...fields, _csrf: token }));
       expect(res.status).toBe(400);

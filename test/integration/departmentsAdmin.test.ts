@@ -1,7 +1,7 @@
 import request from 'supertest';
 import type { Role } from '../../src/domain/roles';
 import { createTestApp, formBody, tokenFrom, type Agent, type TestApp } from '../helpers/testApp';
-import { createStaffAccount, signIn, type StaffAccount } from '../helpers/staff';
+import { agentPerRole, createStaffAccount, signedInAgent, type StaffAccount } from '../helpers/staff';
 
 const clock = new Date('2026-03-10T02:00:00Z'); // Tuesday 09:00 WIB
 
@@ -9,16 +9,7 @@ describe('departments and their API tokens (/staff/departments)', () => {
   let lentera: TestApp;
   let admin: StaffAccount;
   let adminAgent: Agent;
-  const agents: Partial<Record<Role, Agent>> = {};
-
-  async function signedIn(role: Role): Promise<Agent> {
-    const existing = agents[role];
-    if (existing) return existing;
-    const agent = request.agent(lentera.app);
-    await signIn(agent, lentera, await createStaffAccount(lentera, { role }));
-    agents[role] = agent;
-    return agent;
-  }
+  const signedIn = agentPerRole(() => lentera);
 
   async function post(pagePath: string, action: string, fields: Record<string, string> = {}, agent: Agent = adminAgent) {
     const token = await tokenFrom(agent, pagePath);
@@ -51,8 +42,7 @@ describe('departments and their API tokens (/staff/departments)', () => {
   beforeAll(async () => {
     lentera = createTestApp({}, { now: () => clock });
     admin = await createStaffAccount(lentera, { role: 'admin', name: 'Admin Uji' });
-    adminAgent = request.agent(lentera.app);
-    await signIn(adminAgent, lentera, admin);
+    adminAgent = await signedInAgent(lentera, admin);
   });
   afterAll(() => lentera.cleanup());
 

@@ -1,9 +1,9 @@
 import request from 'supertest';
 import { runUserCommand } from '../../src/cli/user';
 import { createTestApp, fileReport, formBody, tokenFrom, TEST_DATA_KEY, validReport, type Agent, type TestApp } from '../helpers/testApp';
-import { createStaffAccount, signIn, type StaffAccount } from '../helpers/staff';
+import { createStaffAccount, signedInAgent, type StaffAccount } from '../helpers/staff';
 import { lastOutboxId, outboxEmails, readable, type StoredEmail } from '../helpers/outbox';
-import { validReferral } from '../helpers/referrals';
+import { validReferral, validReferralForm } from '../helpers/referrals';
 
 /** Each email an action causes: who it goes to and what it may say (issue "Step 4, part 2"). */
 describe('the emails actions cause', () => {
@@ -29,11 +29,7 @@ describe('the emails actions cause', () => {
   });
   afterAll(() => lentera.cleanup());
 
-  async function as(account: StaffAccount): Promise<Agent> {
-    const agent = request.agent(lentera.app);
-    await signIn(agent, lentera, account);
-    return agent;
-  }
+  const as = (account: StaffAccount) => signedInAgent(lentera, account);
 
   async function newReport(fields = validReport(), resident: Agent = request.agent(lentera.app)): Promise<{ reference: string; receipt: string }> {
     const receipt = await fileReport(resident, fields);
@@ -130,31 +126,7 @@ describe('the emails actions cause', () => {
       const res = await agent
         .post('/department/referrals/new')
         .type('form')
-        .send(
-          formBody({
-            department_reference: `SMPN1/BK/${Math.random().toString(36).slice(2, 8)}`,
-            client_name: 'Rina Putri',
-            client_age: '13',
-            client_dob: '',
-            client_sex: 'female',
-            client_nik: '',
-            client_address: 'Jl. Sawahan No. 5',
-            kecamatan: '13.71.03',
-            kelurahan: '',
-            client_phone: '',
-            category: 'parenting_child_concerns',
-            affected_groups: ['child'],
-            urgency: 'normal',
-            reason: 'Siswi sering tidak masuk sekolah dan tampak ketakutan saat dijemput pulang.',
-            actions_taken: 'Konseling oleh guru BK dua kali.',
-            consent: 'obtained',
-            consent_method: 'written',
-            consent_by: 'Bu Lina, guru BK',
-            no_consent_ground: '',
-            no_consent_justification: '',
-            _csrf: token,
-          }),
-        );
+        .send(formBody({ ...validReferralForm({ urgency: 'normal' }), _csrf: token }));
       expect(res.status).toBe(303);
       return /(LAP-\d{4}-\d{6})$/.exec(res.headers.location as string)![1]!;
     }

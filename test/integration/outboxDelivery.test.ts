@@ -4,9 +4,8 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import Database from 'better-sqlite3';
 import { simpleParser } from 'mailparser';
-import request from 'supertest';
 import { createTestApp, formBody, tokenFrom, type TestApp } from '../helpers/testApp';
-import { createStaffAccount, signIn } from '../helpers/staff';
+import { createStaffAccount, signedInAgent } from '../helpers/staff';
 import { eventually, startSmtpServer, unusedPort, type TestSmtpServer } from '../helpers/smtpServer';
 import { shutDownGracefully } from '../../src/bootstrap';
 import { createOutboxService, EmailRefusedError, type RenderEmail } from '../../src/services/outboxService';
@@ -372,8 +371,7 @@ describe('when the SMTP server is down', () => {
       // A staff action that queues an email — an administrator invites a caseworker — while the
       // worker waits on SMTP: it answers, and its email waits in the outbox.
       const admin = await createStaffAccount(lentera, { role: 'admin' });
-      const agent = request.agent(lentera.app);
-      await signIn(agent, lentera, admin);
+      const agent = await signedInAgent(lentera, admin);
       const token = await tokenFrom(agent, '/staff/users/new');
       const invited = await agent
         .post('/staff/users')

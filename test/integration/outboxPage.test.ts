@@ -2,7 +2,7 @@ import request from 'supertest';
 import type { Role } from '../../src/domain/roles';
 import type { OutgoingEmail } from '../../src/mail/types';
 import { createTestApp, csrfTokenOf, formBody, tokenFrom, type Agent, type TestApp } from '../helpers/testApp';
-import { createStaffAccount, signIn, type StaffAccount } from '../helpers/staff';
+import { agentPerRole, createStaffAccount, signedInAgent, type StaffAccount } from '../helpers/staff';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtpServer';
 
 const SUMMARY = 'Ringkasan rahasia untuk mitra: anak dua orang, ibu bekerja malam.';
@@ -32,16 +32,7 @@ describe('the outbox page (/staff/outbox)', () => {
   let admin: StaffAccount;
   let adminAgent: Agent;
   let clock = new Date('2026-12-01T02:00:00Z');
-  const agents: Partial<Record<Role, Agent>> = {};
-
-  async function signedIn(role: Role): Promise<Agent> {
-    const existing = agents[role];
-    if (existing) return existing;
-    const agent = request.agent(lentera.app);
-    await signIn(agent, lentera, await createStaffAccount(lentera, { role }));
-    agents[role] = agent;
-    return agent;
-  }
+  const signedIn = agentPerRole(() => lentera);
 
   function enqueue(email: OutgoingEmail): number {
     return lentera.db.transaction(() => lentera.services.outboxService.enqueue(email, lentera.now()))().id;
@@ -66,8 +57,7 @@ describe('the outbox page (/staff/outbox)', () => {
     smtp = await startSmtpServer();
     lentera = createTestApp({ SMTP_URL: smtp.url }, { now: () => clock });
     admin = await createStaffAccount(lentera, { role: 'admin', name: 'Ani Admin' });
-    adminAgent = request.agent(lentera.app);
-    await signIn(adminAgent, lentera, admin);
+    adminAgent = await signedInAgent(lentera, admin);
   });
   afterAll(async () => {
     lentera.cleanup();

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { createTestApp, csrfTokenOf, fileReport, formBody, openStatus, tokenFrom, validReport, type Agent, type TestApp } from '../helpers/testApp';
-import { createStaffAccount, signIn, type StaffAccount } from '../helpers/staff';
+import { createStaffAccount, signedInAgent, type StaffAccount } from '../helpers/staff';
 import { lastOutboxId, outboxEmails, readable, type StoredEmail } from '../helpers/outbox';
 import { eventually, startSmtpServer, type TestSmtpServer } from '../helpers/smtpServer';
 
@@ -19,6 +19,28 @@ interface Redirected {
   ackPath: string;
   links: Record<'received' | 'accepted' | 'declined', string>;
   email: StoredEmail;
+}
+
+/**
+ * A resident files `report` (a valid one by default); triage, signed in as `triage`, redirects it to
+ * `partner` with SUMMARY and a short explanation. Returns the report's reference.
+ */
+async function fileAndRedirect(
+  lentera: TestApp,
+  triage: StaffAccount,
+  partner: number,
+  { report = validReport(), reason = 'mandate_elsewhere' }: { report?: Record<string, string | string[]>; reason?: string } = {},
+): Promise<string> {
+  await fileReport(request.agent(lentera.app), report);
+  const reference = lentera.db.prepare('SELECT reference FROM reports ORDER BY id DESC LIMIT 1').pluck().get() as string;
+  const agent = await signedInAgent(lentera, triage);
+  const token = await tokenFrom(agent, `/staff/reports/${reference}`);
+  await agent
+    .post(`/staff/reports/${reference}/redirect`)
+    .type('form')
+    .send(formBody({ 'redirect-partner': String(partner), 'redirect-reason': reason, 'redirect-summary': SUMMARY, 'redirect-explanation': 'Penjelasan.', _csrf: token }))
+    .expect(303);
+  return reference;
 }
 
 /** A test app on a clock the test moves, with a partner that has an email address and one that has not. */
@@ -47,11 +69,7 @@ function world(env: Record<string, string> = {}) {
 describe('closed-loop redirects: the partner answers', () => {
   const w = world();
 
-  async function as(account: StaffAccount): Promise<Agent> {
-    const agent = request.agent(w.lentera.app);
-    await signIn(agent, w.lentera, account);
-    return agent;
-  }
+  const as = (account: StaffAccount) => signedInAgent(w.lentera, account);
 
   async function post(agent: Agent, path: string, fields: Record<string, string>) {
     const token = await tokenFrom(agent, path.replace(/\/[a-z-]+$/, ''));
@@ -322,26 +340,13 @@ describe('closed-loop redirects: the partner answers', () => {
 describe('closed-loop redirects: unconfirmed after REDIRECT_ACK_DAYS working days', () => {
   const w = world();
 
-  async function as(account: StaffAccount): Promise<Agent> {
-    const agent = request.agent(w.lentera.app);
-    await signIn(agent, w.lentera, account);
-    return agent;
-  }
+  const as = (account: StaffAccount) => signedInAgent(w.lentera, account);
 
   const attentionPanel = (html: string) => (html.includes('id="redirects-attention"') ? html.slice(html.indexOf('id="redirects-attention"'), html.indexOf('<form method="get"')) : '');
 
   it('is flagged in the queue, and the partner gets exactly one reminder — with fresh links and no summary', async () => {
     w.clock = MONDAY;
-    const resident = request.agent(w.lentera.app);
-    await fileReport(resident, validReport({ narrative: NARRATIVE }));
-    const reference = w.lentera.db.prepare('SELECT reference FROM reports ORDER BY id DESC LIMIT 1').pluck().get() as string;
-    const triage = await as(w.triage);
-    const token = await tokenFrom(triage, `/staff/reports/${reference}`);
-    await triage
-      .post(`/staff/reports/${reference}/redirect`)
-      .type('form')
-      .send(formBody({ 'redirect-partner': String(w.partnerWithEmail), 'redirect-reason': 'mandate_elsewhere', 'redirect-summary': SUMMARY, 'redirect-explanation': 'Penjelasan.', _csrf: token }))
-      .expect(303);
+    const reference = await fileAndRedirect(w.lentera, w.triage, w.partnerWithEmail, { report: validReport({ narrative: NARRATIVE }) });
     const redirect = w.lentera.db.prepare('SELECT d.id, d.ack_due_at FROM redirects d JOIN reports r ON r.id = d.report_id WHERE r.reference = ?').get(reference) as { id: number; ack_due_at: string };
     // Two working days from Monday 10:00 WIB: the end of Wednesday, Jakarta time.
     expect(redirect.ack_due_at).toBe('2026-03-04T16:59:59.999Z');
@@ -386,15 +391,7 @@ describe('closed-loop redirects: unconfirmed after REDIRECT_ACK_DAYS working day
   it('counts working days: a redirect on Friday before a Monday holiday is due at the end of Wednesday', async () => {
     w.clock = new Date('2026-03-06T03:00:00Z');
     w.lentera.db.prepare("INSERT INTO holidays (date, name_id, name_en) VALUES ('2026-03-09', 'Libur uji', 'Test holiday')").run();
-    await fileReport(request.agent(w.lentera.app), validReport());
-    const reference = w.lentera.db.prepare('SELECT reference FROM reports ORDER BY id DESC LIMIT 1').pluck().get() as string;
-    const triage = await as(w.triage);
-    const token = await tokenFrom(triage, `/staff/reports/${reference}`);
-    await triage
-      .post(`/staff/reports/${reference}/redirect`)
-      .type('form')
-      .send(formBody({ 'redirect-partner': String(w.partnerByPhone), 'redirect-reason': 'mandate_elsewhere', 'redirect-summary': SUMMARY, 'redirect-explanation': 'Penjelasan.', _csrf: token }))
-      .expect(303);
+    const reference = await fileAndRedirect(w.lentera, w.triage, w.partnerByPhone);
     expect(w.lentera.db.prepare('SELECT d.ack_due_at FROM redirects d JOIN reports r ON r.id = d.report_id WHERE r.reference = ?').pluck().get(reference)).toBe('2026-03-11T16:59:59.999Z');
     // No email address: flagged like any other, but never reminded by email.
     w.clock = new Date('2026-03-12T02:00:00Z');
@@ -410,16 +407,7 @@ describe('the outbox worker', () => {
 
   it('queues the reminders due on each run, then sends them', async () => {
     w.clock = MONDAY;
-    await fileReport(request.agent(w.lentera.app), validReport());
-    const reference = w.lentera.db.prepare('SELECT reference FROM reports ORDER BY id DESC LIMIT 1').pluck().get() as string;
-    const triage = request.agent(w.lentera.app);
-    await signIn(triage, w.lentera, w.triage);
-    const token = await tokenFrom(triage, `/staff/reports/${reference}`);
-    await triage
-      .post(`/staff/reports/${reference}/redirect`)
-      .type('form')
-      .send(formBody({ 'redirect-partner': String(w.partnerWithEmail), 'redirect-reason': 'mandate_elsewhere', 'redirect-summary': SUMMARY, 'redirect-explanation': 'Penjelasan.', _csrf: token }))
-      .expect(303);
+    const reference = await fileAndRedirect(w.lentera, w.triage, w.partnerWithEmail);
     w.clock = new Date('2026-03-05T02:00:00Z');
     w.lentera.startOutboxWorker();
     try {
@@ -436,16 +424,7 @@ describe('REDIRECT_ACK_DAYS', () => {
   const w = world({ REDIRECT_ACK_DAYS: '4' });
 
   it('sets how many working days a partner has', async () => {
-    await fileReport(request.agent(w.lentera.app), validReport());
-    const reference = w.lentera.db.prepare('SELECT reference FROM reports ORDER BY id DESC LIMIT 1').pluck().get() as string;
-    const triage = request.agent(w.lentera.app);
-    await signIn(triage, w.lentera, w.triage);
-    const token = await tokenFrom(triage, `/staff/reports/${reference}`);
-    await triage
-      .post(`/staff/reports/${reference}/redirect`)
-      .type('form')
-      .send(formBody({ 'redirect-partner': String(w.partnerWithEmail), 'redirect-reason': 'mandate_elsewhere', 'redirect-summary': SUMMARY, 'redirect-explanation': 'Penjelasan.', _csrf: token }))
-      .expect(303);
+    await fileAndRedirect(w.lentera, w.triage, w.partnerWithEmail);
     expect(w.lentera.db.prepare('SELECT ack_due_at FROM redirects').pluck().get()).toBe('2026-03-06T16:59:59.999Z');
   });
 });
@@ -469,16 +448,7 @@ describe('end to end: the redirect email through the outbox and a real SMTP serv
     const partnerId = Number(
       lentera.db.prepare("INSERT INTO partners (name, type, phone, email, created_at, updated_at) VALUES ('LBH Padang', 'legal_aid', '', 'lbh@padang.test', ?, ?)").run(at, at).lastInsertRowid,
     );
-    await fileReport(request.agent(lentera.app), validReport({ narrative: NARRATIVE }));
-    const reference = lentera.db.prepare('SELECT reference FROM reports ORDER BY id DESC LIMIT 1').pluck().get() as string;
-    const triage = request.agent(lentera.app);
-    await signIn(triage, lentera, triageAccount);
-    const token = await tokenFrom(triage, `/staff/reports/${reference}`);
-    await triage
-      .post(`/staff/reports/${reference}/redirect`)
-      .type('form')
-      .send(formBody({ 'redirect-partner': String(partnerId), 'redirect-reason': 'legal_aid_needed', 'redirect-summary': SUMMARY, 'redirect-explanation': 'Penjelasan.', _csrf: token }))
-      .expect(303);
+    const reference = await fileAndRedirect(lentera, triageAccount, partnerId, { report: validReport({ narrative: NARRATIVE }), reason: 'legal_aid_needed' });
 
     const result = await lentera.services.outboxService.drain(10);
     expect(result.sent).toBeGreaterThanOrEqual(1);

@@ -5,7 +5,7 @@ import { createFieldCipher } from '../../src/data/fieldCipher';
 import { createReferralRepository } from '../../src/data/referralRepository';
 import { localesDir } from '../../src/paths';
 import { createTestApp, formBody, tokenFrom, TEST_DATA_KEY, type Agent, type TestApp } from '../helpers/testApp';
-import { createStaffAccount, signIn, type StaffAccount } from '../helpers/staff';
+import { createStaffAccount, signedInAgent, type StaffAccount } from '../helpers/staff';
 import { createConformance, validateDocument, type Conformance, type Exchange } from '../helpers/openApiConformance';
 import { validReferral, withClient } from '../helpers/referrals';
 
@@ -94,10 +94,8 @@ describe('referral API (/api/v1)', () => {
   beforeAll(async () => {
     lentera = createTestApp({ RATE_API_PER_TOKEN: '1000' }, { now: () => clock });
     admin = await createStaffAccount(lentera, { role: 'admin', name: 'Admin Uji' });
-    adminAgent = request.agent(lentera.app);
-    await signIn(adminAgent, lentera, admin);
-    triageAgent = request.agent(lentera.app);
-    await signIn(triageAgent, lentera, await createStaffAccount(lentera, { role: 'triage', name: 'Tari Triase' }));
+    adminAgent = await signedInAgent(lentera, admin);
+    triageAgent = await signedInAgent(lentera, await createStaffAccount(lentera, { role: 'triage', name: 'Tari Triase' }));
     const served = await request(lentera.app).get('/api/v1/openapi.json').expect(200);
     document = served.body as Record<string, unknown>;
     conformance = createConformance(document);
@@ -194,8 +192,7 @@ describe('referral API (/api/v1)', () => {
 
     it('is not authenticated by a signed-in session: only the bearer token counts', async () => {
       const officer = await createStaffAccount(lentera, { role: 'department', departmentId: deptA.id });
-      const agent = request.agent(lentera.app);
-      await signIn(agent, lentera, officer);
+      const agent = await signedInAgent(lentera, officer);
       const res = await api('GET', '/api/v1/referrals/LAP-2026-000001', { agent });
       expect(res.status).toBe(401);
     });

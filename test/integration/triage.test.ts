@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { createTestApp, fileReport, formBody, openStatus, tokenFrom, validReport, type Agent, type TestApp } from '../helpers/testApp';
-import { createStaffAccount, signIn, type StaffAccount } from '../helpers/staff';
+import { createStaffAccount, signedInAgent, type StaffAccount } from '../helpers/staff';
 
 describe('triage: the queue, the report page and decisions', () => {
   let lentera: TestApp;
@@ -27,11 +27,7 @@ describe('triage: the queue, the report page and decisions', () => {
   });
   afterAll(() => lentera.cleanup());
 
-  async function as(account: StaffAccount): Promise<Agent> {
-    const agent = request.agent(lentera.app);
-    await signIn(agent, lentera, account);
-    return agent;
-  }
+  const as = (account: StaffAccount) => signedInAgent(lentera, account);
 
   /** Files a report as a resident; returns its reference and a resident agent holding its receipt. */
   async function newReport(fields = validReport()): Promise<{ reference: string; receipt: string }> {

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { createTestApp, csrfTokenOf, formBody, tokenFrom, type Agent, type TestApp } from '../helpers/testApp';
-import { createStaffAccount, signIn, type StaffAccount } from '../helpers/staff';
+import { createStaffAccount, signedInAgent, signIn, type StaffAccount } from '../helpers/staff';
 import { totpCodeAt } from '../../src/services/totp';
 
 async function postFrom(agent: Agent, pagePath: string, action: string, fields: Record<string, string> = {}) {
@@ -21,8 +21,7 @@ describe('the administrator manages accounts', () => {
     admin = await createStaffAccount(lentera, { role: 'admin', name: 'Ani Admin' });
   });
   beforeEach(async () => {
-    adminAgent = request.agent(lentera.app);
-    await signIn(adminAgent, lentera, admin);
+    adminAgent = await signedInAgent(lentera, admin);
   });
   afterAll(() => lentera.cleanup());
 
@@ -131,8 +130,7 @@ describe('the administrator manages accounts', () => {
 
   it('deactivates an account, which ends its sessions at once; reactivates it', async () => {
     const worker = await createStaffAccount(lentera, { role: 'caseworker' });
-    const workerAgent = request.agent(lentera.app);
-    await signIn(workerAgent, lentera, worker);
+    const workerAgent = await signedInAgent(lentera, worker);
     await workerAgent.get('/account').expect(200);
     const sessionsBefore = lentera.db.prepare('SELECT count(*) FROM sessions WHERE account_id = ?').pluck().get(worker.id);
     expect(sessionsBefore).toBe(1);
@@ -170,8 +168,7 @@ describe('the administrator manages accounts', () => {
 
   it('resets a second factor: sessions end, and the person enrols again at the next sign-in', async () => {
     const worker = await createStaffAccount(lentera, { role: 'triage' });
-    const workerAgent = request.agent(lentera.app);
-    await signIn(workerAgent, lentera, worker);
+    const workerAgent = await signedInAgent(lentera, worker);
     const res = await postFrom(adminAgent, `/staff/users/${worker.id}`, `/staff/users/${worker.id}/reset-2fa`);
     expect(res.status).toBe(303);
     expect((await adminAgent.get(`/staff/users/${worker.id}`)).text).toContain('data-totp-status="off"');
@@ -195,8 +192,7 @@ describe('the administrator manages accounts', () => {
 
   it.each(['triage', 'caseworker', 'supervisor', 'department'] as const)('refuses the %s role with 403, for pages and actions', async (role) => {
     const someone = await createStaffAccount(lentera, { role });
-    const agent = request.agent(lentera.app);
-    await signIn(agent, lentera, someone);
+    const agent = await signedInAgent(lentera, someone);
     await agent.get('/staff/users').expect(403);
     await agent.get('/staff/users/new').expect(403);
     await agent.get(`/staff/users/${admin.id}`).expect(403);
