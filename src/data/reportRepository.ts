@@ -115,6 +115,17 @@ export interface DecisionRecord {
 
 const dateOrNull = (v: string | null) => (v === null ? null : new Date(v));
 
+const toReporterView = (row: ReporterRow): ReportForReporter => ({
+  id: row.id,
+  reference: row.reference,
+  category: row.category,
+  urgency: row.urgency,
+  status: row.status,
+  decisionReason: row.decision_reason,
+  slaDueAt: new Date(row.sla_due_at),
+  createdAt: new Date(row.created_at),
+});
+
 /** Associated data for each encrypted column, so a value cannot be copied to another row or column. */
 export const reportFieldContext = {
   narrative: (reference: string) => `reports.narrative:${reference}`,
@@ -206,17 +217,7 @@ export function createReportRepository(db: Db, cipher: FieldCipher) {
 
     findForReporter(id: number): ReportForReporter | undefined {
       const row = forReporter.get(id) as ReporterRow | undefined;
-      if (!row) return undefined;
-      return {
-        id: row.id,
-        reference: row.reference,
-        category: row.category,
-        urgency: row.urgency,
-        status: row.status,
-        decisionReason: row.decision_reason,
-        slaDueAt: new Date(row.sla_due_at),
-        createdAt: new Date(row.created_at),
-      };
+      return row ? toReporterView(row) : undefined;
     },
 
     updateStatus(id: number, status: ReportStatus, at: Date): void {
@@ -232,14 +233,7 @@ export function createReportRepository(db: Db, cipher: FieldCipher) {
       const r = staffView.get(reference) as StaffRow | undefined;
       if (!r) return undefined;
       return {
-        id: r.id,
-        reference: r.reference,
-        category: r.category,
-        urgency: r.urgency,
-        status: r.status,
-        decisionReason: r.decision_reason,
-        slaDueAt: new Date(r.sla_due_at),
-        createdAt: new Date(r.created_at),
+        ...toReporterView(r),
         source: r.source,
         affectedGroups: (r.groups ?? '').split(',').filter(Boolean) as AffectedGroup[],
         kecamatanCode: r.kecamatan_code,
