@@ -8,6 +8,10 @@ export type Db = Database.Database;
 export function openDatabase(file: string): Db {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const db = new Database(file);
+  if (file !== ':memory:') {
+    // Only the service's own user may read it (SQLite gives the WAL and SHM files the same mode).
+    for (const f of [file, `${file}-wal`, `${file}-shm`]) if (fs.existsSync(f)) fs.chmodSync(f, 0o600);
+  }
   db.pragma('journal_mode = WAL');
   // FULL: a report is on disk before its receipt is shown.
   db.pragma('synchronous = FULL');

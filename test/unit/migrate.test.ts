@@ -21,6 +21,7 @@ describe('migrations', () => {
     expect(db.pragma('synchronous', { simple: true })).toBe(2); // FULL
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(db.pragma('secure_delete', { simple: true })).toBe(1);
+    for (const f of ['a.db', 'a.db-wal']) expect(fs.statSync(path.join(dir, f)).mode & 0o777).toBe(0o600);
     db.close();
   });
 
