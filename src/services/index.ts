@@ -39,6 +39,8 @@ import { createAckLinks } from './ackLinks';
 import { createNotifications } from './notifications';
 import { createAcknowledgementService } from './acknowledgementService';
 import { createRedirectReminders } from './redirectReminders';
+import { createRetentionRepository } from '../data/retentionRepository';
+import { createRetentionService } from './retentionService';
 
 /** How long a new receipt waits in memory for the page that shows it. */
 const RECEIPT_HANDOFF_MS = 10 * 60 * 1000;
@@ -119,6 +121,8 @@ export function createServices(config: Config, db: Db, dataKey: Buffer, now: () 
   const apiTokenService = createApiTokenService({ transaction, apiTokens, departments, audit, tokenHasher: createKeyedHasher(dataKey, 'api-token'), now });
   const holidayService = createHolidayService({ transaction, holidays, audit, now });
   const auditLog = createAuditLogService({ transaction, audit, queries: createAuditQueryRepository(db), now });
+  // `npm run retention`: purges what is past RETENTION_DAYS (never the audit log).
+  const retentionService = createRetentionService({ transaction, retention: createRetentionRepository(db), audit, retentionDays: config.retentionDays, now });
 
   // Accounts and signing in: `accountService` (setup, invitations, passwords, deactivation), `authService` (login, TOTP).
   const accountService = createAccountService({
@@ -162,6 +166,7 @@ export function createServices(config: Config, db: Db, dataKey: Buffer, now: () 
     outboxService,
     acknowledgementService,
     redirectReminders,
+    retentionService,
   };
 }
 

@@ -92,6 +92,11 @@ export function createReportService(deps: ReportServiceDeps) {
       return reports.findIdByReceiptHash(receiptHasher.hash(digits)) ?? null;
     },
 
+    /** False once retention has purged the report a receipt session opened. */
+    reportExists(reportId: number): boolean {
+      return reports.findForReporter(reportId) !== undefined;
+    },
+
     statusForReporter(reportId: number): ReporterStatusView | null {
       const report = reports.findForReporter(reportId);
       if (!report) return null;

@@ -42,7 +42,15 @@ export function statusRoutes({ reportService, now, checkLimits, messageLimit }: 
     });
   }
 
-  const openReport = (req: Request) => receiptSessionReport(req, now().getTime());
+  /** The report this receipt session opened, if the session is still valid and the report still exists (not purged). */
+  function openReport(req: Request): number | null {
+    const reportId = receiptSessionReport(req, now().getTime());
+    if (reportId !== null && !reportService.reportExists(reportId)) {
+      delete req.session.receiptReportId;
+      return null;
+    }
+    return reportId;
+  }
 
   router.get('/status', (req, res) => {
     const reportId = openReport(req);
