@@ -1,27 +1,19 @@
 import crypto from 'node:crypto';
 import type { Transactor } from '../data/transaction';
-import type { ReportRepository, ReportForReporter } from '../data/reportRepository';
+import type { NewReport, ReportRepository, ReportForReporter } from '../data/reportRepository';
 import type { Message, ReportTimelineRepository, TimelineEvent } from '../data/reportTimelineRepository';
 import type { RedirectRepository } from '../data/redirectRepository';
 import type { KeyedHasher } from '../data/fieldCipher';
-import type { AffectedGroup, Category, ContactDetails, ReporterRelation, Urgency } from '../domain/reference';
 import { RECEIPT_DIGITS, normalizeReceipt } from '../domain/receipt';
 import type { Intake } from './intake';
 import { statusAfterReporterMessage } from '../domain/reportStatus';
 import type { AckStatus } from '../domain/acknowledgements';
 
-/** A resident's report as the form collected it, already validated. */
-export interface PublicReportInput {
-  category: Category;
-  affectedGroups: AffectedGroup[];
-  kecamatanCode: string;
-  kelurahanCode: string | null;
-  locationDetail: string | null;
-  narrative: string;
-  urgency: Urgency;
-  reporterRelation: ReporterRelation;
-  contact: ContactDetails | null;
-}
+/** A resident's report as the form collected it, already validated: what the report row stores of it. */
+export type PublicReportInput = Pick<
+  NewReport,
+  'category' | 'affectedGroups' | 'kecamatanCode' | 'kelurahanCode' | 'locationDetail' | 'narrative' | 'urgency' | 'reporterRelation' | 'contact'
+>;
 
 /** Where a redirected report went, in the words staff wrote for the reporter. */
 export interface RedirectForReporter {
