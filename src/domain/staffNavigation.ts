@@ -12,6 +12,7 @@ const items: { href: string; label: string; roles: Role[] }[] = [
   { href: '/staff/departments', label: 'departments.nav', roles: ['admin'] },
   { href: '/staff/users', label: 'staff.nav.users', roles: ['admin'] },
   { href: '/staff/settings', label: 'staff.nav.settings', roles: ['admin'] },
+  { href: '/staff/stats', label: 'staff.nav.stats', roles: ['supervisor', 'admin'] },
   { href: '/staff/audit', label: 'staff.nav.audit', roles: ['supervisor', 'admin'] },
   { href: '/staff/outbox', label: 'outbox.navLabel', roles: ['admin'] },
   { href: '/department', label: 'staff.nav.department', roles: ['department'] },

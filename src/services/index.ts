@@ -41,6 +41,8 @@ import { createAcknowledgementService } from './acknowledgementService';
 import { createRedirectReminders } from './redirectReminders';
 import { createRetentionRepository } from '../data/retentionRepository';
 import { createRetentionService } from './retentionService';
+import { createStatsRepository } from '../data/statsRepository';
+import { createStatsService } from './statsService';
 
 /** How long a new receipt waits in memory for the page that shows it. */
 const RECEIPT_HANDOFF_MS = 10 * 60 * 1000;
@@ -121,6 +123,8 @@ export function createServices(config: Config, db: Db, dataKey: Buffer, now: () 
   const apiTokenService = createApiTokenService({ transaction, apiTokens, departments, audit, tokenHasher: createKeyedHasher(dataKey, 'api-token'), now });
   const holidayService = createHolidayService({ transaction, holidays, audit, now });
   const auditLog = createAuditLogService({ transaction, audit, queries: createAuditQueryRepository(db), now });
+  // Statistics by code over a range of filing dates (`/staff/stats`); each view and CSV export is audited.
+  const statsService = createStatsService({ transaction, stats: createStatsRepository(db), audit, now });
   // `npm run retention`: purges what is past RETENTION_DAYS (never the audit log).
   const retentionService = createRetentionService({ transaction, retention: createRetentionRepository(db), audit, retentionDays: config.retentionDays, now });
 
@@ -159,6 +163,7 @@ export function createServices(config: Config, db: Db, dataKey: Buffer, now: () 
     apiTokenService,
     holidayService,
     auditLog,
+    statsService,
     accounts,
     audit,
     accountService,
