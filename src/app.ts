@@ -1,7 +1,7 @@
 import express from 'express';
 import cookieParser from 'cookie-parser';
 import type { Config } from './config';
-import type { Db } from './data/db';
+import { createPing, type Db } from './data/db';
 import type { SqliteSessionStore } from './data/sessionStore';
 import type { AreaDirectory } from './domain/areas';
 import type { Translator } from './i18n';
@@ -56,7 +56,7 @@ export function createApp(deps: AppDeps): express.Express {
   // Compile each template once, whatever NODE_ENV says (Express caches only in production by default).
   app.set('view cache', true);
 
-  app.use(setUpHealthcheck(deps.db));
+  app.use(setUpHealthcheck(createPing(deps.db)));
   app.use(setUpSecurityHeaders(secureCookies));
   app.use(setUpStaticResources());
   // The departments' JSON API, before cookies, sessions, form bodies and CSRF: it is authenticated

@@ -21,3 +21,11 @@ export function openDatabase(file: string): Db {
   db.pragma('secure_delete = ON');
   return db;
 }
+
+/** A cheap query that throws when the database does not answer (for /healthz). */
+export function createPing(db: Db): () => void {
+  const ping = db.prepare('SELECT 1').pluck();
+  return () => {
+    ping.get();
+  };
+}
