@@ -1,7 +1,8 @@
 import express from 'express';
 import cookieParser from 'cookie-parser';
 import type { Config } from './config';
-import { createPing, type Db } from './data/db';
+import type { Db } from './data/db';
+import type { DatabaseHealth } from './data/databaseHealth';
 import type { SqliteSessionStore } from './data/sessionStore';
 import type { AreaDirectory } from './domain/areas';
 import type { Translator } from './i18n';
@@ -16,7 +17,8 @@ import { setUpLocals } from './middleware/setUpLocals';
 import { setUpCurrentAccount } from './middleware/currentAccount';
 import { setUpBodyParsing } from './middleware/setUpBodyParsing';
 import { setUpCsrf } from './middleware/setUpCsrf';
-import { perClientAndGlobal, perKey } from './middleware/rateLimits';
+import { floodLimit, perKey } from './middleware/rateLimits';
+import { createFloodGuard } from './services/floodGuard';
 import { setUpErrorHandler, setUpNotFound } from './middleware/setUpErrorHandling';
 import { pageRoutes } from './routes/public/pageRoutes';
 import { REPORT_PATH, reportRoutes } from './routes/public/reportRoutes';
@@ -32,6 +34,7 @@ import { API_PATH, apiRoutes } from './routes/api/apiRoutes';
 export interface AppDeps {
   config: Config;
   db: Db;
+  health: DatabaseHealth;
   sessionStore: SqliteSessionStore;
   sessionSecret: string;
   translator: Translator;
@@ -46,7 +49,9 @@ export function createApp(deps: AppDeps): express.Express {
   const { reportService, receiptHandoff } = services;
   const secureCookies = config.baseUrl.startsWith('https://');
   const limits = config.rateLimits;
-  const csrf = setUpCsrf(config.baseUrl, new Set([REPORT_PATH]));
+  const windowMs = config.rateWindowMs;
+  const nowMs = () => now().getTime();
+  const csrf = setUpCsrf(config.baseUrl, deps.sessionSecret, secureCookies, new Set([REPORT_PATH]));
 
   const app = express();
   app.disable('x-powered-by');
@@ -56,7 +61,7 @@ export function createApp(deps: AppDeps): express.Express {
   // Compile each template once, whatever NODE_ENV says (Express caches only in production by default).
   app.set('view cache', true);
 
-  app.use(setUpHealthcheck(createPing(deps.db)));
+  app.use(setUpHealthcheck(() => deps.health.report()));
   app.use(setUpSecurityHeaders(secureCookies));
   app.use(setUpStaticResources());
   // The departments' JSON API, before cookies, sessions, form bodies and CSRF: it is authenticated
@@ -77,15 +82,23 @@ export function createApp(deps: AppDeps): express.Express {
       receiptHandoff,
       areas,
       csrf,
-      limits: perClientAndGlobal(limits.reportsPerIp, limits.reportsGlobal, config.rateWindowMs, { countFailures: false }),
+      secureCookies,
+      // Past RATE_REPORTS_GLOBAL an hour, only each client's first report of the hour is taken.
+      flood: floodLimit(
+        createFloodGuard({ perClient: limits.reportsPerIp, flood: { global: limits.reportsGlobal, kind: 'success', allowance: 1 }, windowMs, now: nowMs }),
+      ),
     }),
   );
   app.use(
     statusRoutes({
       reportService,
       now,
-      checkLimits: perClientAndGlobal(limits.receiptChecksPerIp, limits.receiptChecksGlobal, config.rateWindowMs, { countFailures: true }),
-      messageLimit: perKey(limits.messagesPerReport, config.rateWindowMs, (req) => `report:${req.session.receiptReportId}`),
+      // Past RATE_RECEIPT_CHECKS_GLOBAL wrong receipts an hour, a client with three wrong ones waits;
+      // a correct receipt from anyone else is still answered.
+      receiptFlood: floodLimit(
+        createFloodGuard({ perClient: limits.receiptChecksPerIp, flood: { global: limits.receiptChecksGlobal, kind: 'failure', allowance: 3 }, windowMs, now: nowMs }),
+      ),
+      messageLimit: perKey(limits.messagesPerReport, windowMs, (req) => `report:${req.session.receiptReportId}`),
     }),
   );
 

@@ -8,8 +8,8 @@ declare module 'express-session' {
     startedAt?: number;
     /** The report a receipt opened (a receipt session). */
     receiptReportId?: number;
-    /** Points at a new receipt waiting, in memory, to be shown once. */
-    pendingReceiptToken?: string;
+    /** A new receipt waiting to be shown once, encrypted; its key is in the `lentera.receipt` cookie (reportRoutes.ts, receiptHandoff.ts). */
+    pendingReceipt?: string;
     /** A one-time notice for the next page (a locale key). */
     notice?: string;
   }

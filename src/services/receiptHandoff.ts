@@ -6,32 +6,51 @@ export interface PendingReceipt {
   urgency: Urgency;
 }
 
+/** A receipt on its way from the POST that made it to the page that shows it, split in two halves. */
+export interface SealedReceipt {
+  /** AES-256-GCM ciphertext (with its expiry inside): kept in the visitor's session row. */
+  sealed: string;
+  /** The one-off key: kept only in a cookie in the visitor's browser. */
+  key: string;
+}
+
+const ALGORITHM = 'aes-256-gcm';
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
 /**
- * Carries a new receipt from the POST that made it to the one GET that shows it, in memory only:
- * the receipt is never written anywhere (not in the session row, not in a URL) and can be taken once.
+ * Carries a new receipt from the POST that made it to the GET that shows it, safely across a
+ * restart or a second server process: the receipt is encrypted under a fresh random key; the
+ * ciphertext waits in the session row (SQLite, committed before the redirect is sent) and the key
+ * in an HttpOnly cookie. Neither half alone reveals the receipt, and it is never in clear on disk
+ * or in a URL. `ttlMs` bounds how long the pair can be opened.
  */
 export function createReceiptHandoff(ttlMs: number, now: () => number = Date.now) {
-  const pending = new Map<string, PendingReceipt & { expiresAt: number }>();
-
-  function sweep(): void {
-    const t = now();
-    for (const [token, entry] of pending) if (entry.expiresAt <= t) pending.delete(token);
-  }
-
   return {
-    put(entry: PendingReceipt): string {
-      sweep();
-      const token = crypto.randomBytes(24).toString('base64url');
-      pending.set(token, { ...entry, expiresAt: now() + ttlMs });
-      return token;
+    seal(entry: PendingReceipt): SealedReceipt {
+      const key = crypto.randomBytes(32);
+      const iv = crypto.randomBytes(IV_BYTES);
+      const cipher = crypto.createCipheriv(ALGORITHM, key, iv);
+      const plaintext = JSON.stringify({ r: entry.receipt, u: entry.urgency, e: now() + ttlMs });
+      const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+      return { sealed: Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url'), key: key.toString('base64url') };
     },
 
-    /** The receipt, once; null when already taken or expired. */
-    take(token: string): PendingReceipt | null {
-      const entry = pending.get(token);
-      pending.delete(token);
-      if (!entry || entry.expiresAt <= now()) return null;
-      return { receipt: entry.receipt, urgency: entry.urgency };
+    /** The receipt, or null when a half is missing, does not fit the other, or has expired. */
+    open(sealed: unknown, key: unknown): PendingReceipt | null {
+      if (typeof sealed !== 'string' || typeof key !== 'string') return null;
+      const keyBytes = Buffer.from(key, 'base64url');
+      const data = Buffer.from(sealed, 'base64url');
+      if (keyBytes.length !== 32 || data.length <= IV_BYTES + TAG_BYTES) return null;
+      try {
+        const decipher = crypto.createDecipheriv(ALGORITHM, keyBytes, data.subarray(0, IV_BYTES));
+        decipher.setAuthTag(data.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
+        const plaintext = Buffer.concat([decipher.update(data.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
+        const { r, u, e } = JSON.parse(plaintext) as { r: string; u: Urgency; e: number };
+        return e > now() ? { receipt: r, urgency: u } : null;
+      } catch {
+        return null;
+      }
     },
   };
 }

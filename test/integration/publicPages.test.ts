@@ -35,6 +35,33 @@ describe('public pages', () => {
     expect(res.headers['set-cookie']).toBeUndefined();
   });
 
+  it('a flood of anonymous GETs of pages with forms leaves the sessions table empty', async () => {
+    for (let i = 0; i < 50; i++) {
+      for (const path of ['/report', '/status', '/login', '/']) {
+        const res = await request(lentera.app).get(path).expect(200);
+        expect(String(res.headers['set-cookie'] ?? '')).not.toMatch(/lentera\.sid=/);
+      }
+    }
+    expect(lentera.db.prepare('SELECT count(*) FROM sessions').pluck().get()).toBe(0);
+  });
+
+  it.each(['//evil.example/x', '/\\evil.example/x', '///evil.example/x?lang=en', '/%2F%2Fevil.example/x', '/report/..%2F%2Fevil.example'])(
+    'no link on the page for %s leaves the site because of the request path',
+    async (path) => {
+      const res = await request(lentera.app).get(path);
+      expect([200, 404]).toContain(res.status);
+      const hrefs = [...res.text.matchAll(/(?:href|action|src)="([^"]*)"/g)].map((m) => m[1]!.replace(/&#39;|&amp;/g, '&'));
+      expect(hrefs.length).toBeGreaterThan(0);
+      for (const href of hrefs) {
+        if (href === 'https://www.google.com/') continue; // the quick exit, from configuration
+        // A link stays on the site when it is a path from the root (never `//` or `/\`), a query or a fragment.
+        expect(href).toMatch(/^(\/(?![\/\\])|\?|#|tel:)/);
+        expect(new URL(href, 'http://localhost:3000/some/page').origin).toBe('http://localhost:3000');
+      }
+      expect(res.text).not.toContain('evil.example');
+    },
+  );
+
   it('?lang=en switches to English and a cookie remembers it; ?lang=id switches back', async () => {
     const agent = request.agent(lentera.app);
     const en = await agent.get('/?lang=en').expect(200);

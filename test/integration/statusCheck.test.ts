@@ -61,13 +61,17 @@ describe('checking a report with its receipt', () => {
   it('starts a new session id when a receipt opens', async () => {
     const { agent, receipt } = await reportWithReceipt();
     const form = await agent.get('/status').expect(200);
-    const before = String(form.headers['set-cookie']).match(/lentera\.sid=([^;]+)/)![1];
+    // Showing the form writes no session: nothing about this visitor is stored before they submit.
+    expect(String(form.headers['set-cookie'])).not.toMatch(/lentera\.sid=/);
     const token = /name="_csrf" value="([^"]+)"/.exec(form.text)![1]!;
-    const opened = await agent.post('/status').type('form').send(formBody({ receipt, _csrf: token })).expect(303);
+    // A session id planted before the receipt is typed (fixation) must not become the receipt session.
+    const fixed = 's%3Aattacker-chosen-id.signature';
+    const opened = await agent.post('/status').set('Cookie', `lentera.sid=${fixed}`).type('form').send(formBody({ receipt, _csrf: token })).expect(303);
     const after = String(opened.headers['set-cookie']).match(/lentera\.sid=([^;]+)/)![1];
-    expect(after).not.toBe(before);
-    expect(String(opened.headers['set-cookie'])).toMatch(/HttpOnly; SameSite=Strict/);
-    expect(String(opened.headers['set-cookie'])).not.toMatch(/Expires|Max-Age/);
+    expect(after).toBeDefined();
+    expect(after).not.toBe(fixed);
+    expect(String(opened.headers['set-cookie'])).toMatch(/lentera\.sid=[^;]+; Path=\/; HttpOnly; SameSite=Strict/);
+    expect(String(opened.headers['set-cookie'])).not.toMatch(/lentera\.sid=[^,]*(Expires|Max-Age)/);
   });
 
   it('lets the reporter add information, which the thread then shows, escaped', async () => {

@@ -1,30 +1,38 @@
-import { Router, type Request, type RequestHandler, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import type { AreaDirectory } from '../../domain/areas';
 import { affectedGroups, categories, contactChannels, reporterRelations, urgencies } from '../../domain/reference';
 import { formatReceipt } from '../../domain/receipt';
+import { isDatabaseUnavailable } from '../../errors';
 import type { ReportService } from '../../services/reportService';
 import type { ReceiptHandoff } from '../../services/receiptHandoff';
 import type { Csrf } from '../../middleware/setUpCsrf';
+import type { FloodLimit } from '../../middleware/rateLimits';
 import { errorsByField, formErrors, type FormError } from '../formErrors';
 import { NARRATIVE_MAX, parseReportForm, reportFieldAnchors, reportFieldOrder, reportFormValues, type ReportFormValues } from './reportForm';
 
 export const REPORT_PATH = '/report';
+const RECEIPT_PATH = `${REPORT_PATH}/receipt`;
+/** The key to the sealed receipt in the session row; sent only to the receipt page. */
+const RECEIPT_KEY_COOKIE = 'lentera.receipt';
 
 interface Deps {
   reportService: ReportService;
   receiptHandoff: ReceiptHandoff;
   areas: AreaDirectory;
   csrf: Csrf;
-  limits: RequestHandler[];
+  /** Accepted reports per client, and a flood rule that still takes each client's first report. */
+  flood: FloodLimit;
+  secureCookies: boolean;
 }
 
 const options = { categories, affectedGroups, urgencies, reporterRelations, contactChannels, narrativeMax: NARRATIVE_MAX };
 
-export function reportRoutes({ reportService, receiptHandoff, areas, csrf, limits }: Deps): Router {
+export function reportRoutes({ reportService, receiptHandoff, areas, csrf, flood, secureCookies }: Deps): Router {
   const router = Router();
+  const receiptKeyCookie = { httpOnly: true, sameSite: 'strict', secure: secureCookies, path: RECEIPT_PATH } as const;
 
-  function renderForm(res: Response, values: ReportFormValues, errors: FormError[]): void {
-    res.status(errors.length > 0 ? 400 : 200).render('public/report', {
+  function renderForm(res: Response, values: ReportFormValues, errors: FormError[], status = errors.length > 0 ? 400 : 200): void {
+    res.status(status).render('public/report', {
       values,
       errors,
       fieldErrors: errorsByField(errors),
@@ -35,7 +43,7 @@ export function reportRoutes({ reportService, receiptHandoff, areas, csrf, limit
 
   router.get(REPORT_PATH, (_req, res) => renderForm(res, reportFormValues(), []));
 
-  router.post(REPORT_PATH, ...limits, (req: Request, res: Response) => {
+  router.post(REPORT_PATH, flood.check, (req: Request, res: Response) => {
     const values = reportFormValues(req.body);
     const t = res.locals.t;
     // The form may have been open longer than the session lives: keep everything and ask to send again.
@@ -46,16 +54,29 @@ export function reportRoutes({ reportService, receiptHandoff, areas, csrf, limit
     if (!parsed.ok) {
       return renderForm(res, values, formErrors(parsed.issues, t, 'report.errors', reportFieldOrder, reportFieldAnchors));
     }
-    const { receipt } = reportService.submitPublicReport(parsed.input);
-    req.session.pendingReceiptToken = receiptHandoff.put({ receipt, urgency: parsed.input.urgency });
-    res.redirect(303, `${REPORT_PATH}/receipt`);
+    let receipt: string;
+    try {
+      ({ receipt } = reportService.submitPublicReport(parsed.input));
+    } catch (err) {
+      // Nothing was saved (read-only, full or damaged database): keep everything typed and say so.
+      if (!isDatabaseUnavailable(err)) throw err;
+      return renderForm(res, values, [{ field: 'form', text: t('report.errors.unavailable'), href: '#category' }], 503);
+    }
+    // Only accepted reports count: a form sent back with errors costs the person nothing.
+    flood.record(req, 'success');
+    // The session row (ciphertext) is committed before the redirect leaves; the key stays in the browser.
+    const { sealed, key } = receiptHandoff.seal({ receipt, urgency: parsed.input.urgency });
+    req.session.pendingReceipt = sealed;
+    res.cookie(RECEIPT_KEY_COOKIE, key, receiptKeyCookie);
+    res.redirect(303, RECEIPT_PATH);
   });
 
-  // Shown once: the token is taken from the session and the receipt from memory, then both are gone.
-  router.get(`${REPORT_PATH}/receipt`, (req, res) => {
-    const token = req.session?.pendingReceiptToken;
-    if (token) delete req.session.pendingReceiptToken;
-    const pending = token ? receiptHandoff.take(token) : null;
+  // Shown once: both halves are discarded as the page is shown.
+  router.get(RECEIPT_PATH, (req, res) => {
+    const sealed = req.session?.pendingReceipt;
+    if (sealed !== undefined) delete req.session.pendingReceipt;
+    const pending = receiptHandoff.open(sealed, req.cookies?.[RECEIPT_KEY_COOKIE]);
+    res.clearCookie(RECEIPT_KEY_COOKIE, receiptKeyCookie);
     if (!pending) return res.render('public/receiptGone');
     res.render('public/receipt', { receipt: formatReceipt(pending.receipt), urgency: pending.urgency });
   });

@@ -1,9 +1,11 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
+import type { FloodLimit } from '../../middleware/rateLimits';
 import { z } from 'zod';
 import { isOpen } from '../../domain/reportStatus';
 import type { ReportService } from '../../services/reportService';
 import { endSession, openReceiptSession, receiptSessionReport } from '../../middleware/receiptSession';
 import { errorsByField, formErrors, textValue, type FormError } from '../formErrors';
+import { multilineText } from '../textFields';
 import { HttpError } from '../../errors';
 
 export const MESSAGE_MAX = 4000;
@@ -11,15 +13,16 @@ export const MESSAGE_MAX = 4000;
 interface Deps {
   reportService: ReportService;
   now: () => Date;
-  checkLimits: RequestHandler[];
+  /** Receipt checks per client, right or wrong; during a flood of wrong ones, the guessers are cut short. */
+  receiptFlood: FloodLimit;
   messageLimit: RequestHandler;
 }
 
 const messageSchema = z.object({
-  message: z.string().trim().min(1, 'message_empty').max(MESSAGE_MAX, 'message_long'),
+  message: multilineText().trim().min(1, 'message_empty').max(MESSAGE_MAX, 'message_long'),
 });
 
-export function statusRoutes({ reportService, now, checkLimits, messageLimit }: Deps): Router {
+export function statusRoutes({ reportService, now, receiptFlood, messageLimit }: Deps): Router {
   const router = Router();
 
   function renderCheck(res: Response, receipt: string, errors: FormError[]): void {
@@ -58,9 +61,10 @@ export function statusRoutes({ reportService, now, checkLimits, messageLimit }: 
     renderStatus(res, reportId, '', []);
   });
 
-  router.post('/status', ...checkLimits, async (req, res) => {
+  router.post('/status', receiptFlood.check, async (req, res) => {
     const receipt = textValue(req.body.receipt);
     const reportId = reportService.findReportByReceipt(receipt);
+    receiptFlood.record(req, reportId === null ? 'failure' : 'success');
     if (reportId === null) {
       // One answer for malformed, unknown and purged receipts alike.
       return renderCheck(res, receipt, [{ field: 'receipt', text: res.locals.t('status.errors.receipt'), href: '#receipt' }]);
