@@ -73,7 +73,8 @@ async function serve(): Promise<Served> {
   try {
     lentera = bootstrap(
       {
-        NODE_ENV: 'production',
+        // Not 'production': that needs an https BASE_URL, and this bench speaks plain HTTP on 127.0.0.1.
+        NODE_ENV: 'development',
         BASE_URL: baseUrl,
         DATABASE_PATH: path.join(dir, 'lentera.db'),
         DATA_KEY: crypto.randomBytes(32).toString('hex'),

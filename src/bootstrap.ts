@@ -1,22 +1,27 @@
 import type { Server } from 'node:http';
+import { createHttpServer } from './httpServer';
 import { loadConfig, type Config } from './config';
-import { openDatabase, type Db } from './data/db';
-import { migrate } from './data/migrate';
+import type { Db } from './data/db';
 import { SqliteSessionStore } from './data/sessionStore';
 import { loadAreaDirectory } from './data/areaReference';
-import { loadSecrets } from './secrets';
-import { loadTranslator } from './i18n';
+import { openSessionSecret, openStore } from './openStore';
+import { loadTranslator, locales } from './i18n';
 import { createServices, type Services } from './services';
 import { createApp } from './app';
-import { localesDir, migrationsDir } from './paths';
+import { localesDir } from './paths';
 import { IDLE_TIMEOUT_MS } from './middleware/setUpSession';
 import { createOutboxWorker, type OutboxWorker } from './services/outboxWorker';
+import { createDatabaseHealth, type DatabaseHealth } from './data/databaseHealth';
 
 export interface Lentera {
   config: Config;
   db: Db;
   app: ReturnType<typeof createApp>;
+  /** The HTTP server for `app` (server.ts listens on it); tests may drive `app` directly. */
+  server: Server;
   services: Services;
+  /** What /healthz reports about the database; `health.start()` begins the periodic integrity check (server.ts does). */
+  health: DatabaseHealth;
   /** The clock everything runs on (tests pass their own). */
   now: () => Date;
   /** Starts the email outbox worker (server.ts does; tests only when they ask). Starting twice returns the same worker. */
@@ -38,17 +43,10 @@ export function bootstrap(
   const now = options.now ?? (() => new Date());
   const log = options.log ?? ((m: string) => console.error(m));
   const config = loadConfig(env);
-  const secrets = loadSecrets(config.dataDir, { dataKey: config.dataKey, sessionSecret: config.sessionSecret }, (m) =>
-    log(`WARNING: ${m}`),
-  );
-  const db = openDatabase(config.databasePath);
-  try {
-    migrate(db, migrationsDir);
-  } catch (err) {
-    db.close();
-    throw err;
-  }
-  const services = createServices(config, db, secrets.dataKey, now, log);
+  const warn = (m: string) => log(`WARNING: ${m}`);
+  const { db, dataKey } = openStore(config, { create: true, warn, now });
+  const sessionSecret = openSessionSecret(config, warn);
+  const services = createServices(config, db, dataKey, now, log);
   const sessionStore = new SqliteSessionStore(db, IDLE_TIMEOUT_MS, () => now().getTime());
   // First start: no account yet, so the first administrator needs a way in. A new link on every
   // start until someone has used one (the old link stops working).
@@ -57,28 +55,35 @@ export function bootstrap(
     log(`No accounts yet. Open this link within 24 hours to create the first administrator (it works once):\n  ${setupLink}`);
   }
   let outboxWorker: OutboxWorker | undefined;
+  const translator = loadTranslator(localesDir);
+  const health = createDatabaseHealth(db, config.databasePath, config.integrityCheckMinutes * 60 * 1000, log);
   const app = createApp({
     config,
     db,
+    health,
     sessionStore,
-    sessionSecret: secrets.sessionSecret,
-    translator: loadTranslator(localesDir),
+    sessionSecret,
+    translator,
     areas: loadAreaDirectory(config.areasCsv),
     services,
     now,
     log,
   });
+  // Answered before the app sees a request (one it could not even parse): both languages at once.
+  const unparsable = { 431: locales.map((l) => translator.forLocale(l)('errors.431.text')).join('\n') };
   return {
     config,
     db,
     app,
+    server: createHttpServer(app, unparsable),
     services,
+    health,
     now,
     startOutboxWorker() {
       // Each run first queues the redirect reminders now due (one per redirect, ever), then sends.
-      const drain = (limit: number, signal: AbortSignal) => {
+      const drain = (limit: number, stop: AbortSignal) => {
         services.redirectReminders.run();
-        return services.outboxService.drain(limit, signal);
+        return services.outboxService.drain(limit, stop);
       };
       outboxWorker ??= createOutboxWorker({ drain, pollMs: config.outbox.pollSeconds * 1000, log });
       outboxWorker.start();
@@ -86,8 +91,9 @@ export function bootstrap(
     },
     stopBackgroundWork: async () => outboxWorker?.stop(),
     close() {
-      // Normally stopped already (stopBackgroundWork); if not, at least no new run against a closed database.
-      void outboxWorker?.stop(0);
+      // Normally stopped already (stopBackgroundWork); if not, at least no new run or send against a closed database.
+      void outboxWorker?.stop();
+      health.stop();
       sessionStore.close();
       services.outboxService.close();
       db.close();
@@ -95,18 +101,31 @@ export function bootstrap(
   };
 }
 
-/** Stops taking connections, lets requests in flight finish, then closes the rest. */
-export function shutDownGracefully(server: Server, lentera: Lentera, log: (m: string) => void): Promise<void> {
-  // The outbox worker stops alongside: no new run, its email in hand finished; then the database closes.
+/**
+ * How long a stopping server still takes new connections: the browser of a resident whose report
+ * was just committed follows the redirect to her receipt a moment later, and that page must answer.
+ */
+export const SHUTDOWN_DRAIN_MS = 3000;
+
+/**
+ * Stops cleanly: for `drainMs` it still serves (a redirect in flight can be followed), then it
+ * stops taking connections, lets requests in flight finish, and closes the rest.
+ */
+export function shutDownGracefully(server: Server, lentera: Lentera, log: (m: string) => void, drainMs = SHUTDOWN_DRAIN_MS): Promise<void> {
+  // The outbox worker stops alongside: no new send starts; the one in hand finishes; then the database closes.
   const workerStopped = lentera.stopBackgroundWork();
   return new Promise((resolve) => {
-    server.close(() => {
-      void workerStopped.then(() => {
-        lentera.close();
-        log('Lentera stopped.');
-        resolve();
+    const stopListening = () => {
+      server.close(() => {
+        void workerStopped.then(() => {
+          lentera.close();
+          log('Lentera stopped.');
+          resolve();
+        });
       });
-    });
-    server.closeIdleConnections();
+      server.closeIdleConnections();
+    };
+    if (drainMs > 0) setTimeout(stopListening, drainMs);
+    else stopListening();
   });
 }

@@ -32,6 +32,7 @@ const envSchema = z.object({
   TRUST_PROXY: trustProxy.optional(),
   REQUIRE_2FA: booleanFromString.default(true),
   RETENTION_DAYS: positiveInt.default(730),
+  MAIL_FILES_KEEP_DAYS: positiveInt.default(7),
   ORG_NAME: z.string().min(1).default('LK3 Dinas Sosial Kota Padang'),
   DEFAULT_LOCALE: z.enum(['id', 'en']).default('id'),
   AREAS_CSV: z.string().min(1).default(path.join(projectRoot, 'reference', 'padang-wilayah.csv')),
@@ -56,7 +57,9 @@ const envSchema = z.object({
   RATE_RECEIPT_CHECKS_GLOBAL: positiveInt.default(500),
   RATE_MESSAGES_PER_REPORT: positiveInt.default(20),
   RATE_API_PER_TOKEN: positiveInt.default(120),
+  RATE_API_AUTH_FAILURES_PER_IP: positiveInt.default(20),
   OUTBOX_POLL_SECONDS: positiveInt.default(10),
+  INTEGRITY_CHECK_MINUTES: positiveInt.default(60),
   OUTBOX_MAX_ATTEMPTS: positiveInt.max(50).default(8),
 });
 
@@ -90,6 +93,8 @@ export interface Config {
   trustProxy: number | 'loopback' | false;
   require2fa: boolean;
   retentionDays: number;
+  /** Days a sent email's .eml file (SMTP_URL unset) is kept before `npm run retention` deletes it. */
+  mailFilesKeepDays: number;
   orgName: string;
   defaultLocale: 'id' | 'en';
   areasCsv: string;
@@ -104,9 +109,13 @@ export interface Config {
     messagesPerReport: number;
     /** Calls to the referral API per bearer token. */
     apiPerToken: number;
+    /** Failed bearer tokens per client address; past it, the address is refused before any token is looked up. */
+    apiAuthFailuresPerIp: number;
   };
   /** Window shared by the rate limits above. */
   rateWindowMs: number;
+  /** How often the server runs SQLite's quick_check on the database file (reported by /healthz). */
+  integrityCheckMinutes: number;
 }
 
 export class ConfigError extends Error {}
@@ -120,12 +129,20 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     throw new ConfigError('Invalid configuration:\n  ' + lines.join('\n  '));
   }
   const e = parsed.data;
+  const baseUrl = (e.BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');
+  if (e.NODE_ENV === 'production') {
+    // Passwords, sessions and reports must never cross the network in clear, and every account has a second factor.
+    if (!baseUrl.startsWith('https://')) {
+      throw new ConfigError(`NODE_ENV=production needs BASE_URL to start with https:// (it is ${baseUrl}); refusing to start.`);
+    }
+    if (!e.REQUIRE_2FA) throw new ConfigError('NODE_ENV=production refuses REQUIRE_2FA=false: every account signs in with a second factor; refusing to start.');
+  }
   const databasePath = path.resolve(e.DATABASE_PATH);
   return {
     env: e.NODE_ENV,
     port: e.PORT,
     host: e.HOST,
-    baseUrl: (e.BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+    baseUrl,
     databasePath,
     dataDir: path.dirname(databasePath),
     dataKey: e.DATA_KEY,
@@ -139,6 +156,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     trustProxy: e.TRUST_PROXY ?? false,
     require2fa: e.REQUIRE_2FA,
     retentionDays: e.RETENTION_DAYS,
+    mailFilesKeepDays: e.MAIL_FILES_KEEP_DAYS,
     orgName: e.ORG_NAME,
     defaultLocale: e.DEFAULT_LOCALE,
     areasCsv: path.resolve(e.AREAS_CSV),
@@ -156,7 +174,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       receiptChecksGlobal: e.RATE_RECEIPT_CHECKS_GLOBAL,
       messagesPerReport: e.RATE_MESSAGES_PER_REPORT,
       apiPerToken: e.RATE_API_PER_TOKEN,
+      apiAuthFailuresPerIp: e.RATE_API_AUTH_FAILURES_PER_IP,
     },
     rateWindowMs: 60 * 60 * 1000,
+    integrityCheckMinutes: e.INTEGRITY_CHECK_MINUTES,
   };
 }

@@ -8,3 +8,12 @@ export class HttpError extends Error {
     this.name = 'HttpError';
   }
 }
+
+/**
+ * An error that says the database cannot serve right now — read-only, disk full, an I/O error,
+ * damaged pages, locked for too long — rather than anything about the request: answered 503.
+ */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^SQLITE_(READONLY|FULL|IOERR|CORRUPT|NOTADB|BUSY|LOCKED|CANTOPEN|PROTOCOL)/.test(code);
+}

@@ -6,13 +6,16 @@ function main(): void {
   const log = (message: string) => console.log(message);
   const lentera = bootstrap(readEnvironment(), { log });
   const { port, host, baseUrl } = lentera.config;
-  const server = lentera.app.listen(port, host, () => {
+  const { server } = lentera;
+  server.listen(port, host, () => {
     const address = server.address();
     const actualPort = typeof address === 'object' && address ? address.port : port;
     log(`Lentera is serving ${baseUrl} (listening on ${host}:${actualPort}).`);
   });
   // Only this process sends mail: the worker drains the outbox every OUTBOX_POLL_SECONDS.
   lentera.startOutboxWorker();
+  // SQLite's quick_check now and every INTEGRITY_CHECK_MINUTES, in a worker thread; /healthz reports it.
+  lentera.health.start();
   let stopping = false;
   const stop = () => {
     if (stopping) return;

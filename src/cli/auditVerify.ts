@@ -11,19 +11,12 @@ const problems = {
 
 /** Exit codes: 0 intact, 1 broken, 2 could not check. */
 export function runAuditVerify(env: NodeJS.ProcessEnv, out: (line: string) => void, err: (line: string) => void): number {
-  const installation = openInstallation(env, 'checking the chain', err);
+  const installation = openInstallation(env, err);
   if (!installation) return 2;
-  const { config, db, dataKey } = installation;
+  const { db, dataKey } = installation;
   try {
-    let audit;
-    let queries;
-    try {
-      audit = createAuditRepository(db, dataKey);
-      queries = createAuditQueryRepository(db);
-    } catch {
-      err(`The database at ${config.databasePath} has no audit log yet: run npm run db:migrate first.`);
-      return 2;
-    }
+    const audit = createAuditRepository(db, dataKey);
+    const queries = createAuditQueryRepository(db);
     const broken = audit.verify();
     if (broken) {
       out(`Audit log BROKEN at event ${broken.id}: ${problems[broken.problem]}.`);

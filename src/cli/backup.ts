@@ -1,13 +1,17 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { openInstallation } from './installation';
 import { readEnvironment } from '../env';
+import { copyDatabase, fsyncPath, verifyCopy } from '../data/backupCopy';
 
 /**
- * `npm run backup -- FILE` — a consistent copy of the live database through SQLite's online backup
- * API, safe while the server runs (never copy the .db file by hand: the WAL holds recent writes).
- * The copy holds the encrypted fields as they are; it is useless without DATA_KEY, which is backed
- * up apart from it. Exit codes: 0 done, 2 could not run.
+ * `npm run backup -- FILE` — a consistent copy of the live database, safe while the server runs and
+ * writes (never copy the .db file by hand: the WAL holds recent writes). The copy is made into a
+ * temporary file created 0600 beside FILE, verified (integrity check, the data key's check value,
+ * row counts, the audit chain), flushed, and only then given its name — never over an existing
+ * file. A failed run leaves nothing behind. The copy holds the encrypted fields as they are: it is
+ * useless without DATA_KEY, which is backed up apart from it. Exit codes: 0 done, 2 could not run.
  */
 export async function runBackup(env: NodeJS.ProcessEnv, args: string[], out: (line: string) => void, err: (line: string) => void): Promise<number> {
   const target = args[0];
@@ -20,16 +24,30 @@ export async function runBackup(env: NodeJS.ProcessEnv, args: string[], out: (li
     err(`${file} exists already; choose a new file name so that no backup is overwritten.`);
     return 2;
   }
-  const installation = openInstallation(env, 'a backup', err);
+  const installation = openInstallation(env, err);
   if (!installation) return 2;
-  const { db, config } = installation;
+  const { db, config, dataKey } = installation;
+  const folder = path.dirname(file);
+  const partial = path.join(folder, `.${path.basename(file)}.partial-${crypto.randomBytes(6).toString('hex')}`);
   try {
-    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    const { totalPages } = await db.backup(file);
-    fs.chmodSync(file, 0o600);
-    out(`Backed up ${config.databasePath} to ${file} (${totalPages} pages). Keep DATA_KEY apart from it.`);
+    fs.mkdirSync(folder, { recursive: true, mode: 0o700 });
+    // Created empty and 0600 before a byte is copied: even an interrupted copy is readable by no one else.
+    fs.writeFileSync(partial, '', { mode: 0o600, flag: 'wx' });
+    const verdict = verifyCopy(partial, dataKey, copyDatabase(db, partial));
+    if (!verdict.ok) throw new Error(`the copy did not verify (${verdict.problem}: ${verdict.detail})`);
+    const { counts } = verdict;
+    fsyncPath(partial);
+    // A hard link gives the name without ever replacing a file that appeared meanwhile.
+    fs.linkSync(partial, file);
+    fs.unlinkSync(partial);
+    fsyncPath(folder);
+    out(
+      `Backed up ${config.databasePath} to ${file}: ${counts.reports} reports, ${counts.cases} cases, ${counts.accounts} accounts, ` +
+        `${counts.auditEvents} audit events; integrity, data key and audit chain verified. Keep DATA_KEY apart from it.`,
+    );
     return 0;
   } catch (e) {
+    fs.rmSync(partial, { force: true });
     err(`Backup failed: ${(e as Error).message}`);
     return 2;
   } finally {

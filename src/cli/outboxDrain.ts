@@ -13,17 +13,12 @@ const BATCH = 50;
  * email could not be sent (it will be retried, or has failed — see /staff/outbox), 2 could not run.
  */
 export async function runOutboxDrain(env: NodeJS.ProcessEnv, out: (line: string) => void, err: (line: string) => void): Promise<number> {
-  const installation = openInstallation(env, 'reading the outbox', err);
+  const installation = openInstallation(env, err);
   if (!installation) return 2;
   const { config, db, dataKey } = installation;
   let services;
   try {
-    try {
-      services = createServices(config, db, dataKey, () => new Date(), err);
-    } catch {
-      err(`The database at ${config.databasePath} has no outbox yet: run npm run db:migrate first.`);
-      return 2;
-    }
+    services = createServices(config, db, dataKey, () => new Date(), err);
     const { outboxService } = services;
     const where = outboxService.transportDescription();
     out(where.kind === 'smtp' ? `Sending through ${where.server}.` : `No SMTP_URL: writing .eml files to ${where.folder}.`);

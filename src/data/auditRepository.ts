@@ -49,6 +49,19 @@ const toEvent = (r: AuditRow): AuditEvent => ({
   hash: r.hash,
 });
 
+type ChainedFields = Omit<AuditEvent, 'hash' | 'prevHash'>;
+
+/** An event's link in the chain: an HMAC, under the audit key, over the previous hash and the event. */
+function auditChainHash(key: Buffer, prevHash: string, e: ChainedFields): string {
+  const payload = JSON.stringify([e.id, e.at, e.actorAccountId, e.action, e.subjectType, e.subjectId, e.detail]);
+  return crypto.createHmac('sha256', key).update(prevHash).update('\n').update(payload).digest('hex');
+}
+
+/** Whether `dataKey` is the key the first event of the chain was written with. */
+export function opensFirstAuditEvent(dataKey: Buffer, first: ChainedFields & { hash: string }): boolean {
+  return auditChainHash(deriveKey(dataKey, 'audit-chain'), GENESIS_HASH, first) === first.hash;
+}
+
 /**
  * The append-only audit log. Each row's hash is an HMAC (key derived from DATA_KEY, outside the
  * database) over the previous hash and the row's own fields, so an edited, inserted or removed row
@@ -64,25 +77,29 @@ export function createAuditRepository(db: Db, dataKey: Buffer) {
   const nextId = db.prepare('SELECT coalesce(max(id), 0) + 1 FROM audit_events').pluck();
   const all = db.prepare('SELECT * FROM audit_events ORDER BY id');
 
-  function chainHash(prevHash: string, e: Omit<AuditEvent, 'hash' | 'prevHash'>): string {
-    const payload = JSON.stringify([e.id, e.at, e.actorAccountId, e.action, e.subjectType, e.subjectId, e.detail]);
-    return crypto.createHmac('sha256', key).update(prevHash).update('\n').update(payload).digest('hex');
-  }
+  const chainHash = (prevHash: string, e: ChainedFields) => auditChainHash(key, prevHash, e);
+
+  // Reading the last hash and inserting the next event are one step: an event written outside a
+  // transaction (a view) must not interleave with another process's append (a command), or two
+  // events would claim the same predecessor. Inside a caller's transaction this is a savepoint.
+  const appendAtomically = db.transaction((input: AuditEventInput, at: Date) => {
+    const prevHash = (lastHash.get() as string | undefined) ?? GENESIS_HASH;
+    const event = {
+      id: nextId.get() as number,
+      at: at.toISOString(),
+      actorAccountId: input.actorAccountId,
+      action: input.action,
+      subjectType: input.subjectType ?? null,
+      subjectId: input.subjectId === undefined || input.subjectId === null ? null : String(input.subjectId),
+      detail: input.detail ? JSON.stringify(input.detail) : null,
+    };
+    insert.run({ ...event, prevHash, hash: chainHash(prevHash, event) });
+  });
 
   return {
-    /** Appends one event. Call inside the transaction of the action it records. */
+    /** Appends one event, atomically; call inside the transaction of the action it records. */
     append(input: AuditEventInput, at: Date): void {
-      const prevHash = (lastHash.get() as string | undefined) ?? GENESIS_HASH;
-      const event = {
-        id: nextId.get() as number,
-        at: at.toISOString(),
-        actorAccountId: input.actorAccountId,
-        action: input.action,
-        subjectType: input.subjectType ?? null,
-        subjectId: input.subjectId === undefined || input.subjectId === null ? null : String(input.subjectId),
-        detail: input.detail ? JSON.stringify(input.detail) : null,
-      };
-      insert.run({ ...event, prevHash, hash: chainHash(prevHash, event) });
+      appendAtomically.immediate(input, at);
     },
 
     /** The first row whose link is broken, or null when the whole chain holds. */

@@ -10,7 +10,13 @@ export function openDatabase(file: string): Db {
   const db = new Database(file);
   if (file !== ':memory:') {
     // Only the service's own user may read it (SQLite gives the WAL and SHM files the same mode).
-    for (const f of [file, `${file}-wal`, `${file}-shm`]) if (fs.existsSync(f)) fs.chmodSync(f, 0o600);
+    // Permissions are only ever taken away here: a file made read-only stays read-only, and the
+    // start then stops on it (openStore.ts) rather than quietly making it writable again.
+    for (const f of [file, `${file}-wal`, `${file}-shm`]) {
+      if (!fs.existsSync(f)) continue;
+      const { mode, uid } = fs.statSync(f);
+      if ((mode & 0o077) !== 0 && uid === process.getuid?.()) fs.chmodSync(f, mode & 0o700);
+    }
   }
   db.pragma('journal_mode = WAL');
   // FULL: a report is on disk before its receipt is shown.
@@ -20,12 +26,4 @@ export function openDatabase(file: string): Db {
   // Deleted content is overwritten, not left in free pages.
   db.pragma('secure_delete = ON');
   return db;
-}
-
-/** A cheap query that throws when the database does not answer (for /healthz). */
-export function createPing(db: Db): () => void {
-  const ping = db.prepare('SELECT 1').pluck();
-  return () => {
-    ping.get();
-  };
 }

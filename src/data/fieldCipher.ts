@@ -18,6 +18,15 @@ export function deriveKey(dataKey: Buffer, purpose: string): Buffer {
   return Buffer.from(crypto.hkdfSync('sha256', dataKey, Buffer.alloc(0), `lentera:${purpose}`, 32));
 }
 
+/**
+ * A value stored in the database that tells whether a data key is the one the data was written
+ * with (an HMAC of a fixed text under a key derived for this purpose alone): it reveals nothing
+ * that would help find the key.
+ */
+export function keyCheckValue(dataKey: Buffer): string {
+  return crypto.createHmac('sha256', deriveKey(dataKey, 'key-check')).update('Lentera data key check').digest('hex');
+}
+
 export function createFieldCipher(dataKey: Buffer): FieldCipher {
   const key = deriveKey(dataKey, 'field-encryption');
   return {

@@ -44,7 +44,7 @@ export function migrate(db: Db, dir: string): string[] {
     db.transaction(() => {
       db.exec(sql);
       record.run(m.version, new Date().toISOString());
-    })();
+    }).immediate();
     ran.push(m.version);
   }
   return ran;

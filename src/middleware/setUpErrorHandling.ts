@@ -1,9 +1,12 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { HttpError } from '../errors';
+import { HttpError, isDatabaseUnavailable } from '../errors';
 
-const shownStatuses = new Set([400, 403, 404, 413, 429, 500]);
+const shownStatuses = new Set([400, 403, 404, 413, 429, 500, 503]);
 
 function statusOf(err: unknown): number {
+  // A database that cannot be written or read now (read-only, full, damaged) is not the visitor's
+  // fault nor a bug to hide behind "form expired": 503, and what they sent was not saved.
+  if (isDatabaseUnavailable(err)) return 503;
   const status = (err as { status?: unknown; statusCode?: unknown }).status ?? (err as { statusCode?: unknown }).statusCode;
   return typeof status === 'number' && status >= 400 && status < 600 ? status : 500;
 }

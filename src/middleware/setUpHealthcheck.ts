@@ -1,15 +1,23 @@
 import { Router } from 'express';
+import type { HealthReport } from '../data/databaseHealth';
 
-/** GET /healthz: {"status":"ok"} when the database answers, 503 otherwise. Before sessions and logs. */
-export function setUpHealthcheck(ping: () => void): Router {
+/**
+ * GET /healthz, before sessions and logs: {"status":"ok"} when the database can be read and written
+ * (a write rolled back at once) and its last integrity check passed; otherwise 503 with what is
+ * wrong (`read_only`, `full`, `corrupt`, `unavailable`), so a monitor or load balancer can act.
+ */
+export function setUpHealthcheck(report: () => HealthReport): Router {
   const router = Router();
   router.get('/healthz', (_req, res) => {
+    res.set('Cache-Control', 'no-store');
+    let health: HealthReport;
     try {
-      ping();
-      res.set('Cache-Control', 'no-store').json({ status: 'ok' });
+      health = report();
     } catch {
-      res.status(503).set('Cache-Control', 'no-store').json({ status: 'unavailable' });
+      return res.status(503).json({ status: 'unavailable', database: 'unavailable' });
     }
+    if (health.state === 'ok') return res.json({ status: 'ok' });
+    res.status(503).json({ status: 'unavailable', database: health.state, ...(health.integrity ? { integrityCheckedAt: health.integrity.at } : {}) });
   });
   return router;
 }

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -6,7 +5,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { shutDownGracefully } from '../../src/bootstrap';
 import { createTestApp } from '../helpers/testApp';
-import { projectRoot } from '../../src/paths';
+import { startServer } from '../helpers/serverProcess';
 
 describe('clean shutdown', () => {
   it('lets a request in flight finish, then closes the database', async () => {
@@ -17,7 +16,7 @@ describe('clean shutdown', () => {
     let stopped: Promise<void> | undefined;
     // Begin the shutdown the moment the request arrives, before it is answered.
     server.once('request', () => {
-      stopped = shutDownGracefully(server, lentera, () => undefined);
+      stopped = shutDownGracefully(server, lentera, () => undefined, 0);
     });
     const response = await new Promise<{ status: number; body: string }>((resolve, reject) => {
       http
@@ -40,41 +39,18 @@ describe('clean shutdown', () => {
 describe('the server process (npm start)', () => {
   it('starts with no settings, generates its secrets, answers, and stops cleanly on SIGTERM', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lentera-server-'));
-    const serverJs = path.join(projectRoot, 'dist', 'src', 'server.js');
-    expect(fs.existsSync(serverJs)).toBe(true); // built by `pretest`
-    const child = spawn(process.execPath, [serverJs], {
-      cwd: dir,
-      env: { PATH: process.env.PATH ?? '', PORT: '0' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    // No settings at all but a free port, from a folder of its own: ./data is made there.
+    const server = await startServer({ PATH: process.env.PATH ?? '', PORT: '0' }, dir);
     try {
-      const port = await new Promise<number>((resolve, reject) => {
-        const timer = setInterval(() => {
-          const m = /listening on [^:]+:(\d+)/.exec(output);
-          if (m) {
-            clearInterval(timer);
-            resolve(Number(m[1]));
-          }
-        }, 50);
-        child.once('exit', (code) => {
-          clearInterval(timer);
-          reject(new Error(`server exited with ${code}: ${output}`));
-        });
-      });
-      const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+      const health = await fetch(`${server.url}/healthz`);
       expect(await health.json()).toEqual({ status: 'ok' });
-      expect(output).toMatch(/WARNING: Generated .*data\.key/);
+      expect(server.output()).toMatch(/WARNING: Generated .*data\.key/);
       expect(fs.statSync(path.join(dir, 'data', 'data.key')).mode & 0o777).toBe(0o600);
       expect(fs.existsSync(path.join(dir, 'data', 'lentera.db'))).toBe(true);
-      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      expect(await exited).toBe(0);
-      expect(output).toContain('Lentera stopped.');
+      expect(await server.kill('SIGTERM')).toBe(0);
+      expect(server.output()).toContain('Lentera stopped.');
     } finally {
-      child.kill('SIGKILL');
+      await server.kill('SIGKILL');
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -14,6 +14,12 @@ describe('configuration', () => {
     expect(config.hotlines).toEqual(defaultHotlines);
   });
 
+  it('keeps sent .eml files a week and lets an address send 20 failed API tokens an hour, unless set', () => {
+    expect(loadConfig({})).toMatchObject({ mailFilesKeepDays: 7, rateLimits: { apiAuthFailuresPerIp: 20 } });
+    expect(loadConfig({ MAIL_FILES_KEEP_DAYS: '2', RATE_API_AUTH_FAILURES_PER_IP: '5' })).toMatchObject({ mailFilesKeepDays: 2, rateLimits: { apiAuthFailuresPerIp: 5 } });
+    expect(() => loadConfig({ MAIL_FILES_KEEP_DAYS: '0' })).toThrow('MAIL_FILES_KEEP_DAYS');
+  });
+
   it('reads the settings it is given', () => {
     const config = loadConfig({
       PORT: '8080',
@@ -41,6 +47,18 @@ describe('configuration', () => {
   ])('refuses %s=%s with a clear message', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(name);
+  });
+
+  it('in production, refuses a BASE_URL that is not https and REQUIRE_2FA=false, each with one clear line', () => {
+    const good = { NODE_ENV: 'production', BASE_URL: 'https://lentera.example.id' };
+    expect(loadConfig(good).env).toBe('production');
+    for (const env of [{ NODE_ENV: 'production' }, { ...good, BASE_URL: 'http://lentera.example.id' }]) {
+      expect(() => loadConfig(env)).toThrow(ConfigError);
+      expect(() => loadConfig(env)).toThrow(/^NODE_ENV=production needs BASE_URL to start with https:\/\/ \(it is http:\/\/[^)]+\); refusing to start\.$/);
+    }
+    expect(() => loadConfig({ ...good, REQUIRE_2FA: 'false' })).toThrow(/^NODE_ENV=production refuses REQUIRE_2FA=false/);
+    // Outside production both stay possible, for development.
+    expect(loadConfig({ REQUIRE_2FA: 'false' }).require2fa).toBe(false);
   });
 
   it('tells partners how to reach the service (TRIAGE_EMAIL unless SERVICE_CONTACT) and gives them REDIRECT_ACK_DAYS working days', () => {
