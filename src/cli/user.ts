@@ -1,13 +1,10 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config';
-import { openDatabase } from '../data/db';
-import { migrate } from '../data/migrate';
-import { loadSecrets } from '../secrets';
+import { openStore } from '../openStore';
 import { createServices } from '../services';
-import { migrationsDir } from '../paths';
 import { readEnvironment } from '../env';
 import { isRole, roles } from '../domain/roles';
-import { PASSWORD_MAX, PASSWORD_MIN, isPasswordLengthAllowed, needsDepartment, normalizeEmail } from '../domain/accounts';
+import { PASSWORD_MAX, PASSWORD_MIN, grantsContent, isPasswordLengthAllowed, needsDepartment, normalizeEmail } from '../domain/accounts';
 import { emailField, nameField } from '../routes/auth/passwordFields';
 
 export interface UserCommandIo {
@@ -26,7 +23,10 @@ const usage = `Usage: npm run user -- create --email EMAIL --name "NAME" --role 
   --password-stdin reads the password (${PASSWORD_MIN}-${PASSWORD_MAX} characters) from standard input, e.g.
       printf '%s' "$PASSWORD" | npm run user -- create ... --password-stdin
   Without it, a one-time invitation link is printed for the person to set their own password.
-  Everyone enrols a second factor (TOTP) at their first sign-in when REQUIRE_2FA is on.`;
+  Everyone enrols a second factor (TOTP) at their first sign-in when REQUIRE_2FA is on.
+  The triage, caseworker and supervisor roles read report content: every supervisor is emailed
+  when this command grants one. (In the web pages, an administrator's request for one of these
+  roles waits for a supervisor's approval; the first supervisor is therefore created here.)`;
 
 const messages: Record<string, string> = {
   email_missing: 'Give an email address with --email.',
@@ -36,6 +36,10 @@ const messages: Record<string, string> = {
   email_taken: 'There is already an account with this email address.',
   department_required: 'The department role needs --department (an id or name of an active department).',
   department_unknown: 'No active department with that id or name.',
+  // The text rule's shared messages (domain/text.ts), said for the one place they can come from here.
+  'forms.errors.line_break': 'The name and email address must each be on one line.',
+  'forms.errors.control_character': 'The name or email address holds a control character; type it again.',
+  'forms.errors.invalid_character': 'The name or email address holds a character that is not valid text (U+FFFD or a broken one); type it again.',
 };
 
 /** Standard input without the one line ending a shell or `echo` adds. */
@@ -94,12 +98,20 @@ export async function runUserCommand(argv: string[], io: UserCommandIo): Promise
     }
   }
 
-  const config = loadConfig(io.env);
-  const secrets = loadSecrets(config.dataDir, { dataKey: config.dataKey, sessionSecret: config.sessionSecret }, (m) => io.err(`WARNING: ${m}`));
-  const db = openDatabase(config.databasePath);
+  const now = io.now ?? (() => new Date());
+  let config;
+  let store;
   try {
-    migrate(db, migrationsDir);
-    const { accountService } = createServices(config, db, secrets.dataKey, io.now ?? (() => new Date()));
+    config = loadConfig(io.env);
+    // Like the server: may create the database (and, for an empty one, the data key); checks the key.
+    store = openStore(config, { create: true, warn: (m) => io.err(`WARNING: ${m}`), now });
+  } catch (e) {
+    io.err((e as Error).message);
+    return 2;
+  }
+  const { db, dataKey } = store;
+  try {
+    const { accountService } = createServices(config, db, dataKey, now);
     let departmentId: number | null = null;
     if (needsDepartment(values.role)) {
       departmentId = values.department === undefined ? null : (accountService.findDepartment(values.department) ?? -1);
@@ -121,6 +133,8 @@ export async function runUserCommand(argv: string[], io: UserCommandIo): Promise
     } else {
       io.out(`Created ${shownEmail} (${values.role}), account #${result.id}.${config.require2fa ? ' They enrol a second factor at their first sign-in.' : ''}`);
     }
+    // Direct from the shell (its holder holds the data key anyway), but never unnoticed.
+    if (grantsContent(values.role)) io.out('Every active supervisor is told by email that this role, which reads report content, was granted from the server.');
     return 0;
   } finally {
     db.close();

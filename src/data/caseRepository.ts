@@ -12,7 +12,8 @@ export type CaseEventKind =
   | 'hold'
   | 'resumed'
   | 'closed'
-  | 'report_added';
+  | 'report_added'
+  | 'report_detached';
 
 export interface CaseSummary {
   id: number;

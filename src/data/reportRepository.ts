@@ -169,12 +169,12 @@ export function createReportRepository(db: Db, cipher: FieldCipher) {
   const setClaim = db.prepare('UPDATE reports SET claimed_by = ?, claimed_at = ?, updated_at = ? WHERE id = ?');
   const setDecision = db.prepare(
     `UPDATE reports SET status = @status, decided_by = @decidedBy, decided_at = @at, decision_reason = @reason,
-       decision_note_enc = @noteEnc, duplicate_of = @duplicateOf, case_id = coalesce(@caseId, case_id), updated_at = @at
+       decision_note_enc = @noteEnc, duplicate_of = @duplicateOf, case_id = @caseId, updated_at = @at
      WHERE id = @id`,
   );
   const clearDecision = db.prepare(
     `UPDATE reports SET status = @status, decided_by = NULL, decided_at = NULL, decision_reason = NULL,
-       decision_note_enc = NULL, duplicate_of = NULL, claimed_by = @accountId, claimed_at = @at, updated_at = @at WHERE id = @id`,
+       decision_note_enc = NULL, duplicate_of = NULL, case_id = NULL, claimed_by = @accountId, claimed_at = @at, updated_at = @at WHERE id = @id`,
   );
   const setEscalation = db.prepare('UPDATE reports SET escalated_at = ?, escalated_to = ?, updated_at = ? WHERE id = ?');
   const reportsOfCase = db.prepare('SELECT reference FROM reports WHERE case_id = ? ORDER BY id').pluck();
@@ -274,7 +274,11 @@ export function createReportRepository(db: Db, cipher: FieldCipher) {
       });
     },
 
-    /** Back to review, claimed by whoever reopened it; the earlier decision stays in the audit log and timeline. */
+    /**
+     * Back to review, claimed by whoever reopened it, and out of any case it was accepted into (so
+     * access follows the report's state, not a decision that no longer stands); the earlier
+     * decision stays in the audit log and timeline, the detachment in the case's timeline.
+     */
     reopen(id: number, status: ReportStatus, accountId: number, at: Date): void {
       clearDecision.run({ id, status, accountId, at: at.toISOString() });
     },

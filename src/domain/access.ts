@@ -38,6 +38,22 @@ export function canAssignCases(who: CurrentAccount): boolean {
   return who.role === 'supervisor';
 }
 
+/** What a claim check needs to know of a report. */
+export interface ClaimFacts {
+  claimedBy: number | null;
+  caseAssignee: number | null;
+}
+
+/**
+ * A claim keeps every other triage officer off the report: each action that changes it (decide,
+ * ask, escalate, respond, record a partner's answer, release) is refused to them. Its holder may act,
+ * a supervisor may take over, and the caseworker of the report's case works it as part of that case.
+ */
+export function isHeldByAnother(who: CurrentAccount, report: ClaimFacts): boolean {
+  if (report.claimedBy === null || report.claimedBy === who.id || who.role === 'supervisor') return false;
+  return !(who.role === 'caseworker' && report.caseAssignee === who.id);
+}
+
 export function canReopenReports(who: CurrentAccount): boolean {
   return who.role === 'supervisor';
 }

@@ -22,6 +22,30 @@ export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
+/**
+ * Roles that read report or case content. An administrator sees no content (DESIGN.md), so an
+ * administrator cannot grant one of these alone: the account waits for a supervisor's approval,
+ * and only then is an invitation link made — and sent to the person's email, never shown.
+ */
+export const contentRoles: readonly Role[] = ['triage', 'caseworker', 'supervisor'];
+
+export function grantsContent(role: Role): boolean {
+  return contentRoles.includes(role);
+}
+
+/** An account's approval: null when none was needed (administrators, department officers, the shell). */
+export type Approval = 'pending' | 'approved' | 'refused';
+
+/** An account can be used — sign in, be assigned, be told things — only once nothing waits on a supervisor. */
+export function isApprovalSettled(approval: Approval | null): boolean {
+  return approval === null || approval === 'approved';
+}
+
+/** Who may approve or refuse a request: a supervisor, never the account that asked for it nor the one it is for. */
+export function mayDecideApproval(who: { id: number; role: Role }, request: { accountId: number; requestedBy: number | null }): boolean {
+  return who.role === 'supervisor' && who.id !== request.requestedBy && who.id !== request.accountId;
+}
+
 /** Only department officers belong to a department; everyone else belongs to none. */
 export function needsDepartment(role: Role): boolean {
   return role === 'department';

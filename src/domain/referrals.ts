@@ -1,4 +1,5 @@
 import type { AffectedGroup, Category, Urgency } from './reference';
+import { isCalendarDate } from './calendarDate';
 
 /** Consent for a referral (DESIGN.md, "Referral"; issue "Department referrals"). */
 export const consentStates = ['obtained', 'not_obtained'] as const;
@@ -42,6 +43,23 @@ export interface ReferralInput {
   reason: string;
   actionsTaken: string;
   consent: Consent;
+}
+
+/** The oldest a client can be, in years: the limit of `age`, and of how long ago a date of birth may be. */
+export const CLIENT_AGE_MAX = 120;
+
+export type DateOfBirthProblem = 'not_a_date' | 'future' | 'too_old';
+
+/**
+ * Why a date of birth (YYYY-MM-DD) cannot be a living client's on `today` (the Jakarta calendar
+ * date), or null: not a real date, after today, or more than CLIENT_AGE_MAX years ago (0000-01-01).
+ */
+export function dateOfBirthProblem(dateOfBirth: string, today: string): DateOfBirthProblem | null {
+  if (!isCalendarDate(dateOfBirth)) return 'not_a_date';
+  if (dateOfBirth > today) return 'future';
+  // The same day CLIENT_AGE_MAX years before today; compared as text, so 29 February needs no care.
+  const earliest = `${String(Number(today.slice(0, 4)) - CLIENT_AGE_MAX).padStart(4, '0')}${today.slice(4)}`;
+  return dateOfBirth < earliest ? 'too_old' : null;
 }
 
 /** NIK: the 16-digit Indonesian population number. */

@@ -14,6 +14,7 @@ const items: { href: string; label: string; roles: Role[] }[] = [
   { href: '/staff/settings', label: 'staff.nav.settings', roles: ['admin'] },
   { href: '/staff/stats', label: 'staff.nav.stats', roles: ['supervisor', 'admin'] },
   { href: '/staff/audit', label: 'staff.nav.audit', roles: ['supervisor', 'admin'] },
+  { href: '/staff/approvals', label: 'staff.nav.approvals', roles: ['supervisor'] },
   { href: '/staff/outbox', label: 'outbox.navLabel', roles: ['admin'] },
   { href: '/department', label: 'staff.nav.department', roles: ['department'] },
 ];

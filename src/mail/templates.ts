@@ -39,6 +39,10 @@ export interface TemplateParams {
   /** `role` is the role's code. */
   staff_invitation: { name: string; role: string; link: string; expiresAt: string };
   totp_reset: { name: string };
+  /** To a supervisor (`name`); `role` is the role's code, `link` the approvals page. */
+  account_approval_requested: { name: string; requester: string; invitee: string; inviteeEmail: string; role: string; link: string };
+  /** To a supervisor (`name`); `via` is `approval` (then `grantedBy` names the supervisor) or `cli`. */
+  content_role_granted: { name: string; invitee: string; inviteeEmail: string; role: string; grantedBy: string; via: string };
 }
 
 const required: { [T in MailTemplate]: readonly (keyof TemplateParams[T])[] } = {
@@ -49,6 +53,8 @@ const required: { [T in MailTemplate]: readonly (keyof TemplateParams[T])[] } = 
   reporter_update: [],
   staff_invitation: ['name', 'role', 'link', 'expiresAt'],
   totp_reset: ['name'],
+  account_approval_requested: ['name', 'requester', 'invitee', 'inviteeEmail', 'role', 'link'],
+  content_role_granted: ['name', 'invitee', 'inviteeEmail', 'role', 'grantedBy', 'via'],
 };
 
 /** Parameters holding an instant (ISO 8601), shown as a date and time in the email's language. */
@@ -78,9 +84,13 @@ function valuesFor(template: MailTemplate, params: Record<string, string>, local
     if (!isReportStatus(values.outcome!)) throw new MailTemplateError(`Email ${template}: unknown outcome`);
     values.outcome = t(`publicStatus.${values.outcome}.name`);
   }
-  if (template === 'staff_invitation') {
+  if (template === 'staff_invitation' || template === 'account_approval_requested' || template === 'content_role_granted') {
     if (!isRole(values.role!)) throw new MailTemplateError(`Email ${template}: unknown role`);
     values.role = t(`users.roles.${values.role}`);
+  }
+  if (template === 'content_role_granted') {
+    if (values.via !== 'approval' && values.via !== 'cli') throw new MailTemplateError(`Email ${template}: unknown way of granting`);
+    if (values.via === 'cli') values.grantedBy = t('mail.content_role_granted.viaCli');
   }
   values.statusLink = `${context.baseUrl}/status`;
   values.loginLink = `${context.baseUrl}/login`;

@@ -13,6 +13,8 @@ export const mailTemplates = [
   'reporter_update', // → a reporter who gave an email and asked to be told: "check with your receipt"
   'staff_invitation', // → an invited person: a one-time link
   'totp_reset', // → a person whose second factor was reset: what happened and where to sign in
+  'account_approval_requested', // → every supervisor: an administrator asks for an account with a content role
+  'content_role_granted', // → every supervisor: a content role was granted (by approval, or from the shell)
 ] as const;
 export type MailTemplate = (typeof mailTemplates)[number];
 

@@ -1,6 +1,7 @@
 import { ACK_REASON_MAX, isAckAnswer, type AckAnswer } from '../domain/acknowledgements';
 import type { FieldIssue } from './formErrors';
 import { textValue } from './formErrors';
+import { textFaultMessage } from './textFields';
 
 export type AckFormResult = { ok: true; answer: AckAnswer; reason: string } | { ok: false; issues: FieldIssue[] };
 
@@ -9,9 +10,12 @@ export type AckFormResult = { ok: true; answer: AckAnswer; reason: string } | { 
  * issue's message is a key under `ack.errors`; its path is `answer` or `reason`.
  */
 export function parseAckForm(answer: unknown, reason: unknown): AckFormResult {
-  const text = textValue(reason).trim();
+  const typed = textValue(reason);
+  const text = typed.trim();
   const issues: FieldIssue[] = [];
   if (!isAckAnswer(answer)) issues.push({ path: ['answer'], message: 'answer' });
+  const fault = textFaultMessage(typed, 'multi_line');
+  if (fault) issues.push({ path: ['reason'], message: fault });
   else if (answer === 'declined' && text === '') issues.push({ path: ['reason'], message: 'reason_empty' });
   if (text.length > ACK_REASON_MAX) issues.push({ path: ['reason'], message: 'reason_long' });
   if (issues.length > 0 || !isAckAnswer(answer)) return { ok: false, issues };

@@ -13,9 +13,18 @@ export interface FieldIssue {
   message: string;
 }
 
+/** Messages shared by every form (the text rule of textFields.ts): full keys, never under a form's prefix. */
+export const SHARED_ERRORS = 'forms.errors';
+
+/** The locale key of an issue's message: a shared one as it is, any other under the form's `prefix`. */
+export function errorKey(prefix: string, message: string): string {
+  return message.startsWith(`${SHARED_ERRORS}.`) ? message : `${prefix}.${message}`;
+}
+
 /**
  * Turns zod issues into summary errors, in the order of `fieldOrder`, one per field. Each issue's
- * message is a locale key under `prefix`; `anchors` names the element to link to when it is not `#field`.
+ * message is a locale key under `prefix` (or a shared one, see errorKey); `anchors` names the
+ * element to link to when it is not `#field`.
  */
 export function formErrors(
   issues: readonly FieldIssue[],
@@ -31,7 +40,7 @@ export function formErrors(
   }
   return fieldOrder
     .filter((f) => byField.has(f))
-    .map((f) => ({ field: f, text: t(`${prefix}.${byField.get(f)}`), href: `#${anchors[f] ?? f}` }));
+    .map((f) => ({ field: f, text: t(errorKey(prefix, byField.get(f)!)), href: `#${anchors[f] ?? f}` }));
 }
 
 /** The fields named by issues, in the order the issues came: for forms whose order is the schema's own. */

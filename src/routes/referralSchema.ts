@@ -1,15 +1,19 @@
 import { z } from 'zod';
 import type { AreaDirectory } from '../domain/areas';
 import { affectedGroups, categories, urgencies } from '../domain/reference';
-import { consentMethods, noConsentGrounds, NIK_PATTERN, sexes, type ReferralInput } from '../domain/referrals';
-import { isCalendarDate } from '../domain/calendarDate';
+import { CLIENT_AGE_MAX, consentMethods, dateOfBirthProblem, noConsentGrounds, NIK_PATTERN, sexes, type ReferralInput } from '../domain/referrals';
+import type { TextShape } from '../domain/text';
+import { lineText, multilineText } from './textFields';
 
 export const REASON_MIN = 20;
 export const REASON_MAX = 8000;
 export const JUSTIFICATION_MIN = 20;
 
 const phone = /^\+?[0-9 ()-]{8,20}$/;
-const text = (min: number, max: number, key: string) => z.string({ error: key }).trim().min(min, key).max(max, key);
+const text = (shape: TextShape, min: number, max: number, key: string) =>
+  (shape === 'single_line' ? lineText(key) : multilineText(key)).trim().min(min, key).max(max, key);
+
+const dateOfBirthMessage = { not_a_date: 'client_dob', future: 'client_dob_future', too_old: 'client_dob_too_old' } as const;
 
 /**
  * A referral as the department form and the API both describe it. Each message is a key under
@@ -18,19 +22,22 @@ const text = (min: number, max: number, key: string) => z.string({ error: key })
 export function referralSchema(areas: AreaDirectory, today: string) {
   return z
     .object({
-      departmentReference: text(1, 50, 'department_reference'),
+      departmentReference: text('single_line', 1, 50, 'department_reference'),
       client: z.object(
         {
-          name: text(1, 100, 'client_name'),
-          age: z.number({ error: 'client_age' }).int('client_age').min(0, 'client_age').max(120, 'client_age').nullable(),
+          name: text('single_line', 1, 100, 'client_name'),
+          age: z.number({ error: 'client_age' }).int('client_age').min(0, 'client_age').max(CLIENT_AGE_MAX, 'client_age').nullable(),
           dateOfBirth: z
             .string({ error: 'client_dob' })
-            .refine((d) => isCalendarDate(d) && d <= today, 'client_dob')
+            .superRefine((d, ctx) => {
+              const problem = dateOfBirthProblem(d, today);
+              if (problem) ctx.addIssue({ code: 'custom', message: dateOfBirthMessage[problem], input: d });
+            })
             .nullable(),
           sex: z.enum(sexes, { error: 'client_sex' }),
           nik: z.string({ error: 'client_nik' }).regex(NIK_PATTERN, 'client_nik').nullable(),
-          address: text(1, 300, 'client_address'),
-          phone: z.string({ error: 'client_phone' }).trim().refine((p) => p === '' || phone.test(p), 'client_phone'),
+          address: text('single_line', 1, 300, 'client_address'),
+          phone: lineText('client_phone').trim().refine((p) => p === '' || phone.test(p), 'client_phone'),
         },
         { error: 'client_name' },
       ),
@@ -39,20 +46,20 @@ export function referralSchema(areas: AreaDirectory, today: string) {
       category: z.enum(categories, { error: 'category' }),
       affectedGroups: z.array(z.enum(affectedGroups, { error: 'affected_groups' }), { error: 'affected_groups' }).min(1, 'affected_groups'),
       urgency: z.enum(urgencies, { error: 'urgency' }),
-      reason: text(REASON_MIN, REASON_MAX, 'reason'),
-      actionsTaken: text(0, 4000, 'actions_taken'),
+      reason: text('multi_line', REASON_MIN, REASON_MAX, 'reason'),
+      actionsTaken: text('multi_line', 0, 4000, 'actions_taken'),
       consent: z.discriminatedUnion(
         'state',
         [
           z.object({
             state: z.literal('obtained'),
             method: z.enum(consentMethods, { error: 'consent_method' }),
-            obtainedBy: text(1, 100, 'consent_by'),
+            obtainedBy: text('single_line', 1, 100, 'consent_by'),
           }),
           z.object({
             state: z.literal('not_obtained'),
             ground: z.enum(noConsentGrounds, { error: 'no_consent_ground' }),
-            justification: text(JUSTIFICATION_MIN, 2000, 'no_consent_justification'),
+            justification: text('multi_line', JUSTIFICATION_MIN, 2000, 'no_consent_justification'),
           }),
         ],
         { error: 'consent' },

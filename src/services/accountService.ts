@@ -1,18 +1,21 @@
 import crypto from 'node:crypto';
 import type { Transactor } from '../data/transaction';
-import type { AccountListItem, AccountRepository } from '../data/accountRepository';
+import type { AccountListItem, AccountRepository, PendingApproval } from '../data/accountRepository';
 import type { AccountTokenRepository } from '../data/accountTokenRepository';
 import type { AuditRepository } from '../data/auditRepository';
 import type { FieldCipher, KeyedHasher } from '../data/fieldCipher';
 import {
   INVITE_LINK_TTL_MS,
   SETUP_LINK_TTL_MS,
+  grantsContent,
+  isApprovalSettled,
   mayDeactivate,
+  mayDecideApproval,
   needsDepartment,
   normalizeEmail,
   type AccountTokenPurpose,
 } from '../domain/accounts';
-import type { Role } from '../domain/roles';
+import type { CurrentAccount, Role } from '../domain/roles';
 import { hashPassword, verifyPassword } from './passwords';
 import { checkTotp } from './totp';
 import type { Notifications } from './notifications';
@@ -37,13 +40,27 @@ export interface NewAccountInput {
   departmentId: number | null;
 }
 
-export type AccountProblem = 'email_taken' | 'department_required' | 'department_unknown';
+export type AccountProblem = 'email_taken' | 'department_required' | 'department_unknown' | 'no_supervisor';
 
+/**
+ * `invitationLink` is for whoever made the account to pass on (null when a password was given, and
+ * when the account waits for a supervisor's approval: then no link exists yet).
+ */
 export type CreateResult =
-  | { ok: true; id: number; invitationLink: string | null }
+  | { ok: true; id: number; invitationLink: string | null; awaitingApproval: boolean }
   | { ok: false; problem: AccountProblem };
 
-export type ActionResult = { ok: true } | { ok: false; problem: 'not_found' | 'self' | 'not_invited' };
+export type ActionResult = { ok: true } | { ok: false; problem: 'not_found' | 'self' | 'not_invited' | 'refused' };
+
+/** A new invitation: its link for an administrator's or department officer's account; null for a content role, whose link is emailed only. */
+export type ReissueResult = { ok: true; invitationLink: string | null } | { ok: false; problem: 'not_found' | 'not_invited' | 'awaiting_approval' };
+
+export type ApprovalResult = { ok: true } | { ok: false; problem: 'not_pending' | 'not_allowed' };
+
+export interface ApprovalRequest extends PendingApproval {
+  /** False for the account that asked (a supervisor cannot approve a request of their own). */
+  mayDecide: boolean;
+}
 
 export interface AccountDetail extends AccountListItem {
   invitationExpiresAt: string | null;
@@ -71,8 +88,19 @@ export function createAccountService(deps: AccountServiceDeps) {
   const usableToken = (token: string, purpose: AccountTokenPurpose, at: Date) =>
     token.length > 0 && token.length <= 100 ? tokens.findUsable(tokenHasher.hash(token), purpose, at) : undefined;
 
-  function problemWith(input: NewAccountInput): AccountProblem | null {
+  /** A fresh invitation link for the account (earlier unused ones stop working), and when it expires. */
+  function newInvitation(accountId: number, at: Date): { link: string; expiresAt: Date } {
+    tokens.deleteUnusedForAccount(accountId, 'invite');
+    return { link: `${baseUrl}/invite/${issueToken('invite', accountId, INVITE_LINK_TTL_MS, at)}`, expiresAt: new Date(at.getTime() + INVITE_LINK_TTL_MS) };
+  }
+
+  /** The supervisors who are told about content roles: every active one, but the account the news is about. */
+  const supervisorsBut = (accountId: number) => accounts.listActiveByRole('supervisor').filter((s) => s.id !== accountId);
+
+  function problemWith(input: NewAccountInput, needsApproval = false): AccountProblem | null {
     if (accounts.isEmailTaken(normalizeEmail(input.email))) return 'email_taken';
+    // Nobody could approve it: the first supervisor is made from the server's shell.
+    if (needsApproval && accounts.listActiveByRole('supervisor').length === 0) return 'no_supervisor';
     if (needsDepartment(input.role)) {
       if (input.departmentId === null) return 'department_required';
       if (!accounts.isActiveDepartment(input.departmentId)) return 'department_unknown';
@@ -80,35 +108,72 @@ export function createAccountService(deps: AccountServiceDeps) {
     return null;
   }
 
-  /** Creates the account, with a password or with an invitation link to set one. */
+  /**
+   * Creates the account, with a password or with an invitation link to set one. An administrator's
+   * request for a content role only asks: the account waits, without any link, for a supervisor's
+   * approval, and every supervisor is told. From the shell it is direct, and every supervisor is told.
+   */
   async function create(input: NewAccountInput, password: string | null, actorAccountId: number | null, via: 'cli' | 'admin'): Promise<CreateResult> {
-    const early = problemWith(input);
+    const needsApproval = via === 'admin' && grantsContent(input.role);
+    const early = problemWith(input, needsApproval);
     if (early) return { ok: false, problem: early };
     const passwordHash = password === null ? null : await hashPassword(password);
     const at = now();
     return transaction((): CreateResult => {
       // Checked again inside the transaction: the hash took a while.
-      const problem = problemWith(input);
+      const problem = problemWith(input, needsApproval);
       if (problem) return { ok: false, problem };
+      const person = { email: normalizeEmail(input.email), name: input.name.trim(), role: input.role };
       const id = accounts.insert(
         {
-          email: normalizeEmail(input.email),
-          name: input.name.trim(),
-          role: input.role,
+          ...person,
           departmentId: needsDepartment(input.role) ? input.departmentId : null,
           passwordHash,
+          approvalRequestedBy: needsApproval && actorAccountId !== null ? actorAccountId : undefined,
         },
         at,
       );
+      if (needsApproval) {
+        const requester = actorAccountId === null ? undefined : accounts.findActive(actorAccountId);
+        notify.approvalRequested(supervisorsBut(id), { requester: requester?.name ?? '', invitee: person.name, inviteeEmail: person.email, role: person.role }, at);
+        audit.append({ actorAccountId, action: 'account.approval_requested', subjectType: 'account', subjectId: id, detail: { role: input.role } }, at);
+        return { ok: true, id, invitationLink: null, awaitingApproval: true };
+      }
       let invitationLink: string | null = null;
       if (passwordHash === null) {
-        invitationLink = `${baseUrl}/invite/${issueToken('invite', id, INVITE_LINK_TTL_MS, at)}`;
-        notify.invitation({ email: normalizeEmail(input.email), name: input.name.trim(), role: input.role }, invitationLink, new Date(at.getTime() + INVITE_LINK_TTL_MS), at);
+        const invitation = newInvitation(id, at);
+        invitationLink = invitation.link;
+        notify.invitation(person, invitation.link, invitation.expiresAt, at);
         audit.append({ actorAccountId, action: 'account.invited', subjectType: 'account', subjectId: id, detail: { role: input.role, via } }, at);
       } else {
         audit.append({ actorAccountId, action: 'account.created', subjectType: 'account', subjectId: id, detail: { role: input.role, via } }, at);
       }
-      return { ok: true, id, invitationLink };
+      // Whoever holds the server's shell holds the data key anyway; the supervisors still hear of it.
+      if (grantsContent(input.role)) notify.contentRoleGranted(supervisorsBut(id), { grantedBy: null, invitee: person.name, inviteeEmail: person.email, role: person.role }, at);
+      return { ok: true, id, invitationLink, awaitingApproval: false };
+    });
+  }
+
+  /**
+   * A supervisor's decision on a waiting request, once (a second decision, or one by someone who may
+   * not decide, changes nothing), with what follows from it and its audit event in one transaction.
+   */
+  function decideRequest(
+    who: CurrentAccount,
+    accountId: number,
+    decision: 'approved' | 'refused',
+    then: (request: NonNullable<ReturnType<typeof accounts.findPendingApproval>>, at: Date) => void,
+  ): ApprovalResult {
+    const at = now();
+    return transaction((): ApprovalResult => {
+      const request = accounts.findPendingApproval(accountId);
+      if (!request) return { ok: false, problem: 'not_pending' };
+      if (!mayDecideApproval(who, request)) return { ok: false, problem: 'not_allowed' };
+      if (!accounts.decideApproval(accountId, decision, who.id, at)) return { ok: false, problem: 'not_pending' };
+      then(request, at);
+      const action = decision === 'approved' ? 'account.approved' : 'account.refused';
+      audit.append({ actorAccountId: who.id, action, subjectType: 'account', subjectId: accountId, detail: { role: request.role, requestedBy: request.requestedBy } }, at);
+      return { ok: true };
     });
   }
 
@@ -152,31 +217,69 @@ export function createAccountService(deps: AccountServiceDeps) {
       return create(input, password, null, 'cli');
     },
 
-    /** An administrator invites someone; the link is shown to the administrator once. */
+    /**
+     * An administrator invites someone. For an administrator or a department officer the link is
+     * shown to them once (and emailed); a content role only becomes a request for a supervisor.
+     */
     invite(actorAccountId: number, input: NewAccountInput): Promise<CreateResult> {
       return create(input, null, actorAccountId, 'admin');
     },
 
-    /** A new invitation link for someone who has not set a password yet; earlier links stop working. */
-    reissueInvitation(actorAccountId: number, accountId: number): { ok: true; invitationLink: string } | { ok: false; problem: 'not_found' | 'not_invited' } {
+    /** Whether anyone could approve a request for a content role. */
+    hasActiveSupervisor(): boolean {
+      return accounts.listActiveByRole('supervisor').length > 0;
+    },
+
+    /**
+     * A new invitation link for someone who has not set a password yet; earlier links stop working.
+     * A content role's link is emailed to the person only, never returned; none while approval waits.
+     */
+    reissueInvitation(actorAccountId: number, accountId: number): ReissueResult {
       const at = now();
-      return transaction(() => {
+      return transaction((): ReissueResult => {
         const account = accounts.findCredentials(accountId);
-        if (!account) return { ok: false as const, problem: 'not_found' as const };
-        if (account.passwordHash !== null || !account.active) return { ok: false as const, problem: 'not_invited' as const };
-        tokens.deleteUnusedForAccount(accountId, 'invite');
-        const link = `${baseUrl}/invite/${issueToken('invite', accountId, INVITE_LINK_TTL_MS, at)}`;
-        notify.invitation(account, link, new Date(at.getTime() + INVITE_LINK_TTL_MS), at);
-        audit.append({ actorAccountId, action: 'account.invited', subjectType: 'account', subjectId: accountId, detail: { role: account.role, via: 'admin', reissued: true } }, at);
-        return { ok: true as const, invitationLink: link };
+        if (!account) return { ok: false, problem: 'not_found' };
+        if (account.approval === 'pending' && account.active) return { ok: false, problem: 'awaiting_approval' };
+        if (account.passwordHash !== null || !account.active || !isApprovalSettled(account.approval)) return { ok: false, problem: 'not_invited' };
+        const invitation = newInvitation(accountId, at);
+        notify.invitation(account, invitation.link, invitation.expiresAt, at);
+        const emailedOnly = grantsContent(account.role);
+        audit.append(
+          { actorAccountId, action: 'account.invited', subjectType: 'account', subjectId: accountId, detail: { role: account.role, via: 'admin', reissued: true, ...(emailedOnly ? { emailedOnly } : {}) } },
+          at,
+        );
+        return { ok: true, invitationLink: emailedOnly ? null : invitation.link };
       });
+    },
+
+    /** The content-role requests waiting for a supervisor, oldest first. */
+    pendingApprovals(who: CurrentAccount): ApprovalRequest[] {
+      return accounts.listPendingApprovals().map((r) => ({ ...r, mayDecide: mayDecideApproval(who, r) }));
+    },
+
+    /**
+     * A supervisor approves a request: the one-time invitation link is made and emailed to the
+     * person only (it is returned to nobody), and every supervisor hears who granted which role.
+     */
+    approve(who: CurrentAccount, accountId: number): ApprovalResult {
+      return decideRequest(who, accountId, 'approved', (request, at) => {
+        const invitee = { email: request.email, name: request.name, role: request.role };
+        const invitation = newInvitation(accountId, at);
+        notify.invitation(invitee, invitation.link, invitation.expiresAt, at);
+        notify.contentRoleGranted(supervisorsBut(accountId), { grantedBy: who.name, invitee: invitee.name, inviteeEmail: invitee.email, role: invitee.role }, at);
+      });
+    },
+
+    /** A supervisor refuses a request: the account is deactivated for good, with no link ever made. */
+    refuse(who: CurrentAccount, accountId: number): ApprovalResult {
+      return decideRequest(who, accountId, 'refused', () => undefined);
     },
 
     /** Who an invitation link is for, while it is usable. */
     invitationFor(token: string): { name: string; email: string } | null {
       const found = usableToken(token, 'invite', now());
       const account = found?.accountId != null ? accounts.findCredentials(found.accountId) : undefined;
-      return account && account.active && account.passwordHash === null ? { name: account.name, email: account.email } : null;
+      return account && account.active && isApprovalSettled(account.approval) && account.passwordHash === null ? { name: account.name, email: account.email } : null;
     },
 
     /** Sets the password from an invitation link; the link then stops working. */
@@ -186,7 +289,9 @@ export function createAccountService(deps: AccountServiceDeps) {
       return transaction(() => {
         const found = usableToken(token, 'invite', at);
         const account = found?.accountId != null ? accounts.findCredentials(found.accountId) : undefined;
-        if (!found || !account || !account.active || account.passwordHash !== null || !tokens.markUsed(found.id, at)) return { ok: false as const };
+        if (!found || !account || !account.active || !isApprovalSettled(account.approval) || account.passwordHash !== null || !tokens.markUsed(found.id, at)) {
+          return { ok: false as const };
+        }
         accounts.setPasswordHash(account.id, passwordHash, at);
         audit.append({ actorAccountId: account.id, action: 'account.invitation_accepted', subjectType: 'account', subjectId: account.id }, at);
         return { ok: true as const, id: account.id };
@@ -239,6 +344,8 @@ export function createAccountService(deps: AccountServiceDeps) {
       return transaction((): ActionResult => {
         const account = accounts.findCredentials(accountId);
         if (!account) return { ok: false, problem: 'not_found' };
+        // A supervisor's refusal stands: reactivating cannot turn it into access.
+        if (account.approval === 'refused') return { ok: false, problem: 'refused' };
         if (account.active) return { ok: true };
         accounts.setActive(accountId, true, at);
         audit.append({ actorAccountId, action: 'account.reactivated', subjectType: 'account', subjectId: accountId }, at);

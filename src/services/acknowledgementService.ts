@@ -4,7 +4,7 @@ import type { ReportRepository } from '../data/reportRepository';
 import type { ReportTimelineRepository } from '../data/reportTimelineRepository';
 import type { AuditRepository } from '../data/auditRepository';
 import type { CurrentAccount } from '../domain/roles';
-import { canActOnReport, canViewReport } from '../domain/access';
+import { canActOnReport, canViewReport, isHeldByAnother } from '../domain/access';
 import { ackChoices, canAcknowledge, type AckAnswer, type AckStatus } from '../domain/acknowledgements';
 import type { AckLinks } from './ackLinks';
 import type { Notifications } from './notifications';
@@ -25,7 +25,7 @@ export type AckPage =
       choices: readonly AckAnswer[];
     };
 
-export type AckProblem = 'forged' | 'expired' | 'withdrawn' | 'already_recorded' | 'reason_required';
+export type AckProblem = 'forged' | 'expired' | 'withdrawn' | 'already_recorded' | 'reason_required' | 'claimed_by_other';
 export type AckResult = { ok: true } | { ok: false; problem: AckProblem };
 
 export interface AcknowledgementServiceDeps {
@@ -119,6 +119,7 @@ export function createAcknowledgementService(deps: AcknowledgementServiceDeps) {
       return transaction((): AckResult | undefined => {
         const report = reports.findForStaff(reference);
         if (!report || !canViewReport(who, report) || !canActOnReport(who, report)) return undefined;
+        if (isHeldByAnother(who, report)) return { ok: false, problem: 'claimed_by_other' };
         const latest = redirects.latestForReport(report.id);
         const redirect = latest && redirects.findForAck(latest.id);
         if (!redirect) return { ok: false, problem: 'withdrawn' };

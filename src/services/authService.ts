@@ -3,7 +3,7 @@ import type { Transactor } from '../data/transaction';
 import type { AccountCredentials, AccountRepository } from '../data/accountRepository';
 import type { AuditRepository } from '../data/auditRepository';
 import type { FieldCipher } from '../data/fieldCipher';
-import { normalizeEmail } from '../domain/accounts';
+import { isApprovalSettled, normalizeEmail } from '../domain/accounts';
 import type { CurrentAccount } from '../domain/roles';
 import type { AccountService } from './accountService';
 import { totpSecretContext } from './accountService';
@@ -96,7 +96,8 @@ export function createAuthService(deps: AuthServiceDeps) {
       const matches = await verifyPasswordFor(account, password);
       if (!account) return { kind: recordFailure(email, client, null, 'credentials') };
       if (!matches) return { kind: recordFailure(email, client, account.id, 'password') };
-      if (!account.active) return { kind: recordFailure(email, client, account.id, 'inactive') };
+      // An account still waiting for a supervisor (or refused) has no password to match; and if it had, it could not sign in.
+      if (!account.active || !isApprovalSettled(account.approval)) return { kind: recordFailure(email, client, account.id, 'inactive') };
       if (!require2fa) {
         signedIn(account, client, 'password', null);
         return { kind: 'signed_in', account: toCurrent(account) };
@@ -138,6 +139,26 @@ export function createAuthService(deps: AuthServiceDeps) {
       if (!enrolled.ok) return { kind: recordFailure(account.email, client, account.id, enrolled.reason) };
       signedIn(account, client, 'totp_enrolment', null);
       return { kind: 'signed_in', account: toCurrent(account) };
+    },
+
+    /**
+     * A signed-in person changes their password. The current password is a password guess like any
+     * other, so it is throttled with sign-in's own counters for (email, client) and client: once
+     * locked, it is not even checked, and the lock is audited as sign-in's is.
+     */
+    async changePassword(accountId: number, currentPassword: string, newPassword: string, client: string): Promise<{ ok: true } | { ok: false; problem: 'current_wrong' | 'locked' }> {
+      const account = accounts.findCredentials(accountId);
+      if (!account) return { ok: false, problem: 'current_wrong' };
+      if (await throttled(account.email, client)) return { ok: false, problem: 'locked' };
+      const changed = await accountService.changePassword(accountId, currentPassword, newPassword);
+      if (changed.ok) {
+        throttle.recordSuccess(account.email, client);
+        return changed;
+      }
+      if (!throttle.recordFailure(account.email, client)) return changed;
+      const at = now();
+      transaction(() => audit.append({ actorAccountId: account.id, action: 'account.password_change_locked', subjectType: 'account', subjectId: account.id }, at));
+      return { ok: false, problem: 'locked' };
     },
 
     /** Whether this account is still waiting to enrol (the pending session's stage is not trusted alone). */

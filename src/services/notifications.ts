@@ -124,9 +124,47 @@ export function createNotifications({ outbox, ackLinks, referralOfficer, activeA
       send('reporter_update', contact.email, 'reporter', {}, contact.locale ?? defaultLocale, at);
     },
 
-    /** The invitation link goes to the invitee as well as being shown once to whoever invited them. */
+    /** The invitation link goes to the invitee (and, for administrators and department officers only, is also shown once to whoever invited them). */
     invitation(invitee: { email: string; name: string; role: Role }, link: string, expiresAt: Date, at: Date): void {
       send('staff_invitation', invitee.email, 'staff', { name: invitee.name, role: invitee.role, link, expiresAt: expiresAt.toISOString() }, defaultLocale, at);
+    },
+
+    /**
+     * An administrator asked for an account with a content role: every active supervisor hears who
+     * asked, for whom, which role, and where to decide (nothing is granted until one of them approves).
+     */
+    approvalRequested(supervisors: readonly { email: string; name: string }[], request: { requester: string; invitee: string; inviteeEmail: string; role: Role }, at: Date): void {
+      for (const supervisor of supervisors) {
+        send(
+          'account_approval_requested',
+          supervisor.email,
+          'staff',
+          { name: supervisor.name, requester: request.requester, invitee: request.invitee, inviteeEmail: request.inviteeEmail, role: request.role, link: `${baseUrl}/staff/approvals` },
+          defaultLocale,
+          at,
+        );
+      }
+    },
+
+    /** A content role was granted — by a supervisor's approval, or from the server's shell (`grantedBy` null): every supervisor hears of it. */
+    contentRoleGranted(supervisors: readonly { email: string; name: string }[], grant: { grantedBy: string | null; invitee: string; inviteeEmail: string; role: Role }, at: Date): void {
+      for (const supervisor of supervisors) {
+        send(
+          'content_role_granted',
+          supervisor.email,
+          'staff',
+          {
+            name: supervisor.name,
+            invitee: grant.invitee,
+            inviteeEmail: grant.inviteeEmail,
+            role: grant.role,
+            grantedBy: grant.grantedBy ?? '',
+            via: grant.grantedBy === null ? 'cli' : 'approval',
+          },
+          defaultLocale,
+          at,
+        );
+      }
     },
 
     /** Tells the person their second factor was reset, so a reset they did not ask for does not go unnoticed. */

@@ -9,7 +9,7 @@ import type { AuditRepository } from '../data/auditRepository';
 import type { ReferralDetail, ReferralRepository } from '../data/referralRepository';
 import type { CurrentAccount } from '../domain/roles';
 import type { CloseReason, EscalationTarget, RedirectReason, RiskLevel } from '../domain/decisions';
-import { canActOnReport, canReopenReports, canViewReport } from '../domain/access';
+import { canActOnReport, canReopenReports, canViewReport, isHeldByAnother } from '../domain/access';
 import { isOpen, nextStatus, type ReportEvent, type ReportStatus } from '../domain/reportStatus';
 import { jakartaDate, workingDaysDueAt } from '../domain/sla';
 import type { RedirectAttentionRow } from '../data/redirectRepository';
@@ -136,13 +136,14 @@ export function createTriageService(deps: TriageServiceDeps) {
     });
   }
 
+  /** Like actOn, for an action with no rule of its own about the claim: refused while another holds the report. */
+  function actOnUnlessHeld(who: CurrentAccount, reference: string, work: (report: StaffReport, at: Date) => Outcome): Outcome | undefined {
+    return actOn(who, reference, (report, at) => (isHeldByAnother(who, report) ? refused('claimed_by_other') : work(report, at)));
+  }
+
   function changeStatus(report: StaffReport, status: ReportStatus, at: Date): void {
     timeline.addEvent(report.id, 'status_changed', status, at);
     tellReporter(report, at);
-  }
-
-  function heldByAnother(who: CurrentAccount, report: StaffReport): boolean {
-    return report.claimedBy !== null && report.claimedBy !== who.id && who.role !== 'supervisor';
   }
 
   function acceptAsCase(who: CurrentAccount, report: StaffReport, d: Extract<Decision, { kind: 'accept' }>, at: Date): number | Refusal {
@@ -202,7 +203,7 @@ export function createTriageService(deps: TriageServiceDeps) {
     claim(who: CurrentAccount, reference: string): Outcome | undefined {
       return actOn(who, reference, (report, at) => {
         if (!isOpen(report.status)) return refused('already_decided');
-        if (heldByAnother(who, report)) return refused('claimed_by_other');
+        if (isHeldByAnother(who, report)) return refused('claimed_by_other');
         reports.setClaim(report.id, who.id, at);
         const status = nextStatus(report.status, 'claim');
         if (status !== null) {
@@ -216,7 +217,7 @@ export function createTriageService(deps: TriageServiceDeps) {
 
     release(who: CurrentAccount, reference: string): Outcome | undefined {
       return actOn(who, reference, (report, at) => {
-        if (report.claimedBy === null || heldByAnother(who, report)) return refused('not_claimed_by_you');
+        if (report.claimedBy === null || isHeldByAnother(who, report)) return refused('not_claimed_by_you');
         reports.setClaim(report.id, null, at);
         const status = nextStatus(report.status, 'release');
         if (status !== null) {
@@ -233,7 +234,7 @@ export function createTriageService(deps: TriageServiceDeps) {
       return actOn(who, reference, (report, at) => {
         const status = nextStatus(report.status, decisionEvent[decision.kind]);
         if (status === null) return refused('already_decided');
-        if (heldByAnother(who, report)) return refused('claimed_by_other');
+        if (isHeldByAnother(who, report)) return refused('claimed_by_other');
         let caseId: number | null = null;
         let duplicateOf: number | null = null;
         let reason: string | null = null;
@@ -293,7 +294,7 @@ export function createTriageService(deps: TriageServiceDeps) {
 
     /** A message to the reporter; an open report then waits for their answer. */
     askReporter(who: CurrentAccount, reference: string, message: string): Outcome | undefined {
-      return actOn(who, reference, (report, at) => {
+      return actOnUnlessHeld(who, reference, (report, at) => {
         timeline.addMessage(report.id, 'staff', message, at, who.id);
         timeline.addEvent(report.id, 'staff_message', null, at);
         const status = nextStatus(report.status, 'ask_reporter');
@@ -310,7 +311,7 @@ export function createTriageService(deps: TriageServiceDeps) {
 
     /** The explanation the referring department reads with the referral's status; never case notes. */
     respondToDepartment(who: CurrentAccount, reference: string, response: string): Outcome | undefined {
-      return actOn(who, reference, (report, at) => {
+      return actOnUnlessHeld(who, reference, (report, at) => {
         if (report.source !== 'department') return refused('not_a_referral');
         referrals.setResponse(report.id, response);
         audit.append({ actorAccountId: who.id, action: 'referral.responded', subjectType: 'report', subjectId: report.reference }, at);
@@ -320,19 +321,24 @@ export function createTriageService(deps: TriageServiceDeps) {
 
     /** Handed to 112 or 110 now: a flag with its time, whatever the status. */
     escalate(who: CurrentAccount, reference: string, to: EscalationTarget): Outcome | undefined {
-      return actOn(who, reference, (report, at) => {
+      return actOnUnlessHeld(who, reference, (report, at) => {
         reports.escalate(report.id, to, at);
         audit.append({ actorAccountId: who.id, action: 'report.escalated', subjectType: 'report', subjectId: report.reference, detail: { to } }, at);
         return done;
       });
     },
 
-    /** Supervisors only: a decided report goes back to review, claimed by them. */
+    /** Supervisors only: a decided report goes back to review, claimed by them, and out of its case if it was accepted. */
     reopen(who: CurrentAccount, reference: string): Outcome | undefined {
       if (!canReopenReports(who)) return undefined;
       return actOn(who, reference, (report, at) => {
         const status = nextStatus(report.status, 'reopen');
         if (status === null) return refused('not_decided');
+        if (report.caseId !== null) {
+          // The acceptance no longer stands: the report leaves its case, and the case's history says so.
+          cases.addEvent(report.caseId, who.id, 'report_detached', report.reference, null, at);
+          audit.append({ actorAccountId: who.id, action: 'case.report_detached', subjectType: 'case', subjectId: report.caseId, detail: { report: report.reference } }, at);
+        }
         reports.reopen(report.id, status, who.id, at);
         changeStatus(report, status, at);
         audit.append({ actorAccountId: who.id, action: 'report.reopened', subjectType: 'report', subjectId: report.reference, detail: { from: report.status } }, at);

@@ -64,7 +64,7 @@ describe('account pages (axe, WCAG 2.2 AA)', () => {
         await axe.check('invitation form with errors');
         await page.fill('#email', `budi.${lang}@lk3.test`);
         await page.fill('#name', 'Budi');
-        await page.check('#role-caseworker');
+        await page.check('#role-admin');
         expect(await submitAndWait(page, 'main form button[type=submit]')).toBe(200);
         await axe.check('invitation link');
         const invitation = new URL((await page.textContent('[data-invitation-link]'))!.trim()).pathname;

@@ -41,6 +41,7 @@ let neutral: NeutralSite;
 let admin: StaffAccount;
 let triage: StaffAccount;
 let caseworker: StaffAccount;
+let supervisor: StaffAccount;
 
 beforeAll(async () => {
   neutral = await startNeutralSite();
@@ -54,6 +55,7 @@ beforeAll(async () => {
   admin = await createStaffAccount(running.lentera, { role: 'admin', name: 'Ani Administrator' });
   triage = await createStaffAccount(running.lentera, { role: 'triage', name: 'Tari Triase' });
   caseworker = await createStaffAccount(running.lentera, { role: 'caseworker', name: 'Citra Peksos' });
+  supervisor = await createStaffAccount(running.lentera, { role: 'supervisor', name: 'Sari Koordinator' });
 });
 
 // After useApp's afterAll: the app stops before the neutral site does.
@@ -531,6 +533,33 @@ describe('accessibility of the back office (axe, WCAG 2.2 AA)', () => {
       await axe.check('account');
 
       expect(axe.checked).toHaveLength(4);
+      axe.assertClean();
+      expectNoThirdPartyRequests(log);
+    });
+
+    test(`account approvals for a supervisor in ${language}`, async () => {
+      // An administrator asks for a triage account: it waits here, with no link anywhere, for a supervisor.
+      const requested = await running.lentera.services.accountService.invite(admin.id, {
+        email: `calon.triase.${lang}@lk3.test`,
+        name: `Calon Triase ${lang.toUpperCase()}`,
+        role: 'triage',
+        departmentId: null,
+      });
+      expect(requested.ok).toBe(true);
+      const { page, log } = await open();
+      const axe = axeChecker(page, lang);
+      await signInThroughUi(page, supervisor, lang);
+      await page.goto(url('/staff/approvals'));
+      expect(await textOf(page, 'h1')).toBe(text.approvals.title);
+      const row = page.locator('main tbody tr', { hasText: `Calon Triase ${lang.toUpperCase()}` });
+      expect(await row.count()).toBe(1);
+      await axe.check('approvals with a request');
+      const [approved] = await Promise.all([page.waitForNavigation(), row.getByRole('button', { name: new RegExp(text.approvals.approve) }).click()]);
+      expect(approved?.status()).toBe(200);
+      expect(await page.textContent('main')).toContain(text.approvals.approved);
+      expect(await page.locator('main').innerHTML()).not.toMatch(/\/invite\//);
+      await axe.check('approvals after approving');
+      expect(axe.checked).toHaveLength(2);
       axe.assertClean();
       expectNoThirdPartyRequests(log);
     });

@@ -83,3 +83,59 @@ describe('my account', () => {
     expect(everything).not.toContain(oldPassword);
   });
 });
+
+describe('changing my password is throttled like signing in', () => {
+  let lentera: TestApp;
+  let clock: Date;
+  let person: StaffAccount;
+  beforeAll(async () => {
+    clock = new Date('2026-03-02T02:00:00Z');
+    lentera = createTestApp({ TRUST_PROXY: '1' }, { now: () => clock });
+    person = await createStaffAccount(lentera, { role: 'triage', name: 'Tari Triase' });
+  });
+  afterAll(() => lentera.cleanup());
+
+  /** The password form sent from a client address (behind the one trusted proxy). */
+  async function changeFrom(agent: Agent, client: string, current: string, next = 'kata sandi yang baru sekali') {
+    const token = await tokenFrom(agent, '/account');
+    return agent
+      .post('/account/password')
+      .set('X-Forwarded-For', client)
+      .type('form')
+      .send(formBody({ current_password: current, password: next, password_confirm: next, _csrf: token }));
+  }
+  const passwordHash = () => lentera.db.prepare('SELECT password_hash FROM accounts WHERE id = ?').pluck().get(person.id);
+  const locks = () => lentera.db.prepare("SELECT actor_account_id, subject_id FROM audit_events WHERE action = 'account.password_change_locked'").all();
+
+  it('locks after 5 wrong current passwords from one client: then even the right one is refused (429), and the lock is audited', async () => {
+    const agent = await signedInAgent(lentera, person);
+    const before = passwordHash();
+    for (let i = 0; i < 4; i += 1) expect((await changeFrom(agent, '203.0.113.7', `tebakan ${i}`)).status).toBe(400);
+    const fifth = await changeFrom(agent, '203.0.113.7', 'tebakan 5');
+    expect(fifth.status).toBe(429);
+    expect(fifth.text).toContain('<a href="#current_password">Kata sandi saat ini sudah terlalu sering salah');
+    for (let i = 6; i <= 12; i += 1) expect((await changeFrom(agent, '203.0.113.7', `tebakan ${i}`)).status).toBe(429);
+    const right = await changeFrom(agent, '203.0.113.7', person.password);
+    expect(right.status).toBe(429);
+    expect(passwordHash()).toBe(before);
+    expect(locks()).toEqual([{ actor_account_id: person.id, subject_id: String(person.id) }]);
+
+    // The same counters as signing in: that (email, client) pair cannot sign in either…
+    const signInThere = request.agent(lentera.app);
+    const loginToken = await tokenFrom(signInThere, '/login');
+    await signInThere.post('/login').set('X-Forwarded-For', '203.0.113.7').type('form').send(formBody({ email: person.email, password: person.password, _csrf: loginToken })).expect(429);
+    // …while the owner, from their own address, still changes their password.
+    const elsewhere = await changeFrom(agent, '198.51.100.44', person.password, 'kalimat rahasia yang lain');
+    expect(elsewhere.status).toBe(303);
+    person = { ...person, password: 'kalimat rahasia yang lain' };
+  });
+
+  it('forgets the lock after 15 minutes, and never writes the client address', async () => {
+    clock = new Date(clock.getTime() + 15 * 60_000 + 1000);
+    const agent = await signedInAgent(lentera, person);
+    expect((await changeFrom(agent, '203.0.113.7', person.password, 'kalimat rahasia ketiga')).status).toBe(303);
+    const dump = JSON.stringify([lentera.db.prepare('SELECT * FROM audit_events').all(), lentera.db.prepare('SELECT * FROM sessions').all()]);
+    expect(dump).not.toContain('203.0.113');
+    expect(dump).not.toContain('198.51.100');
+  });
+});

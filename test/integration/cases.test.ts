@@ -154,4 +154,53 @@ describe('cases through the LK3 stages', () => {
     await (await as(worker)).get(`/staff/cases/${c.slug}`).expect(404);
     await (await as(otherWorker)).get(`/staff/cases/${c.slug}`).expect(200);
   });
+
+  describe('a report whose acceptance a supervisor reverses', () => {
+    async function onReport(agent: Agent, reference: string, action: string, fields: Record<string, string> = {}) {
+      const token = await tokenFrom(agent, '/staff/cases');
+      return agent.post(`/staff/reports/${reference}/${action}`).type('form').send(formBody({ ...fields, _csrf: token }));
+    }
+    async function bySupervisor(reference: string, action: string, fields: Record<string, string> = {}) {
+      const agent = await as(supervisor);
+      const token = await tokenFrom(agent, `/staff/reports/${reference}`);
+      const res = await agent.post(`/staff/reports/${reference}/${action}`).type('form').send(formBody({ ...fields, _csrf: token }));
+      expect(res.status).toBe(303);
+    }
+
+    it('leaves the case: its caseworker can no longer read, claim or decide it, and the case records the detachment', async () => {
+      const c = await newCase(worker);
+      const agent = await as(worker);
+      await agent.get(`/staff/reports/${c.reference}`).expect(200);
+
+      await bySupervisor(c.reference, 'reopen');
+      // Access follows the report's state now: back in review, it belongs to no case.
+      await agent.get(`/staff/reports/${c.reference}`).expect(404);
+      await bySupervisor(c.reference, 'close', { 'close-reason': 'not_actionable', 'close-note': '' });
+      await agent.get(`/staff/reports/${c.reference}`).expect(404);
+      await bySupervisor(c.reference, 'reopen');
+      await bySupervisor(c.reference, 'release');
+      expect((await onReport(agent, c.reference, 'claim')).status).toBe(404);
+      expect((await onReport(agent, c.reference, 'close', { 'close-reason': 'spam', 'close-note': '' })).status).toBe(404);
+      expect(lentera.db.prepare('SELECT status, claimed_by, case_id FROM reports WHERE reference = ?').get(c.reference)).toEqual({ status: 'new', claimed_by: null, case_id: null });
+
+      // The case keeps the history, and no longer counts the report among its own.
+      const page = (await agent.get(`/staff/cases/${c.slug}`).expect(200)).text;
+      expect(page).not.toContain(`href="/staff/reports/${c.reference}"`);
+      expect(page).toContain(`Laporan ${c.reference} dilepas dari kasus`);
+      const caseId = lentera.db.prepare('SELECT id FROM cases WHERE number = ?').pluck().get(c.number);
+      const detached = lentera.db.prepare("SELECT actor_account_id, subject_type, subject_id, detail FROM audit_events WHERE action = 'case.report_detached'").all();
+      expect(detached).toEqual([{ actor_account_id: supervisor.id, subject_type: 'case', subject_id: String(caseId), detail: JSON.stringify({ report: c.reference }) }]);
+      const english = (await agent.get(`/staff/cases/${c.slug}?lang=en`).expect(200)).text;
+      expect(english).toContain(`Report ${c.reference} detached from the case`);
+    });
+
+    it('accepted again into the same case, it comes back to it', async () => {
+      const c = await newCase(worker);
+      await bySupervisor(c.reference, 'reopen');
+      await bySupervisor(c.reference, 'accept', { 'accept-case_mode': 'existing', 'accept-case_number': c.number, 'accept-assignee': '', 'accept-risk': '', 'accept-note': '' });
+      const page = (await (await as(worker)).get(`/staff/cases/${c.slug}`).expect(200)).text;
+      expect(page).toContain(`href="/staff/reports/${c.reference}"`);
+      await (await as(worker)).get(`/staff/reports/${c.reference}`).expect(200);
+    });
+  });
 });

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { createTestApp, fileReport, formBody, openStatus, tokenFrom, validReport, type Agent, type TestApp } from '../helpers/testApp';
 import { createStaffAccount, signedInAgent, type StaffAccount } from '../helpers/staff';
+import { validReferral } from '../helpers/referrals';
 
 describe('triage: the queue, the report page and decisions', () => {
   let lentera: TestApp;
@@ -317,6 +318,81 @@ describe('triage: the queue, the report page and decisions', () => {
       expect(other.status).toBe(409);
       expect(other.text).toContain('sedang ditangani petugas lain');
       expect((await post(await as(supervisor), `/staff/reports/${reference}/close`, { 'close-reason': 'spam', 'close-note': '' })).status).toBe(303);
+    });
+
+    describe('a claim protects every action that changes the report', () => {
+      const snapshot = (reference: string) => ({
+        report: lentera.db.prepare('SELECT status, claimed_by, escalated_at, escalated_to, updated_at FROM reports WHERE reference = ?').get(reference),
+        messages: lentera.db.prepare('SELECT count(*) FROM messages m JOIN reports r ON r.id = m.report_id WHERE r.reference = ?').pluck().get(reference),
+        response: lentera.db.prepare('SELECT f.response_enc FROM referrals f JOIN reports r ON r.id = f.report_id WHERE r.reference = ?').pluck().get(reference) ?? null,
+        redirect: lentera.db.prepare('SELECT d.ack_status FROM redirects d JOIN reports r ON r.id = d.report_id WHERE r.reference = ?').pluck().get(reference) ?? null,
+        audit: auditActions(reference).filter((a) => a !== 'report.viewed'),
+      });
+
+      /** A department's referral (for the response), claimed by `holder`. */
+      async function claimedReferral(holder: StaffAccount): Promise<string> {
+        const officer = await createStaffAccount(lentera, { role: 'department' });
+        const filed = lentera.services.referralService.submit(
+          { via: 'form', accountId: officer.id, departmentId: officer.departmentId! },
+          validReferral() as unknown as Parameters<typeof lentera.services.referralService.submit>[1],
+        );
+        if (!filed.ok) throw new Error('referral refused');
+        expect((await post(await as(holder), `/staff/reports/${filed.reference}/claim`, {})).status).toBe(303);
+        return filed.reference;
+      }
+
+      /** A redirected report whose decider still holds it (a decision does not end the claim). */
+      async function claimedRedirect(holder: StaffAccount): Promise<string> {
+        const { reference } = await newReport();
+        const agent = await as(holder);
+        expect((await post(agent, `/staff/reports/${reference}/claim`, {})).status).toBe(303);
+        const fields = { 'redirect-partner': String(partnerId), 'redirect-reason': 'other', 'redirect-summary': 'Ringkasan', 'redirect-explanation': 'Penjelasan' };
+        expect((await post(agent, `/staff/reports/${reference}/redirect`, fields)).status).toBe(303);
+        return reference;
+      }
+
+      const actions: [string, (holder: StaffAccount) => Promise<string>, string, Record<string, string>, string][] = [
+        ['ask the reporter', async (holder) => {
+          const { reference } = await newReport();
+          expect((await post(await as(holder), `/staff/reports/${reference}/claim`, {})).status).toBe(303);
+          return reference;
+        }, 'ask', { 'ask-message': 'Apakah anak sekarang aman?' }, 'report.message_sent'],
+        ['escalate', async (holder) => {
+          const { reference } = await newReport(validReport({ urgency: 'immediate' }));
+          expect((await post(await as(holder), `/staff/reports/${reference}/claim`, {})).status).toBe(303);
+          return reference;
+        }, 'escalate', { 'escalate-to': '110' }, 'report.escalated'],
+        ['respond to the department', claimedReferral, 'respond', { 'respond-response': 'Klien kami dampingi minggu ini.' }, 'referral.responded'],
+        ['record the partner\'s answer', claimedRedirect, 'acknowledgement', { 'ack-answer': 'received', 'ack-reason': '' }, 'redirect.acknowledged'],
+      ];
+
+      it.each(actions)('%s: refused to another triage officer with 409, nothing changed or audited', async (_name, setUp, action, fields) => {
+        const reference = await setUp(triage);
+        const before = snapshot(reference);
+        const res = await post(await as(triage2), `/staff/reports/${reference}/${action}`, fields);
+        expect(res.status).toBe(409);
+        expect(res.text).toContain('Laporan ini sedang ditangani petugas lain');
+        expect(res.text).toContain('href="#');
+        expect(snapshot(reference)).toEqual(before);
+      });
+
+      it.each(actions)('%s: allowed to the officer who holds it, and to a supervisor taking over', async (_name, setUp, action, fields, audited) => {
+        const mine = await setUp(triage);
+        expect((await post(await as(triage), `/staff/reports/${mine}/${action}`, fields)).status).toBe(303);
+        expect(auditActions(mine)).toContain(audited);
+        const taken = await setUp(triage);
+        expect((await post(await as(supervisor), `/staff/reports/${taken}/${action}`, fields)).status).toBe(303);
+        expect(lentera.db.prepare("SELECT actor_account_id FROM audit_events WHERE subject_id = ? AND action = ?").pluck().get(taken, audited)).toBe(supervisor.id);
+      });
+
+      it('still lets the caseworker of the case a report was accepted into message its reporter', async () => {
+        const { reference } = await newReport();
+        const agent = await as(triage);
+        expect((await post(agent, `/staff/reports/${reference}/claim`, {})).status).toBe(303);
+        const accept = { 'accept-case_mode': 'new', 'accept-case_number': '', 'accept-assignee': String(caseworker.id), 'accept-risk': '', 'accept-note': '' };
+        expect((await post(agent, `/staff/reports/${reference}/accept`, accept)).status).toBe(303);
+        expect((await post(await as(caseworker), `/staff/reports/${reference}/ask`, { 'ask-message': 'Kapan kami boleh berkunjung?' })).status).toBe(303);
+      });
     });
 
     it('claim and release move a report between new and in review, visible to the reporter', async () => {

@@ -33,8 +33,9 @@ describe('the administrator manages accounts', () => {
     expect(page.text).toContain('aria-current="page"');
   });
 
+  // An administrator's own role sees no content: its link is shown to the inviting administrator (content roles: accountApproval.test.ts).
   it('invites someone by a one-time link shown once, who sets a password, signs in and enrols', async () => {
-    const res = await postFrom(adminAgent, '/staff/users/new', '/staff/users', { email: 'budi@lk3.test', name: 'Budi Peksos', role: 'caseworker', department: '' });
+    const res = await postFrom(adminAgent, '/staff/users/new', '/staff/users', { email: 'budi@lk3.test', name: 'Budi Peksos', role: 'admin', department: '' });
     expect(res.status).toBe(200);
     const link = invitationLinkOf(res.text);
     expect(link).toMatch(/^http:\/\/localhost:3000\/invite\/[A-Za-z0-9_-]{43}$/);
@@ -48,7 +49,7 @@ describe('the administrator manages accounts', () => {
     expect(detail.text).toContain('data-account-status="invited"');
     expect(JSON.stringify(lentera.db.prepare('SELECT * FROM account_tokens').all())).not.toContain(token);
     const invited = lentera.db.prepare("SELECT actor_account_id, subject_type, subject_id, detail FROM audit_events WHERE action = 'account.invited'").all();
-    expect(invited).toEqual([{ actor_account_id: admin.id, subject_type: 'account', subject_id: String(id), detail: '{"role":"caseworker","via":"admin"}' }]);
+    expect(invited).toEqual([{ actor_account_id: admin.id, subject_type: 'account', subject_id: String(id), detail: '{"role":"admin","via":"admin"}' }]);
 
     // The invitee sets a password.
     const invitee = request.agent(lentera.app);
@@ -62,13 +63,13 @@ describe('the administrator manages accounts', () => {
     expect(set.headers.location).toBe('/login');
     await request(lentera.app).get(path).expect(404);
 
-    // First sign-in: enrol, then the caseworker's home.
+    // First sign-in: enrol, then the administrator's home.
     const afterPassword = await postFrom(invitee, '/login', '/login', { email: 'budi@lk3.test', password });
     expect(afterPassword.headers.location).toBe('/login/enrol');
     const enrol = await invitee.get('/login/enrol').expect(200);
     const secret = /data-totp-secret>([A-Z2-7 ]+)</.exec(enrol.text)![1]!.replace(/ /g, '');
     const done = await invitee.post('/login/enrol').type('form').send(formBody({ code: await totpCodeAt(secret, clock), _csrf: csrfTokenOf(enrol.text) }));
-    expect(done.headers.location).toBe('/staff/cases');
+    expect(done.headers.location).toBe('/staff/partners');
 
     expect(lentera.db.prepare('SELECT action FROM audit_events WHERE subject_id = ? ORDER BY id').pluck().all(String(id))).toEqual([
       'account.invited',
@@ -108,7 +109,7 @@ describe('the administrator manages accounts', () => {
     expect(form.text).toContain('Puskesmas Andalas');
     const res = await postFrom(adminAgent, '/staff/users/new', '/staff/users', { email: 'dewi@lk3.test', name: 'Dewi', role: 'department', department: String(departmentId) });
     expect(res.status).toBe(200);
-    const other = await postFrom(adminAgent, '/staff/users/new', '/staff/users', { email: 'tono@lk3.test', name: 'Tono', role: 'triage', department: String(departmentId) });
+    const other = await postFrom(adminAgent, '/staff/users/new', '/staff/users', { email: 'tono@lk3.test', name: 'Tono', role: 'admin', department: String(departmentId) });
     expect(other.status).toBe(200);
     const rows = lentera.db.prepare("SELECT email, department_id FROM accounts WHERE email IN ('dewi@lk3.test', 'tono@lk3.test') ORDER BY email").all();
     expect(rows).toEqual([
@@ -118,7 +119,7 @@ describe('the administrator manages accounts', () => {
   });
 
   it('makes a new invitation link that replaces the old one', async () => {
-    const first = invitationLinkOf((await postFrom(adminAgent, '/staff/users/new', '/staff/users', { email: 'rudi@lk3.test', name: 'Rudi', role: 'triage' })).text)!;
+    const first = invitationLinkOf((await postFrom(adminAgent, '/staff/users/new', '/staff/users', { email: 'rudi@lk3.test', name: 'Rudi', role: 'admin' })).text)!;
     const id = lentera.db.prepare("SELECT id FROM accounts WHERE email = 'rudi@lk3.test'").pluck().get() as number;
     const renewed = await postFrom(adminAgent, `/staff/users/${id}`, `/staff/users/${id}/invitation`);
     expect(renewed.status).toBe(200);

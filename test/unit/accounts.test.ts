@@ -1,4 +1,4 @@
-import { isPasswordLengthAllowed, mayDeactivate, normalizeEmail, safeNextPath } from '../../src/domain/accounts';
+import { grantsContent, isApprovalSettled, isPasswordLengthAllowed, mayDeactivate, mayDecideApproval, normalizeEmail, safeNextPath } from '../../src/domain/accounts';
 import { createLoginThrottle } from '../../src/services/loginThrottle';
 import { checkTotp, newTotpSecret, totpCodeAt, totpStepAt } from '../../src/services/totp';
 import { hashPassword, verifyPassword } from '../../src/services/passwords';
@@ -30,6 +30,25 @@ describe('account rules', () => {
   it('lets an administrator deactivate anyone but themself', () => {
     expect(mayDeactivate(1, 2)).toBe(true);
     expect(mayDeactivate(1, 1)).toBe(false);
+  });
+});
+
+describe('content roles and their approval', () => {
+  it('names the roles that read content: triage, caseworker and supervisor', () => {
+    expect((['triage', 'caseworker', 'supervisor', 'admin', 'department'] as const).filter(grantsContent)).toEqual(['triage', 'caseworker', 'supervisor']);
+  });
+
+  it('lets an account act only once nothing waits on a supervisor', () => {
+    expect([null, 'approved', 'pending', 'refused'].map((a) => isApprovalSettled(a as 'pending' | null))).toEqual([true, true, false, false]);
+  });
+
+  it('lets a supervisor decide, but never on a request they made or one about themself; never an administrator', () => {
+    const request = { accountId: 10, requestedBy: 1 };
+    expect(mayDecideApproval({ id: 2, role: 'supervisor' }, request)).toBe(true);
+    expect(mayDecideApproval({ id: 1, role: 'supervisor' }, request)).toBe(false);
+    expect(mayDecideApproval({ id: 10, role: 'supervisor' }, request)).toBe(false);
+    expect(mayDecideApproval({ id: 3, role: 'admin' }, request)).toBe(false);
+    expect(mayDecideApproval({ id: 4, role: 'triage' }, request)).toBe(false);
   });
 });
 

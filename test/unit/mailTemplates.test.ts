@@ -25,6 +25,8 @@ const examples: { [T in MailTemplate]: TemplateParams[T] } = {
   reporter_update: {},
   staff_invitation: { name: 'Tari', role: 'triage', link: 'https://lentera.padang.go.id/invite/abc', expiresAt: '2026-03-05T03:00:00.000Z' },
   totp_reset: { name: 'Tari' },
+  account_approval_requested: { name: 'Sari', requester: 'Ani Admin', invitee: 'Budi', inviteeEmail: 'budi@lk3.test', role: 'supervisor', link: 'https://lentera.padang.go.id/staff/approvals' },
+  content_role_granted: { name: 'Sari', invitee: 'Budi', inviteeEmail: 'budi@lk3.test', role: 'caseworker', grantedBy: 'Sari', via: 'approval' },
 };
 
 const render = <T extends MailTemplate>(template: T, params: Record<string, string>, locale: 'id' | 'en' = 'id') => renderEmail(template, params, locale, context);
@@ -65,6 +67,15 @@ describe('email templates', () => {
     expect(render('referral_decided', examples.referral_decided).text).toContain('Hasil: Ditangani sebagai kasus');
     expect(render('referral_decided', { ...examples.referral_decided, outcome: 'redirected' }, 'en').text).toContain('Outcome: Redirected');
     expect(render('staff_invitation', examples.staff_invitation).text).toContain('sebagai Petugas triase');
+  });
+
+  it('tell every supervisor who asks for which account and role, and where to decide; and who granted a role, or that the shell did', () => {
+    const asked = render('account_approval_requested', examples.account_approval_requested).text;
+    for (const value of ['Ani Admin', 'Budi', 'budi@lk3.test', 'Peran: Koordinator', 'https://lentera.padang.go.id/staff/approvals']) expect(asked).toContain(value);
+    expect(render('content_role_granted', examples.content_role_granted).text).toContain('Diberikan oleh: Sari');
+    const shell = render('content_role_granted', { ...examples.content_role_granted, grantedBy: '', via: 'cli' }, 'en').text;
+    expect(shell).toContain('Granted by: the npm run user command on the server');
+    expect(() => render('content_role_granted', { ...examples.content_role_granted, via: 'magic' })).toThrow(MailTemplateError);
   });
 
   it('tell a reporter only to look with their receipt, with the status link', () => {

@@ -241,9 +241,9 @@ export function authRoutes(deps: AppDeps): Router {
 
   const signedIn = requireRole(...roles);
 
-  function renderAccount(req: Request, res: Response, errors: FormError[]): void {
+  function renderAccount(req: Request, res: Response, errors: FormError[], status?: number): void {
     const account = req.account!;
-    res.status(errors.length > 0 ? 400 : 200).render('auth/account', {
+    res.status(status ?? (errors.length > 0 ? 400 : 200)).render('auth/account', {
       totpEnrolled: authService.twoFactorEnrolled(account.id),
       require2fa: authService.require2fa,
       errors,
@@ -263,7 +263,11 @@ export function authRoutes(deps: AppDeps): Router {
     const parsed = changePasswordSchema.safeParse(raw);
     const issues = issuesOf(parsed, confirmationIssues(raw.password, raw.password_confirm));
     if (!parsed.success || issues.length > 0) return renderAccount(req, res, formErrors(issues, res.locals.t, 'auth.errors', changeFields));
-    const changed = await accountService.changePassword(account.id, parsed.data.current_password, parsed.data.password);
+    const changed = await authService.changePassword(account.id, parsed.data.current_password, parsed.data.password, clientOf(req));
+    if (!changed.ok && changed.problem === 'locked') {
+      // 429 as at sign-in: the same throttle said no, and nothing about the form was wrong.
+      return renderAccount(req, res, [formError(res, 'auth.errors.current_locked', 'current_password')], 429);
+    }
     if (!changed.ok) return renderAccount(req, res, [formError(res, 'auth.errors.current_wrong', 'current_password')]);
     // Whoever may know the old password is signed out everywhere else; this session continues
     // under a new id, keeping its original start (the 8-hour limit does not restart).

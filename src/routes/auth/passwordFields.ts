@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { EMAIL_MAX, NAME_MAX, PASSWORD_MAX, PASSWORD_MIN, passwordLength } from '../../domain/accounts';
 import type { FieldIssue } from '../formErrors';
+import { lineText } from '../textFields';
 
 /** Fields shared by the setup, invitation, account and user forms; messages are keys under auth.errors / users.errors. */
-export const nameField = z.string().trim().min(1, 'name_missing').max(NAME_MAX, 'name_long');
+export const nameField = lineText().trim().min(1, 'name_missing').max(NAME_MAX, 'name_long');
 
-export const emailField = z
-  .string()
+export const emailField = lineText()
   .trim()
   .min(1, 'email_missing')
   .max(EMAIL_MAX, 'email_invalid')

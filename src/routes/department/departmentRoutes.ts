@@ -8,13 +8,14 @@ import { requireRole } from '../../middleware/currentAccount';
 import { HttpError } from '../../errors';
 import type { ReferralSubmitter } from '../../services/referralService';
 import { errorsByField, formErrors, textValue, type FormError } from '../formErrors';
+import { multilineText } from '../textFields';
 import { REASON_MAX } from '../referralSchema';
 import { parseReferralForm, referralFieldAnchors, referralFieldOrder, referralFormValues, type ReferralFormValues } from './referralForm';
 
 export const REFERRAL_PAGE_SIZE = 25;
 const MESSAGE_MAX = 4000;
 
-const messageSchema = z.object({ message: z.string().trim().min(1, 'message_empty').max(MESSAGE_MAX, 'message_long') });
+const messageSchema = z.object({ message: multilineText().trim().min(1, 'message_empty').max(MESSAGE_MAX, 'message_long') });
 const listQuery = z.object({ before: z.coerce.number().int().positive().optional().catch(undefined) });
 
 /** The officer's department; an officer account without one cannot act for any department. */

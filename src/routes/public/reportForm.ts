@@ -10,6 +10,7 @@ import {
 } from '../../domain/reference';
 import type { PublicReportInput } from '../../services/reportService';
 import { listValue, textValue, type FieldIssue } from '../formErrors';
+import { lineText, multilineText } from '../textFields';
 
 export const NARRATIVE_MIN = 20;
 export const NARRATIVE_MAX = 8000;
@@ -52,7 +53,7 @@ export function reportFormValues(body: Record<string, unknown> = {}): ReportForm
   return { ...text, affected_groups: listValue(body.affected_groups) } as ReportFormValues;
 }
 
-const trimmed = (max: number, key: string) => z.string().trim().max(max, key);
+const trimmed = (max: number, key: string) => lineText().trim().max(max, key);
 const optionalText = (max: number, key: string) =>
   trimmed(max, key).transform((v) => (v === '' ? null : v));
 const choice = <T extends readonly [string, ...string[]]>(options: T, key: string) =>
@@ -67,7 +68,7 @@ const fieldsSchema = (areas: AreaDirectory) =>
     kecamatan: z.string().refine((c) => areas.findKecamatan(c) !== undefined, 'kecamatan'),
     kelurahan: z.string(),
     location_detail: optionalText(500, 'location_detail'),
-    narrative: z.string().trim().min(NARRATIVE_MIN, 'narrative_short').max(NARRATIVE_MAX, 'narrative_long'),
+    narrative: multilineText().trim().min(NARRATIVE_MIN, 'narrative_short').max(NARRATIVE_MAX, 'narrative_long'),
     urgency: choice(urgencies, 'urgency'),
     relation: choice(reporterRelations, 'relation'),
     wants_contact: choice(['yes', 'no'] as const, 'wants_contact'),

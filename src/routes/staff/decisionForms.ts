@@ -3,13 +3,14 @@ import { closeReasons, escalationTargets, redirectReasons, riskLevels } from '..
 import { caseClosureReasons, workingStages } from '../../domain/cases';
 import type { Decision } from '../../services/triageService';
 import type { CaseChange } from '../../services/caseService';
+import { lineText, multilineText } from '../textFields';
 
 /**
  * The back-office forms. Each message is a key under `staffForms.errors`; each issue's path is the
  * field's element id (form-field), so the error summary links straight to it.
  */
-const text = (max: number, key: string) => z.string({ error: key }).trim().max(max, key).default('');
-const required = (max: number, key: string) => z.string({ error: key }).trim().min(1, key).max(max, key);
+const text = (max: number, key: string) => multilineText(key).trim().max(max, key).default('');
+const required = (max: number, key: string) => multilineText(key).trim().min(1, key).max(max, key);
 const id = (key: string) => z.coerce.number({ error: key }).int(key).positive(key);
 const optionalId = (key: string) =>
   z.union([z.literal('').transform(() => null), id(key)]);
@@ -20,7 +21,7 @@ export const decisionSchemas = {
   accept: z
     .object({
       'accept-case_mode': z.enum(['new', 'existing'], { error: 'case_mode' }),
-      'accept-case_number': text(30, 'case_number'),
+      'accept-case_number': lineText('case_number').trim().max(30, 'case_number').default(''),
       'accept-assignee': optionalId('assignee'),
       'accept-risk': z.union([z.literal('').transform(() => null), z.enum(riskLevels, { error: 'risk' })]),
       'accept-note': text(NOTE_MAX, 'note'),
@@ -57,7 +58,7 @@ export const decisionSchemas = {
     ),
   duplicate: z
     .object({
-      'duplicate-reference': z.string().trim().toUpperCase().regex(/^LAP-\d{4}-\d{6}$/, 'reference'),
+      'duplicate-reference': lineText('reference').trim().toUpperCase().regex(/^LAP-\d{4}-\d{6}$/, 'reference'),
       'duplicate-note': text(NOTE_MAX, 'note'),
     })
     .transform((v): Decision => ({ kind: 'duplicate', duplicateOfReference: v['duplicate-reference'], note: v['duplicate-note'] })),

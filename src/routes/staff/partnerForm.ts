@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { AreaDirectory } from '../../domain/areas';
 import { partnerTypes, type Partner, type PartnerFields } from '../../domain/partners';
 import { listValue, textValue, type FieldIssue } from '../formErrors';
+import { lineText, multilineText } from '../textFields';
 
 /** The form's fields, in the order they appear (and their errors are listed). */
 export const partnerFieldOrder = ['name', 'type', 'phone', 'email', 'address', 'areas'] as const;
@@ -36,11 +37,11 @@ const isPhone = (v: string) => /^\+?[0-9 ().-]+$/.test(v) && (v.match(/[0-9]/g) 
 
 const schema = (areas: AreaDirectory) =>
   z.object({
-    name: z.string().trim().min(2, 'name').max(200, 'name_long'),
+    name: lineText().trim().min(2, 'name').max(200, 'name_long'),
     type: z.enum(partnerTypes, { error: 'type' }),
-    phone: z.string().trim().max(30, 'phone').refine((v) => v === '' || isPhone(v), 'phone'),
-    email: z.string().trim().max(200, 'email').refine((v) => v === '' || z.email().safeParse(v).success, 'email'),
-    address: z.string().trim().max(500, 'address_long'),
+    phone: lineText().trim().max(30, 'phone').refine((v) => v === '' || isPhone(v), 'phone'),
+    email: lineText().trim().max(200, 'email').refine((v) => v === '' || z.email().safeParse(v).success, 'email'),
+    address: multilineText().trim().max(500, 'address_long'),
     areas: z.array(z.string()).refine((codes) => codes.every((c) => areas.findKecamatan(c) !== undefined), 'areas'),
   });
 

@@ -6,6 +6,7 @@ import type { HolidayService } from '../../services/holidayService';
 import { requireRole } from '../../middleware/currentAccount';
 import { HttpError } from '../../errors';
 import { errorsByField, formErrors, textValue, type FieldIssue, type FormError } from '../formErrors';
+import { lineText } from '../textFields';
 
 export const SETTINGS_PATH = '/staff/settings';
 const HOLIDAYS_PATH = `${SETTINGS_PATH}/holidays`;
@@ -20,8 +21,8 @@ const holidaySchema = (today: string) =>
       .trim()
       .refine(isCalendarDate, 'date')
       .refine((d) => !isCalendarDate(d) || d >= today, 'date_past'),
-    name_id: z.string().trim().min(2, 'name_id').max(100, 'name_long'),
-    name_en: z.string().trim().min(2, 'name_en').max(100, 'name_long'),
+    name_id: lineText().trim().min(2, 'name_id').max(100, 'name_long'),
+    name_en: lineText().trim().min(2, 'name_en').max(100, 'name_long'),
   });
 
 /** Settings (administrators only): the holiday calendar of the triage clock, and the triage targets (read-only). */

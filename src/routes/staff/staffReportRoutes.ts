@@ -128,7 +128,8 @@ export function staffReportRoutes({ services, areas }: AppDeps): Router {
       req.session.notice = 'ack.staff.recorded';
       return res.redirect(303, `/staff/reports/${encodeURIComponent(String(req.params.ref))}`);
     }
-    render(req, res, { status: 409, form: 'ack', values, errors: [{ field: 'form', text: res.locals.t('ack.staff.refusal'), href: '#ack-title' }] });
+    const text = result.problem === 'claimed_by_other' ? res.locals.t('triage.refusal.claimed_by_other') : res.locals.t('ack.staff.refusal');
+    render(req, res, { status: 409, form: 'ack', values, errors: [{ field: 'form', text, href: '#ack-title' }] });
   });
 
   router.post('/staff/reports/:ref/claim', readers, (req, res) =>

@@ -4,6 +4,7 @@ import { homeFor } from '../../domain/staffNavigation';
 import { queueRoutes } from './queueRoutes';
 import { staffReportRoutes } from './staffReportRoutes';
 import { caseRoutes } from './caseRoutes';
+import { approvalRoutes } from './approvalRoutes';
 
 /** The triage and casework side of the back office. */
 export function staffRoutes(deps: AppDeps): Router {
@@ -12,5 +13,6 @@ export function staffRoutes(deps: AppDeps): Router {
   router.use(queueRoutes(deps));
   router.use(staffReportRoutes(deps));
   router.use(caseRoutes(deps));
+  router.use(approvalRoutes({ accountService: deps.services.accountService }));
   return router;
 }

@@ -2,7 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { AppDeps } from '../../app';
 import { roles } from '../../domain/roles';
-import { needsDepartment } from '../../domain/accounts';
+import { contentRoles, needsDepartment } from '../../domain/accounts';
 import { requireRole } from '../../middleware/currentAccount';
 import { HttpError } from '../../errors';
 import { errorsByField, formErrors, textValue, type FieldIssue, type FormError } from '../formErrors';
@@ -27,7 +27,9 @@ const idParam = z.coerce.number().int().positive();
 /**
  * The administrator's accounts pages: the list, invitations by one-time link (shown once, on the
  * page that made it; kept nowhere), deactivation, reactivation and second-factor resets. Ending
- * someone's sessions is done here, with the session store, right after the change.
+ * someone's sessions is done here, with the session store, right after the change. An invitation
+ * to a role that reads content is only a request: a supervisor approves it (/staff/approvals), and
+ * its link goes to the person's email alone — this page never shows it.
  */
 export function userRoutes(deps: AppDeps): Router {
   const { accountService } = deps.services;
@@ -45,6 +47,8 @@ export function userRoutes(deps: AppDeps): Router {
     res.status(errors.length > 0 ? 400 : 200).render('staff/usersNew', {
       values,
       roles,
+      contentRoles,
+      hasSupervisor: accountService.hasActiveSupervisor(),
       departments: accountService.departmentChoices(),
       errors,
       fieldErrors: errorsByField(errors),
@@ -56,6 +60,11 @@ export function userRoutes(deps: AppDeps): Router {
     if (!account) throw new HttpError(404, 'No such account');
     res.render('staff/usersInvited', { subject: account, link });
   }
+
+  const afterAction = (req: Request, res: Response, id: number, notice: string) => {
+    req.session.notice = notice;
+    res.redirect(303, `${USERS_PATH}/${id}`);
+  };
 
   router.get(USERS_PATH, (_req, res) => {
     res.render('staff/users', { accounts: accountService.list() });
@@ -88,9 +97,11 @@ export function userRoutes(deps: AppDeps): Router {
       departmentId: needsDepartment(role) ? Number(values.department) : null,
     });
     if (!result.ok) {
-      const field = result.problem === 'email_taken' ? 'email' : 'department';
+      const field = result.problem === 'email_taken' ? 'email' : result.problem === 'no_supervisor' ? 'role' : 'department';
       return renderInvite(res, values, formErrors([{ path: [field], message: result.problem }], t, 'users.errors', inviteFields, inviteAnchors));
     }
+    // A content role waits for a supervisor: there is no link to show, now or later.
+    if (result.awaitingApproval) return afterAction(req, res, result.id, 'users.approval.requested');
     // Shown once, here; the link is stored nowhere (only its hash), so a reload cannot show it again.
     renderLink(res, result.id, result.invitationLink!);
   });
@@ -98,13 +109,8 @@ export function userRoutes(deps: AppDeps): Router {
   router.get(`${USERS_PATH}/:id`, (req, res) => {
     const account = accountService.detail(accountIdOf(req));
     if (!account) throw new HttpError(404, 'No such account');
-    res.render('staff/userDetail', { subject: account, isSelf: account.id === req.account!.id });
+    res.render('staff/userDetail', { subject: account, isSelf: account.id === req.account!.id, contentRoles });
   });
-
-  const afterAction = (req: Request, res: Response, id: number, notice: string) => {
-    req.session.notice = notice;
-    res.redirect(303, `${USERS_PATH}/${id}`);
-  };
 
   router.post(`${USERS_PATH}/:id/deactivate`, (req, res) => {
     const id = accountIdOf(req);
@@ -119,7 +125,8 @@ export function userRoutes(deps: AppDeps): Router {
 
   router.post(`${USERS_PATH}/:id/reactivate`, (req, res) => {
     const id = accountIdOf(req);
-    if (!accountService.reactivate(req.account!.id, id).ok) throw new HttpError(404, 'No such account');
+    const result = accountService.reactivate(req.account!.id, id);
+    if (!result.ok) throw new HttpError(result.problem === 'refused' ? 400 : 404, 'No such account, or refused by a supervisor');
     afterAction(req, res, id, 'users.reactivated');
   });
 
@@ -135,6 +142,8 @@ export function userRoutes(deps: AppDeps): Router {
     const id = accountIdOf(req);
     const result = accountService.reissueInvitation(req.account!.id, id);
     if (!result.ok) throw new HttpError(result.problem === 'not_found' ? 404 : 400, 'No invitation to renew');
+    // A content role's new link went to the person's email only.
+    if (result.invitationLink === null) return afterAction(req, res, id, 'users.invitation.emailed');
     renderLink(res, id, result.invitationLink);
   });
 
