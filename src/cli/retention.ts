@@ -2,15 +2,17 @@ import { openInstallation } from './installation';
 import { readEnvironment } from '../env';
 import { createServices } from '../services';
 import { describeCounts } from '../domain/retention';
+import { mailFolder } from '../mail/transport';
 
 const USAGE = 'Usage: npm run retention [-- --dry-run]';
 
 /**
  * Deletes what is past RETENTION_DAYS, as the privacy page promises: finished reports (with their
- * messages, timeline, redirects and referral), closed cases left without reports, and old sent or
- * failed emails; then prints the counts. `--dry-run` prints what would go and deletes nothing.
- * Meant for cron (e.g. daily); safe while the server runs (each batch is one short transaction).
- * Exit codes: 0 done, 2 could not run.
+ * messages, timeline, redirects and referral), closed cases left without reports, old sent or
+ * failed emails, old API Idempotency-Keys, and the .eml files no longer needed (MAIL_FILES_KEEP_DAYS);
+ * then prints the counts. `--dry-run` prints what would go and deletes nothing. Meant for cron
+ * (e.g. daily); safe while the server runs (each batch is one short transaction, with its own
+ * audit event). Exit codes: 0 done, 2 could not run (the error is printed as it is).
  */
 export function runRetention(
   args: string[],
@@ -25,26 +27,23 @@ export function runRetention(
     return 2;
   }
   const dryRun = args.includes('--dry-run');
-  const installation = openInstallation(env, 'purging', err);
+  const installation = openInstallation(env, err, now);
   if (!installation) return 2;
   const { config, db, dataKey } = installation;
   let services;
   try {
-    try {
-      services = createServices(config, db, dataKey, now, err);
-    } catch {
-      err(`The database at ${config.databasePath} is not migrated: run npm run db:migrate first.`);
-      return 2;
-    }
     let run;
     try {
+      services = createServices(config, db, dataKey, now, err);
       run = services.retentionService.run({ dryRun });
     } catch (e) {
-      err(`Retention could not run: ${(e as Error).message}`);
+      // The real error, whatever it is (a locked database, a bad setting), never a guess in its place.
+      err(`Retention could not run: ${e instanceof Error ? e.message : String(e)}`);
       return 2;
     }
     out(`Retention: ${config.retentionDays} days (decided or closed before ${run.cutoff}).${dryRun ? ' Dry run: nothing is deleted.' : ''}`);
     out(describeCounts(run.counts, dryRun));
+    if (run.mailFilesLeft > 0) err(`${run.mailFilesLeft} email file(s) in ${mailFolder(config.dataDir)} could not be deleted (check their owner and permissions); the next run tries again.`);
     if (run.checkpoint && run.checkpoint.busy !== 0) {
       err('The WAL could not be emptied now (another connection was reading); it empties at the next checkpoint, or run this again.');
     }

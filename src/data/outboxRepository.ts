@@ -142,18 +142,13 @@ export function createOutboxRepository(db: Db, cipher: FieldCipher) {
     },
 
     /**
-     * Claims up to `limit` due emails, oldest first, by moving their next attempt to `leaseUntil`:
-     * no other drain takes them meanwhile, and an email whose sender died mid-send (a crash) is
-     * due again when the lease ends.
+     * Claims up to `limit` due emails (the drain takes one at a time), oldest first, by moving their
+     * next attempt to `leaseUntil`: no other drain takes them meanwhile, and an email whose sender
+     * died mid-send (a crash) is due again when the lease ends.
      */
     claimDue(now: Date, leaseUntil: Date, limit: number): OutboxEmail[] {
       const rows = claim.immediate(now.toISOString(), leaseUntil.toISOString(), limit) as OutboxRow[];
       return rows.map(toEmail);
-    },
-
-    /** Gives a claimed email back without counting an attempt (the drain stopped before or while sending it). */
-    release(id: number, at: Date): void {
-      setNextAttempt.run(at.toISOString(), id);
     },
 
     /** The SMTP server accepted the email (or the .eml file is written). */

@@ -16,6 +16,19 @@ export interface NewReferral {
   at: Date;
 }
 
+/** What the API answered a POST made with an Idempotency-Key (0011): never the referral's content. */
+export interface IdempotentAnswer {
+  reference: string;
+  status: string;
+  statusUrl: string;
+}
+
+/** An Idempotency-Key on record: the keyed hash of the body it came with, and the answer it got. */
+export interface StoredIdempotencyKey {
+  requestHash: Buffer;
+  answer: IdempotentAnswer;
+}
+
 /** What staff see of a referral, besides the report itself. */
 export interface ReferralDetail {
   departmentId: number;
@@ -105,7 +118,14 @@ export function createReferralRepository(db: Db, cipher: FieldCipher) {
      VALUES (@reportId, @departmentId, @officerAccountId, @departmentReference, @clientEnc, @consent,
        @consentMethod, @consentByEnc, @noConsentGround, @justificationEnc, @actionsEnc, @channel, @at)`,
   );
-  const exists = db.prepare('SELECT 1 FROM referrals WHERE department_id = ? AND department_reference = ?').pluck();
+  const referenceOf = db
+    .prepare('SELECT r.reference FROM referrals f JOIN reports r ON r.id = f.report_id WHERE f.department_id = ? AND f.department_reference = ?')
+    .pluck();
+  const keyOf = db.prepare('SELECT request_hash, reference, status, status_url FROM api_idempotency_keys WHERE department_id = ? AND idempotency_key = ?');
+  const insertKey = db.prepare(
+    `INSERT INTO api_idempotency_keys (department_id, idempotency_key, request_hash, reference, status, status_url, created_at)
+     VALUES (@departmentId, @key, @requestHash, @reference, @status, @statusUrl, @at)`,
+  );
   const detail = db.prepare(
     `SELECT f.*, d.name AS department_name, a.name AS officer_name FROM referrals f
      JOIN departments d ON d.id = f.department_id LEFT JOIN accounts a ON a.id = f.officer_account_id
@@ -145,8 +165,20 @@ export function createReferralRepository(db: Db, cipher: FieldCipher) {
       });
     },
 
-    referenceTaken(departmentId: number, departmentReference: string): boolean {
-      return exists.get(departmentId, departmentReference) !== undefined;
+    /** The service's reference of the department's referral with this department reference, if there is one. */
+    referenceFor(departmentId: number, departmentReference: string): string | undefined {
+      return referenceOf.get(departmentId, departmentReference) as string | undefined;
+    },
+
+    /** An Idempotency-Key the department used before, with what it was answered. */
+    findIdempotencyKey(departmentId: number, key: string): StoredIdempotencyKey | undefined {
+      const r = keyOf.get(departmentId, key) as { request_hash: Buffer; reference: string; status: string; status_url: string } | undefined;
+      return r && { requestHash: r.request_hash, answer: { reference: r.reference, status: r.status, statusUrl: r.status_url } };
+    },
+
+    /** Records a key with its body's keyed hash and the answer; call in the transaction that files the referral. */
+    rememberIdempotencyKey(departmentId: number, key: string, requestHash: Buffer, answer: IdempotentAnswer, at: Date): void {
+      insertKey.run({ departmentId, key, requestHash, ...answer, at: at.toISOString() });
     },
 
     /** For staff who may see the report (checked by the caller). */

@@ -1,5 +1,6 @@
 import type { Db } from './db';
 import { purgeableStatuses, type RetentionCounts } from '../domain/retention';
+import type { OutboxStatus } from '../domain/outbox';
 
 /**
  * The SQL of retention (rules in domain/retention.ts). Every method takes the cutoff as stored
@@ -20,6 +21,19 @@ const caseClosedBefore = 'c.closed_at IS NOT NULL AND c.closed_at < @cutoff';
 const emailIsOld = `(status = 'sent' AND sent_at < @cutoff) OR (status = 'failed' AND created_at < @cutoff)`;
 
 const ids = 'SELECT value FROM json_each(@ids)';
+
+/** An outbox row as retention needs it to judge the email's file. */
+export interface EmailFileFacts {
+  id: number;
+  messageId: string;
+  status: OutboxStatus;
+  sentAt: string | null;
+  /** The row itself is past retention (and goes in this run). */
+  purgeable: boolean;
+}
+
+/** What the database part of a run would purge (files are counted by the service). */
+export type DatabaseCounts = Omit<RetentionCounts, 'mailFiles'>;
 
 export interface CheckpointResult {
   /** 1 when another connection kept the checkpoint from finishing (the WAL was not emptied). */
@@ -52,6 +66,13 @@ export function createRetentionRepository(db: Db) {
   const deleteCases = db.prepare(`DELETE FROM cases WHERE id IN (${ids})`);
 
   const deleteEmails = db.prepare(`DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE ${emailIsOld} ORDER BY id LIMIT @limit)`);
+  const emailsByIds = db.prepare(
+    `SELECT id, message_id AS messageId, status, sent_at AS sentAt, (${emailIsOld}) AS purgeable FROM outbox WHERE id IN (${ids})`,
+  );
+
+  const deleteKeys = db.prepare(
+    'DELETE FROM api_idempotency_keys WHERE rowid IN (SELECT rowid FROM api_idempotency_keys WHERE created_at < @keyCutoff ORDER BY created_at LIMIT @limit)',
+  );
 
   // What a run would purge, without deleting: for --dry-run. A case counts when all its reports
   // would go in the same run (a case's reports are purged first, then the case).
@@ -65,7 +86,8 @@ export function createRetentionRepository(db: Db) {
             (SELECT count(*) FROM referrals WHERE report_id IN (SELECT id FROM p)) AS referrals,
             (SELECT count(*) FROM pcase) AS cases,
             (SELECT count(*) FROM case_events WHERE case_id IN (SELECT id FROM pcase)) AS caseEvents,
-            (SELECT count(*) FROM outbox WHERE ${emailIsOld}) AS emails`,
+            (SELECT count(*) FROM outbox WHERE ${emailIsOld}) AS emails,
+            (SELECT count(*) FROM api_idempotency_keys WHERE created_at < @keyCutoff) AS idempotencyKeys`,
   );
 
   return {
@@ -106,9 +128,20 @@ export function createRetentionRepository(db: Db) {
       return deleteEmails.run({ cutoff, limit }).changes;
     },
 
-    /** What purging now would delete. */
-    preview(cutoff: string): RetentionCounts {
-      return preview.get({ statuses, cutoff }) as RetentionCounts;
+    /** The outbox rows with these ids (those left), to judge the email files named after them. */
+    emailsForFiles(outboxIds: number[], cutoff: string): EmailFileFacts[] {
+      const rows = emailsByIds.all({ ids: JSON.stringify(outboxIds), cutoff }) as (Omit<EmailFileFacts, 'purgeable'> & { purgeable: number })[];
+      return rows.map((r) => ({ ...r, purgeable: r.purgeable === 1 }));
+    },
+
+    /** Deletes up to `limit` Idempotency-Keys of the referral API stored before `keyCutoff`. */
+    purgeOldIdempotencyKeys(keyCutoff: string, limit: number): number {
+      return deleteKeys.run({ keyCutoff, limit }).changes;
+    },
+
+    /** What purging the database now would delete. */
+    preview(cutoff: string, keyCutoff: string): DatabaseCounts {
+      return preview.get({ statuses, cutoff, keyCutoff }) as DatabaseCounts;
     },
 
     /** Copies the WAL into the database file and empties it, so deleted content leaves the WAL too. */

@@ -1,9 +1,9 @@
 import type { Db } from './db';
 
-/** A half-open range of created_at instants (ISO 8601 UTC): fromAt <= created_at < toAt. */
-export interface CreatedRange {
-  fromAt: string;
-  toAt: string;
+/** Filing days on the Asia/Jakarta calendar (YYYY-MM-DD), both included. */
+export interface FiledRange {
+  from: string;
+  to: string;
 }
 
 export interface CodeCount {
@@ -19,16 +19,18 @@ export interface StatsCounts {
   byDimension: Record<StatsDimension, CodeCount[]>;
   /** Reports in the range that have a decision. */
   decided: number;
-  /** Of those, decided after their triage due time (sla_due_at). */
+  /** Of those, decided after their triage due time. */
   decidedLate: number;
-  /** The median of the hours from created_at to decided_at over decided reports; null when none. */
+  /** The median of the hours from filing to decision over decided reports; null when none. */
   medianHoursToDecision: number | null;
 }
 
-// Every query names created_at in a range, so SQLite answers it from reports_created (0007).
-const inRange = 'created_at >= @fromAt AND created_at < @toAt';
+// Every count is read from report_statistics (0010): codes only, one row per report filed, kept
+// when retention deletes the report, so a past period's numbers never change. Every query names
+// filed_on in a range, so SQLite answers it from report_statistics_filed.
+const inRange = 'filed_on BETWEEN @from AND @to';
 
-// Columns are fixed here, never taken from input. Codes only: no content column is read.
+// Columns are fixed here, never taken from input.
 const groupColumns: Record<Exclude<StatsDimension, 'month'>, string> = {
   category: 'category',
   kecamatan: 'kecamatan_code',
@@ -39,38 +41,36 @@ const groupColumns: Record<Exclude<StatsDimension, 'month'>, string> = {
 
 /** Counts of reports by code, for the statistics page. Codes only, never content. */
 export function createStatsRepository(db: Db) {
-  const total = db.prepare<CreatedRange, number>(`SELECT count(*) FROM reports WHERE ${inRange}`).pluck();
-  // Months on the Asia/Jakarta calendar (UTC+7, no DST).
-  const byMonth = db.prepare<CreatedRange, CodeCount>(
-    `SELECT strftime('%Y-%m', created_at, '+7 hours') AS code, count(*) AS count
-       FROM reports WHERE ${inRange} GROUP BY code ORDER BY code`,
+  const total = db.prepare<FiledRange, number>(`SELECT count(*) FROM report_statistics WHERE ${inRange}`).pluck();
+  // filed_on is already a Jakarta calendar day, so its first seven characters are the month.
+  const byMonth = db.prepare<FiledRange, CodeCount>(
+    `SELECT substr(filed_on, 1, 7) AS code, count(*) AS count
+       FROM report_statistics WHERE ${inRange} GROUP BY code ORDER BY code`,
   );
   const byColumn = Object.fromEntries(
     Object.entries(groupColumns).map(([dimension, column]) => [
       dimension,
-      db.prepare<CreatedRange, CodeCount>(`SELECT ${column} AS code, count(*) AS count FROM reports WHERE ${inRange} GROUP BY ${column} ORDER BY ${column}`),
+      db.prepare<FiledRange, CodeCount>(`SELECT ${column} AS code, count(*) AS count FROM report_statistics WHERE ${inRange} GROUP BY ${column} ORDER BY ${column}`),
     ]),
-  ) as Record<keyof typeof groupColumns, ReturnType<typeof db.prepare<CreatedRange, CodeCount>>>;
-  const decisions = db.prepare<CreatedRange, { decided: number; late: number | null }>(
-    `SELECT count(*) AS decided, sum(decided_at > sla_due_at) AS late
-       FROM reports WHERE ${inRange} AND decided_at IS NOT NULL`,
+  ) as Record<keyof typeof groupColumns, ReturnType<typeof db.prepare<FiledRange, CodeCount>>>;
+  const decisions = db.prepare<FiledRange, { decided: number; late: number | null }>(
+    `SELECT count(*) AS decided, sum(decided_late) AS late
+       FROM report_statistics WHERE ${inRange} AND hours_to_decision IS NOT NULL`,
   );
   // The median: the middle row (odd count) or the mean of the two middle rows (even count).
   const median = db
-    .prepare<CreatedRange, number | null>(
-      `WITH hours AS (
-         SELECT (julianday(decided_at) - julianday(created_at)) * 24 AS h
-           FROM reports WHERE ${inRange} AND decided_at IS NOT NULL
-       ), ranked AS (
-         SELECT h, row_number() OVER (ORDER BY h) AS rn, count(*) OVER () AS n FROM hours
+    .prepare<FiledRange, number | null>(
+      `WITH ranked AS (
+         SELECT hours_to_decision AS h, row_number() OVER (ORDER BY hours_to_decision) AS rn, count(*) OVER () AS n
+           FROM report_statistics WHERE ${inRange} AND hours_to_decision IS NOT NULL
        )
        SELECT avg(h) FROM ranked WHERE rn IN ((n + 1) / 2, (n + 2) / 2)`,
     )
     .pluck();
 
   return {
-    counts(range: CreatedRange): StatsCounts {
-      const params = { fromAt: range.fromAt, toAt: range.toAt };
+    counts(range: FiledRange): StatsCounts {
+      const params = { from: range.from, to: range.to };
       const d = decisions.get(params)!;
       return {
         total: total.get(params) ?? 0,

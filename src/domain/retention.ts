@@ -5,19 +5,29 @@
  * for as long. The audit log is never purged: it holds codes, never content.
  */
 import { openStatuses, reportStatuses, type ReportStatus } from './reportStatus';
+import type { OutboxStatus } from './outbox';
+import { IDEMPOTENCY_KEY_DAYS } from './idempotency';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** How many reports, cases or emails one transaction deletes. */
+/** How many reports, cases, emails, email files or keys one transaction deletes (with its own audit event). */
 export const RETENTION_BATCH = 500;
 
 /** Statuses a report may be purged in: decided ones. Open reports (new, in_review, awaiting_info) never are. */
 export const purgeableStatuses: readonly ReportStatus[] = reportStatuses.filter((s) => !openStatuses.includes(s));
 
 /** The instant before which a decision or a closure is "more than `days` days ago", as stored (ISO 8601 UTC). */
-export function retentionCutoff(now: Date, days: number): string {
-  if (!Number.isInteger(days) || days < 1) throw new Error(`RETENTION_DAYS must be a positive whole number, not ${days}`);
+export function retentionCutoff(now: Date, days: number, setting = 'RETENTION_DAYS'): string {
+  if (!Number.isInteger(days) || days < 1) throw new Error(`${setting} must be a positive whole number, not ${days}`);
   return new Date(now.getTime() - days * DAY_MS).toISOString();
+}
+
+/**
+ * Idempotency-Keys of the referral API are kept IDEMPOTENCY_KEY_DAYS, and never longer than the
+ * reports themselves (a key is older than the decision on its report, so it goes no later).
+ */
+export function idempotencyKeyCutoff(now: Date, retentionDays: number): string {
+  return retentionCutoff(now, Math.min(IDEMPOTENCY_KEY_DAYS, retentionDays));
 }
 
 /** Stored timestamps are ISO 8601 UTC from toISOString(), so they compare as strings. */
@@ -43,6 +53,22 @@ export function isCasePurgeable(c: { closedAt: string | null; remainingReports: 
   return before(c.closedAt, cutoff) && c.remainingReports === 0;
 }
 
+/**
+ * An email file (SMTP_URL unset: `<data directory>/mail/`) goes when its outbox row is gone (or,
+ * in a dry run, would go), when it was sent before `keepCutoff` (MAIL_FILES_KEEP_DAYS), or when it
+ * is a temporary file no send is writing (its email is not waiting). `email` is the row whose file
+ * name it has, or null; its file is kept while it waits, since the next attempt rewrites it.
+ */
+export function isMailFilePurgeable(
+  file: { temporary: boolean },
+  email: { status: OutboxStatus; sentAt: string | null; purgeable: boolean } | null,
+  keepCutoff: string,
+): boolean {
+  if (email === null || email.purgeable) return true;
+  if (file.temporary) return email.status !== 'pending';
+  return email.status === 'sent' && before(email.sentAt, keepCutoff);
+}
+
 /** What one run purged (or, in a dry run, would purge). Counts only: this goes into the audit log. */
 export interface RetentionCounts {
   reports: number;
@@ -52,9 +78,23 @@ export interface RetentionCounts {
   cases: number;
   caseEvents: number;
   emails: number;
+  /** `.eml` (and leftover `.eml.tmp`) files deleted from the mail folder. */
+  mailFiles: number;
+  /** Idempotency-Keys of the referral API past their time. */
+  idempotencyKeys: number;
 }
 
-export const noCounts = (): RetentionCounts => ({ reports: 0, messages: 0, redirects: 0, referrals: 0, cases: 0, caseEvents: 0, emails: 0 });
+export const noCounts = (): RetentionCounts => ({
+  reports: 0,
+  messages: 0,
+  redirects: 0,
+  referrals: 0,
+  cases: 0,
+  caseEvents: 0,
+  emails: 0,
+  mailFiles: 0,
+  idempotencyKeys: 0,
+});
 
 export function addCounts(a: RetentionCounts, b: Partial<RetentionCounts>): RetentionCounts {
   const sum = { ...a };
@@ -67,6 +107,7 @@ export function describeCounts(c: RetentionCounts, dryRun: boolean): string {
   const verb = dryRun ? 'Would purge' : 'Purged';
   return (
     `${verb} ${c.reports} report(s) (with ${c.messages} message(s), ${c.redirects} redirect(s), ${c.referrals} referral(s)), ` +
-    `${c.cases} case(s) (with ${c.caseEvents} case event(s)) and ${c.emails} old email(s) from the outbox.`
+    `${c.cases} case(s) (with ${c.caseEvents} case event(s)) and ${c.emails} old email(s) from the outbox.\n` +
+    `${verb} ${c.mailFiles} email file(s) from the mail folder and ${c.idempotencyKeys} expired API Idempotency-Key(s).`
   );
 }

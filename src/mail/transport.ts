@@ -33,6 +33,58 @@ export function emlFileName(outboxId: number, messageId: string): string {
   return `${String(outboxId).padStart(6, '0')}-${unique}.eml`;
 }
 
+/** One file in the mail folder as retention sees it: an email written by the file transport, or a leftover temporary file. */
+export interface MailFile {
+  name: string;
+  /** The outbox id its name starts with. */
+  outboxId: number;
+  /** The name the finished file has (`name` without `.tmp`), to compare with emlFileName(). */
+  emlName: string;
+  /** A `.eml.tmp` file: being written now, or left behind by a crash. */
+  temporary: boolean;
+}
+
+/** The file I/O retention needs in the mail folder (a port, so the service itself does no I/O). */
+export interface MailFiles {
+  readonly folder: string;
+  /** The files named like the file transport names them; anything else in the folder is left alone. */
+  list(): MailFile[];
+  /** Deletes one file: true once it is gone (already gone included), false when it could not be deleted. */
+  remove(name: string): boolean;
+}
+
+const mailFileName = /^(\d{6,})-[A-Za-z0-9._-]+\.eml(\.tmp)?$/;
+
+export function createMailFiles(folder: string): MailFiles {
+  return {
+    folder,
+    list() {
+      let names: string[];
+      try {
+        names = fs.readdirSync(folder);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+        throw err;
+      }
+      return names.flatMap((name) => {
+        const m = mailFileName.exec(name);
+        if (!m) return [];
+        const temporary = m[2] !== undefined;
+        return [{ name, outboxId: Number(m[1]), emlName: temporary ? name.slice(0, -'.tmp'.length) : name, temporary }];
+      });
+    },
+    remove(name) {
+      try {
+        fs.rmSync(path.join(folder, path.basename(name)), { force: true });
+        return true;
+      } catch {
+        // Permissions or I/O: the file stays, and the command says so; the next run tries again.
+        return false;
+      }
+    },
+  };
+}
+
 function mailOptions(message: MessageToSend) {
   return {
     from: message.from,

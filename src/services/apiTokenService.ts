@@ -4,10 +4,17 @@ import type { ApiTokenHolder, ApiTokenRepository } from '../data/apiTokenReposit
 import type { DepartmentRepository } from '../data/departmentRepository';
 import type { AuditRepository } from '../data/auditRepository';
 import type { KeyedHasher } from '../data/fieldCipher';
+import type { FloodGuard } from './floodGuard';
 import { API_TOKEN_PREFIX, looksLikeApiToken } from '../domain/departments';
 import { HttpError } from '../errors';
 
 export type IssueResult = { ok: true; id: number; token: string } | { ok: false; reason: 'department_inactive' };
+
+export type AuthenticateResult =
+  | { ok: true; holder: ApiTokenHolder }
+  | { ok: false; reason: 'invalid' }
+  /** Too many failed tokens from this address: refused without looking the token up. */
+  | { ok: false; reason: 'throttled'; retryAfterSeconds: number };
 
 export interface ApiTokenServiceDeps {
   transaction: Transactor;
@@ -16,6 +23,9 @@ export interface ApiTokenServiceDeps {
   audit: AuditRepository;
   /** HMAC under a key derived from DATA_KEY ('api-token'): the database alone cannot tell a token. */
   tokenHasher: KeyedHasher;
+  /** Failed tokens per client address (in memory only), checked before the database is. */
+  /** Failed tokens per client address (only failures are recorded). */
+  failures: FloodGuard;
   now: () => Date;
 }
 
@@ -27,7 +37,7 @@ const newToken = () => `${API_TOKEN_PREFIX}${crypto.randomBytes(32).toString('ba
  * id, never the token.
  */
 export function createApiTokenService(deps: ApiTokenServiceDeps) {
-  const { transaction, apiTokens, departments, audit, tokenHasher, now } = deps;
+  const { transaction, apiTokens, departments, audit, tokenHasher, failures, now } = deps;
 
   return {
     /** A new token for an active department; the token is returned here once and kept nowhere. */
@@ -59,14 +69,21 @@ export function createApiTokenService(deps: ApiTokenServiceDeps) {
     },
 
     /**
-     * The department a presented token speaks for, or undefined (unknown, malformed, revoked, or
-     * its department inactive). Notes when the token was last used.
+     * The department a presented token speaks for, or why not: invalid (unknown, malformed, revoked,
+     * or its department inactive — each counted against `client`, the caller's address), or
+     * throttled (that address failed too often: refused before the database is consulted, so
+     * guessing costs the service nothing). Notes when a valid token was last used.
      */
-    authenticate(presented: string): ApiTokenHolder | undefined {
-      if (!looksLikeApiToken(presented)) return undefined;
-      const holder = apiTokens.findHolder(tokenHasher.hash(presented));
-      if (holder) apiTokens.touch(holder.tokenId, now());
-      return holder;
+    authenticate(presented: string, client: string): AuthenticateResult {
+      const verdict = failures.check(client);
+      if (!verdict.allowed) return { ok: false, reason: 'throttled', retryAfterSeconds: verdict.retryAfterSeconds };
+      const holder = looksLikeApiToken(presented) ? apiTokens.findHolder(tokenHasher.hash(presented)) : undefined;
+      if (!holder) {
+        failures.record(client, 'failure');
+        return { ok: false, reason: 'invalid' };
+      }
+      apiTokens.touch(holder.tokenId, now());
+      return { ok: true, holder };
     },
   };
 }

@@ -23,6 +23,7 @@ import { createDepartmentRepository } from '../data/departmentRepository';
 import { createApiTokenRepository } from '../data/apiTokenRepository';
 import { createDepartmentService } from './departmentService';
 import { createApiTokenService } from './apiTokenService';
+import { createFloodGuard } from './floodGuard';
 import { createHolidayService } from './holidayService';
 import { createAuditQueryRepository } from '../data/auditQueryRepository';
 import { createAuditLogService } from './auditLogService';
@@ -32,7 +33,7 @@ import { createAuthService } from './authService';
 import { createLoginThrottle } from './loginThrottle';
 import { createOutboxRepository } from '../data/outboxRepository';
 import { createOutboxService } from './outboxService';
-import { createMailTransport } from '../mail/transport';
+import { createMailFiles, createMailTransport, mailFolder } from '../mail/transport';
 import { renderEmail } from '../mail/templates';
 import { deriveKey } from '../data/fieldCipher';
 import { createAckLinks } from './ackLinks';
@@ -44,7 +45,7 @@ import { createRetentionService } from './retentionService';
 import { createStatsRepository } from '../data/statsRepository';
 import { createStatsService } from './statsService';
 
-/** How long a new receipt waits in memory for the page that shows it. */
+/** How long a new receipt waits (sealed, see receiptHandoff.ts) for the page that shows it. */
 const RECEIPT_HANDOFF_MS = 10 * 60 * 1000;
 
 /** Builds the repositories once and the services on top of them. */
@@ -93,7 +94,17 @@ export function createServices(config: Config, db: Db, dataKey: Buffer, now: () 
   // Residents, departments and triage.
   const reportService = createReportService({ transaction, intake, reports, timeline, redirects, receiptHasher: createKeyedHasher(dataKey, 'receipt'), now });
   const receiptHandoff = createReceiptHandoff(RECEIPT_HANDOFF_MS, () => now().getTime());
-  const referralService = createReferralService({ transaction, intake, reports, referrals, departments, timeline, audit, now });
+  const referralService = createReferralService({
+    transaction,
+    intake,
+    reports,
+    referrals,
+    departments,
+    timeline,
+    audit,
+    requestHasher: createKeyedHasher(dataKey, 'api-idempotency'),
+    now,
+  });
   const triageService = createTriageService({
     transaction,
     reports,
@@ -120,13 +131,29 @@ export function createServices(config: Config, db: Db, dataKey: Buffer, now: () 
   // Departments: `departmentService` for administration; `apiTokenService` issues, revokes and checks the API's bearer tokens.
   const apiTokens = createApiTokenRepository(db);
   const departmentService = createDepartmentService({ transaction, departments, apiTokens, audit, now });
-  const apiTokenService = createApiTokenService({ transaction, apiTokens, departments, audit, tokenHasher: createKeyedHasher(dataKey, 'api-token'), now });
+  const apiTokenService = createApiTokenService({
+    transaction,
+    apiTokens,
+    departments,
+    audit,
+    tokenHasher: createKeyedHasher(dataKey, 'api-token'),
+    failures: createFloodGuard({ perClient: config.rateLimits.apiAuthFailuresPerIp, windowMs: config.rateWindowMs, now: () => now().getTime() }),
+    now,
+  });
   const holidayService = createHolidayService({ transaction, holidays, audit, now });
   const auditLog = createAuditLogService({ transaction, audit, queries: createAuditQueryRepository(db), now });
   // Statistics by code over a range of filing dates (`/staff/stats`); each view and CSV export is audited.
   const statsService = createStatsService({ transaction, stats: createStatsRepository(db), audit, now });
   // `npm run retention`: purges what is past RETENTION_DAYS (never the audit log).
-  const retentionService = createRetentionService({ transaction, retention: createRetentionRepository(db), audit, retentionDays: config.retentionDays, now });
+  const retentionService = createRetentionService({
+    transaction,
+    retention: createRetentionRepository(db),
+    audit,
+    mailFiles: createMailFiles(mailFolder(config.dataDir)),
+    retentionDays: config.retentionDays,
+    mailFilesKeepDays: config.mailFilesKeepDays,
+    now,
+  });
 
   // Accounts and signing in: `accountService` (setup, invitations, passwords, deactivation), `authService` (login, TOTP).
   const accountService = createAccountService({

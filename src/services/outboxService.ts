@@ -50,10 +50,14 @@ export interface OutboxServiceDeps {
   log: (message: string) => void;
 }
 
-/** How long a claimed email is held by the drain sending it; longer than any one send may take. */
-const CLAIM_LEASE_MS = 10 * 60 * 1000;
 /** An overall bound on one send, on top of the transport's connect/greeting/idle timeouts. */
-const SEND_DEADLINE_MS = 2 * 60 * 1000;
+export const SEND_DEADLINE_MS = 2 * 60 * 1000;
+/**
+ * How long a claimed email is held by the drain sending it: a little longer than one send may take
+ * (SEND_DEADLINE_MS) and its outcome be written. Only a sender that died mid-send (a crash, a
+ * SIGKILL) leaves a claim to lapse, and then only this one email waits that long.
+ */
+export const CLAIM_LEASE_MS = 3 * 60 * 1000;
 const MAX_PARAMS_BYTES = 32 * 1024;
 export const OUTBOX_PAGE_SIZE = 50;
 
@@ -110,10 +114,14 @@ export function createOutboxService(deps: OutboxServiceDeps) {
     if (Buffer.byteLength(JSON.stringify(email.params)) > MAX_PARAMS_BYTES) throw new EmailRefusedError('invalid_params', 'parameters too long');
   }
 
-  type Attempt = { outcome: 'sent' } | { outcome: 'stopped' } | { outcome: 'failed'; failure: { error: string; permanent: boolean } };
+  type Attempt = { outcome: 'sent' } | { outcome: 'failed'; failure: { error: string; permanent: boolean } };
 
-  /** Renders and sends one claimed email; the caller records what happened. */
-  async function attempt(email: OutboxEmail, signal: AbortSignal): Promise<Attempt> {
+  /**
+   * Renders and sends one claimed email; the caller records what happened. A send is never cut
+   * short by a shutdown — cut, it would go back as due although the server may have taken it, and
+   * be sent twice — only by its own deadline, which counts as a failed attempt.
+   */
+  async function attempt(email: OutboxEmail): Promise<Attempt> {
     let rendered: RenderedEmail;
     try {
       rendered = render(email.template, email.params, email.locale, renderContext);
@@ -125,11 +133,11 @@ export function createOutboxService(deps: OutboxServiceDeps) {
     try {
       await transport.send(
         { outboxId: email.id, messageId: email.messageId, from: mailFrom, to: email.recipient, subject: rendered.subject, text: rendered.text },
-        AbortSignal.any([signal, AbortSignal.timeout(SEND_DEADLINE_MS)]),
+        AbortSignal.timeout(SEND_DEADLINE_MS),
       );
       return { outcome: 'sent' };
     } catch (err) {
-      return signal.aborted ? { outcome: 'stopped' } : { outcome: 'failed', failure: describeSendFailure(err) };
+      return { outcome: 'failed', failure: describeSendFailure(err) };
     }
   }
 
@@ -156,27 +164,22 @@ export function createOutboxService(deps: OutboxServiceDeps) {
     },
 
     /**
-     * Sends up to `limit` due emails, oldest first, one at a time, and records each outcome: sent
-     * only once the server accepted it. When `signal` aborts (shutdown), the email in hand is given
-     * back as due without counting an attempt, and the rest are not started.
+     * Sends up to `limit` due emails, oldest first, and records each outcome: sent only once the
+     * server accepted it. Emails are claimed one at a time, just before each is sent, so a sender
+     * that dies holds only the email in hand (for CLAIM_LEASE_MS, then it is sent again with the
+     * same Message-ID: at least once, never silently zero). `stop` (a shutdown) is checked before
+     * each claim: once it is aborted no new send starts, while the send in hand finishes.
      */
-    async drain(limit: number, signal: AbortSignal = new AbortController().signal): Promise<DrainResult> {
+    async drain(limit: number, stop: AbortSignal = new AbortController().signal): Promise<DrainResult> {
       const result: DrainResult = { sent: 0, retried: 0, failed: 0 };
-      const started = now();
-      const claimed = outbox.claimDue(started, new Date(started.getTime() + CLAIM_LEASE_MS), limit);
-      for (const email of claimed) {
-        if (signal.aborted) {
-          outbox.release(email.id, now());
-          continue;
-        }
-        const done = await attempt(email, signal);
+      for (let n = 0; n < limit && !stop.aborted; n += 1) {
+        const claimedAt = now();
+        const [email] = outbox.claimDue(claimedAt, new Date(claimedAt.getTime() + CLAIM_LEASE_MS), 1);
+        if (!email) break;
+        const done = await attempt(email);
         if (done.outcome === 'sent') {
           outbox.markSent(email.id, now());
           result.sent += 1;
-          continue;
-        }
-        if (done.outcome === 'stopped') {
-          outbox.release(email.id, now());
           continue;
         }
         const { failure } = done;

@@ -4,24 +4,25 @@ export interface OutboxWorker {
   /** Drains at once, then every poll interval. */
   start(): void;
   /**
-   * No new runs; the run in progress may finish its email for `graceMs`, then its send is
-   * cancelled (the email stays due, no attempt counted). Resolves when nothing is running, so the
-   * database can be closed after it.
+   * No new run, and no new send in the run in progress (it checks before claiming each email); the
+   * send in hand is not cut short but finishes, bounded by its own deadline (the transport's
+   * timeouts and SEND_DEADLINE_MS). Resolves when nothing is running, so the database can be
+   * closed after it.
    */
-  stop(graceMs?: number): Promise<void>;
+  stop(): Promise<void>;
   /** True while a drain is in progress (for tests and shutdown). */
   readonly busy: boolean;
 }
 
 export interface OutboxWorkerDeps {
-  drain: (limit: number, signal: AbortSignal) => Promise<DrainResult>;
+  /** One run: sends up to `limit` due emails, starting none once `stop` is aborted (outboxService.drain). */
+  drain: (limit: number, stop: AbortSignal) => Promise<DrainResult>;
   pollMs: number;
   batchSize?: number;
   log: (message: string) => void;
 }
 
 const DEFAULT_BATCH = 20;
-const DEFAULT_GRACE_MS = 5000;
 
 /**
  * Sends the outbox in the background of the web server. Runs never overlap: the next poll is
@@ -32,18 +33,19 @@ export function createOutboxWorker({ drain, pollMs, batchSize = DEFAULT_BATCH, l
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let started = false;
-  let stopping = false;
-  const cancel = new AbortController();
+  // "Stop requested", not "cancel": the drain starts no new send once it is aborted.
+  const stopRequested = new AbortController();
+  const stopping = () => stopRequested.signal.aborted;
 
   async function runOnce(): Promise<void> {
     for (;;) {
-      const r = await drain(batchSize, cancel.signal);
-      if (stopping || r.sent + r.retried + r.failed < batchSize) return;
+      const r = await drain(batchSize, stopRequested.signal);
+      if (stopping() || r.sent + r.retried + r.failed < batchSize) return;
     }
   }
 
   function schedule(delayMs: number): void {
-    if (stopping) return;
+    if (stopping()) return;
     timer = setTimeout(() => {
       timer = undefined;
       running = runOnce()
@@ -64,22 +66,11 @@ export function createOutboxWorker({ drain, pollMs, batchSize = DEFAULT_BATCH, l
       schedule(0);
     },
 
-    async stop(graceMs = DEFAULT_GRACE_MS) {
-      stopping = true;
+    async stop() {
+      stopRequested.abort();
       if (timer) clearTimeout(timer);
       timer = undefined;
-      const inFlight = running;
-      if (!inFlight) return;
-      let graceTimer: NodeJS.Timeout | undefined;
-      const graceOver = new Promise<'grace'>((resolve) => {
-        graceTimer = setTimeout(() => resolve('grace'), graceMs);
-      });
-      const first = await Promise.race([inFlight.then(() => 'done' as const), graceOver]);
-      clearTimeout(graceTimer);
-      if (first === 'grace') {
-        cancel.abort(new Error('Lentera is stopping'));
-        await inFlight;
-      }
+      await running;
     },
 
     get busy() {

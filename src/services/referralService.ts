@@ -1,21 +1,34 @@
+import crypto from 'node:crypto';
 import type { Transactor } from '../data/transaction';
-import type { ReferralRepository, DepartmentReferralRow, DepartmentReferralView } from '../data/referralRepository';
+import type { ReferralRepository, DepartmentReferralRow, DepartmentReferralView, IdempotentAnswer } from '../data/referralRepository';
+import type { KeyedHasher } from '../data/fieldCipher';
 import type { Message, ReportTimelineRepository } from '../data/reportTimelineRepository';
 import type { ReportRepository } from '../data/reportRepository';
 import type { AuditRepository } from '../data/auditRepository';
 import type { Intake } from './intake';
 import type { ReferralInput } from '../domain/referrals';
 import { consentProblem } from '../domain/referrals';
-import { statusAfterReporterMessage } from '../domain/reportStatus';
+import { statusAfterReporterMessage, type ReportStatus } from '../domain/reportStatus';
+import { canonicalJson } from '../domain/idempotency';
 
 /** Who files a referral: an officer through the form, or a department's system through the API. */
 export type ReferralSubmitter =
   | { via: 'form'; accountId: number; departmentId: number }
   | { via: 'api'; tokenId: number; departmentId: number };
 
-export type SubmitOutcome =
-  | { ok: true; reference: string }
-  | { ok: false; problem: 'duplicate_reference' | 'child_ground_without_child' | 'department_inactive' };
+/** Why a referral was not filed. A duplicate names the referral already filed with that department reference. */
+export type SubmitRefusal =
+  | { ok: false; problem: 'duplicate_reference'; existingReference: string }
+  | { ok: false; problem: 'child_ground_without_child' | 'department_inactive' };
+
+export type SubmitOutcome = { ok: true; reference: string } | SubmitRefusal;
+
+/**
+ * Through the API, with or without an Idempotency-Key: the answer to give (the stored one when the
+ * key was used before with the same body: `replayed`), or a refusal — including the key used
+ * before with another body.
+ */
+export type ApiSubmitOutcome = { ok: true; answer: IdempotentAnswer; replayed: boolean } | SubmitRefusal | { ok: false; problem: 'idempotency_key_reused' };
 
 export interface DepartmentReferralPage {
   referral: DepartmentReferralView;
@@ -30,8 +43,13 @@ export interface ReferralServiceDeps {
   departments: { findById(id: number): { active: boolean } | undefined };
   timeline: ReportTimelineRepository;
   audit: AuditRepository;
+  /** HMAC under a key derived from DATA_KEY ('api-idempotency'): a body holds the client's identity, so never a plain hash. */
+  requestHasher: KeyedHasher;
   now: () => Date;
 }
+
+/** Every report, a referral included, is filed as `new` (services/intake.ts). */
+const FILED_STATUS: ReportStatus = 'new';
 
 const auditActor = (s: ReferralSubmitter) => (s.via === 'form' ? s.accountId : null);
 const auditVia = (s: ReferralSubmitter): Record<string, string | number> => (s.via === 'form' ? { via: 'form' } : { via: 'api', token: s.tokenId });
@@ -41,58 +59,98 @@ const auditVia = (s: ReferralSubmitter): Record<string, string | number> => (s.v
  * department through its own pages or the API — only its own, and never case content.
  */
 export function createReferralService(deps: ReferralServiceDeps) {
-  const { transaction, intake, reports, referrals, departments, timeline, audit, now } = deps;
+  const { transaction, intake, reports, referrals, departments, timeline, audit, requestHasher, now } = deps;
+
+  /** Why this referral cannot be filed, if it cannot; call inside the filing transaction, so nothing changes in between. */
+  function refusal(submitter: ReferralSubmitter, input: ReferralInput): SubmitRefusal | undefined {
+    // A deactivated department's officers keep their accounts but can no longer refer.
+    if (!departments.findById(submitter.departmentId)?.active) return { ok: false, problem: 'department_inactive' };
+    const problem = consentProblem(input.consent, input.affectedGroups, input.client.age);
+    if (problem) return { ok: false, problem };
+    const existingReference = referrals.referenceFor(submitter.departmentId, input.departmentReference);
+    if (existingReference) return { ok: false, problem: 'duplicate_reference', existingReference };
+    return undefined;
+  }
+
+  /** Files the referral and its audit event; call inside a transaction, after `refusal`. Returns its reference. */
+  function file(submitter: ReferralSubmitter, input: ReferralInput, at: Date): string {
+    const { id, reference } = intake.file(
+      {
+        receiptHash: null,
+        departmentId: submitter.departmentId,
+        source: 'department',
+        category: input.category,
+        affectedGroups: input.affectedGroups,
+        kecamatanCode: input.kecamatanCode,
+        kelurahanCode: input.kelurahanCode,
+        locationDetail: null,
+        narrative: input.reason,
+        urgency: input.urgency,
+        reporterRelation: 'professional',
+        contact: null,
+      },
+      at,
+    );
+    referrals.insert({
+      reportId: id,
+      departmentId: submitter.departmentId,
+      officerAccountId: submitter.via === 'form' ? submitter.accountId : null,
+      departmentReference: input.departmentReference,
+      client: input.client,
+      consent: input.consent,
+      actionsTaken: input.actionsTaken,
+      channel: submitter.via,
+      at,
+    });
+    audit.append(
+      {
+        actorAccountId: auditActor(submitter),
+        action: 'referral.submitted',
+        subjectType: 'report',
+        subjectId: reference,
+        detail: { ...auditVia(submitter), department: submitter.departmentId, consent: input.consent.state },
+      },
+      at,
+    );
+    return reference;
+  }
 
   return {
+    /** A referral from the department form. */
     submit(submitter: ReferralSubmitter, input: ReferralInput): SubmitOutcome {
-      // A deactivated department's officers keep their accounts but can no longer refer.
-      if (!departments.findById(submitter.departmentId)?.active) return { ok: false, problem: 'department_inactive' };
-      const problem = consentProblem(input.consent, input.affectedGroups, input.client.age);
-      if (problem) return { ok: false, problem };
-      return transaction(() => {
-        if (referrals.referenceTaken(submitter.departmentId, input.departmentReference)) {
-          return { ok: false, problem: 'duplicate_reference' } as const;
-        }
+      return transaction(() => refusal(submitter, input) ?? { ok: true, reference: file(submitter, input, now()) });
+    },
+
+    /**
+     * A referral from the API. With an Idempotency-Key (scoped to the department), the first call
+     * that files stores the key, a keyed hash of the body (canonical JSON of the validated input)
+     * and its answer in the same transaction as the referral; the same key with the same body then
+     * gets that answer again (recorded as `referral.replayed`), with another body a refusal.
+     */
+    submitFromApi(submitter: ReferralSubmitter, input: ReferralInput, idempotencyKey: string | undefined, statusUrlOf: (reference: string) => string): ApiSubmitOutcome {
+      const key = idempotencyKey === undefined ? undefined : { value: idempotencyKey, requestHash: requestHasher.hash(canonicalJson(input)) };
+      return transaction((): ApiSubmitOutcome => {
         const at = now();
-        const { id, reference } = intake.file(
-          {
-            receiptHash: null,
-            departmentId: submitter.departmentId,
-            source: 'department',
-            category: input.category,
-            affectedGroups: input.affectedGroups,
-            kecamatanCode: input.kecamatanCode,
-            kelurahanCode: input.kelurahanCode,
-            locationDetail: null,
-            narrative: input.reason,
-            urgency: input.urgency,
-            reporterRelation: 'professional',
-            contact: null,
-          },
-          at,
-        );
-        referrals.insert({
-          reportId: id,
-          departmentId: submitter.departmentId,
-          officerAccountId: submitter.via === 'form' ? submitter.accountId : null,
-          departmentReference: input.departmentReference,
-          client: input.client,
-          consent: input.consent,
-          actionsTaken: input.actionsTaken,
-          channel: submitter.via,
-          at,
-        });
-        audit.append(
-          {
-            actorAccountId: auditActor(submitter),
-            action: 'referral.submitted',
-            subjectType: 'report',
-            subjectId: reference,
-            detail: { ...auditVia(submitter), department: submitter.departmentId, consent: input.consent.state },
-          },
-          at,
-        );
-        return { ok: true, reference } as const;
+        if (key) {
+          const { requestHash } = key;
+          const stored = referrals.findIdempotencyKey(submitter.departmentId, key.value);
+          if (stored && !(stored.requestHash.length === requestHash.length && crypto.timingSafeEqual(stored.requestHash, requestHash))) {
+            return { ok: false, problem: 'idempotency_key_reused' };
+          }
+          if (stored) {
+            audit.append(
+              { actorAccountId: auditActor(submitter), action: 'referral.replayed', subjectType: 'report', subjectId: stored.answer.reference, detail: auditVia(submitter) },
+              at,
+            );
+            return { ok: true, answer: stored.answer, replayed: true };
+          }
+        }
+        const refused = refusal(submitter, input);
+        if (refused) return refused;
+        const reference = file(submitter, input, at);
+        const answer: IdempotentAnswer = { reference, status: FILED_STATUS, statusUrl: statusUrlOf(reference) };
+        if (key) referrals.rememberIdempotencyKey(submitter.departmentId, key.value, key.requestHash, answer, at);
+        return { ok: true, answer, replayed: false };
       });
     },
 

@@ -2,7 +2,6 @@ import type { Transactor } from '../data/transaction';
 import type { AuditRepository } from '../data/auditRepository';
 import { statsDimensions, type CodeCount, type StatsDimension, type StatsRepository } from '../data/statsRepository';
 import type { AreaDirectory } from '../domain/areas';
-import { startOfJakartaDay, startOfNextJakartaDay } from '../domain/calendarDate';
 import { categories, reportSources, urgencies } from '../domain/reference';
 import { reportStatuses } from '../domain/reportStatus';
 import type { Locale, Translate } from '../i18n';
@@ -97,7 +96,7 @@ export function createStatsService(deps: { transaction: Transactor; stats: Stats
   function read(viewer: StatsViewer, range: StatsRange, action: 'stats.viewed' | 'stats.exported'): StatsSummary {
     const at = now();
     const counts = transaction(() => {
-      const result = stats.counts({ fromAt: startOfJakartaDay(range.from).toISOString(), toAt: startOfNextJakartaDay(range.to).toISOString() });
+      const result = stats.counts({ from: range.from, to: range.to });
       audit.append({ actorAccountId: viewer.accountId, action, detail: { from: range.from, to: range.to } }, at);
       return result;
     });

@@ -120,7 +120,7 @@ export function createConformance(document: JsonObject) {
 
     /**
      * Problems with an exchange: the path, parameters and (for a request the service took up) the
-     * body must be what the document describes; the status must be documented for the operation,
+     * body and request headers must be what the document describes; the status must be documented for the operation,
      * and the response's media type, body and headers must match what is documented for it.
      * Requests refused for their body's content must be ones the document refuses too, except
      * those refused by a rule the document can only state in words (`ruleInWords`: a date of birth
@@ -135,6 +135,14 @@ export function createConformance(document: JsonObject) {
       const parameters = (op.node.parameters as JsonObject[] | undefined) ?? [];
       parameters.forEach((p, i) => {
         if (p.in === 'path') problems.push(...errorsOf(`${op.pointer}/parameters/${i}/schema`, op.params[p.name as string]));
+        if (p.in !== 'header') return;
+        // A request header (Idempotency-Key): the service must not take up one the document refuses.
+        const value = x.requestHeaders[(p.name as string).toLowerCase()];
+        if (value === undefined) {
+          if (p.required === true) problems.push(`header ${p.name as string} is required on the request`);
+        } else if (x.status < 300) {
+          problems.push(...errorsOf(`${op.pointer}/parameters/${i}/schema`, value));
+        }
       });
 
       const secured = (op.node.security ?? document.security) as JsonObject[] | undefined;

@@ -21,8 +21,8 @@ interface CallOptions {
   token?: string;
   /** A JSON body, sent as application/json. */
   body?: unknown;
-  /** A body sent as it is, with `contentType`. */
-  raw?: string;
+  /** A body sent as it is (bytes too), with `contentType`. */
+  raw?: string | Buffer;
   contentType?: string;
   headers?: Record<string, string>;
   agent?: Agent;
@@ -54,7 +54,7 @@ describe('referral API (/api/v1)', () => {
     for (const [k, v] of Object.entries(options.headers ?? {})) requestHeaders[k.toLowerCase()] = v;
     for (const [k, v] of Object.entries(requestHeaders)) req = req.set(k, v);
     if (options.body !== undefined) req = req.set('content-type', 'application/json').send(JSON.stringify(options.body));
-    else if (options.raw !== undefined) req = req.set('content-type', options.contentType ?? 'application/json').send(options.raw);
+    else if (options.raw !== undefined) req = req.set('content-type', options.contentType ?? 'application/json').serialize((raw: unknown) => raw as string).send(options.raw);
     const res = await req;
 
     expect(res.headers['set-cookie']).toBeUndefined();
@@ -228,7 +228,7 @@ describe('referral API (/api/v1)', () => {
         [withClient({ name: '' }), '/client/name', 'client_name'],
         [withClient({ age: 130 }), '/client/age', 'client_age'],
         [withClient({ age: null, dateOfBirth: null }), '/client/age', 'client_age_or_dob'],
-        [withClient({ age: null, dateOfBirth: '2030-01-01' }), '/client/dateOfBirth', 'client_dob'],
+        [withClient({ age: null, dateOfBirth: '2030-01-01' }), '/client/dateOfBirth', 'client_dob_future'],
         [withClient({ sex: 'x' }), '/client/sex', 'client_sex'],
         [withClient({ nik: '123' }), '/client/nik', 'client_nik'],
         [withClient({ address: '' }), '/client/address', 'client_address'],
@@ -289,6 +289,12 @@ describe('referral API (/api/v1)', () => {
       const again = await api('POST', '/api/v1/referrals', { token: deptA.token, body: { ...body, reason: 'Dikirim ulang setelah waktu habis; isi sama seperti sebelumnya.' } });
       expect(again.status).toBe(409);
       expect(again.body).toMatchObject({ type: 'urn:lentera:problem:duplicate-reference', status: 409 });
+      // It names the referral already on record, so a retry whose first attempt was filed learns its reference.
+      const first = lentera.db
+        .prepare('SELECT r.reference FROM referrals f JOIN reports r ON r.id = f.report_id WHERE f.department_id = ? AND f.department_reference = ?')
+        .pluck()
+        .get(deptA.id, 'PKM-AND/2026/040') as string;
+      expect(again.body).toMatchObject({ reference: first, statusUrl: `${lentera.config.baseUrl}/api/v1/referrals/${first}` });
       expect(again.body.errors).toEqual([{ pointer: '/departmentReference', detail: text('id', 'api.problems.duplicateReference.field') }]);
       expect(reportCount()).toBe(before);
       // Another department may use the same reference for its own client.
@@ -311,12 +317,111 @@ describe('referral API (/api/v1)', () => {
       expect(allowed.status).toBe(201);
     });
 
+    it('refuses control characters, line breaks in one-line fields and text that is not UTF-8, each with a pointer and a clear message', async () => {
+      const shared = (key: string) => text('id', `forms.errors.${key}`);
+      const cases: [Record<string, unknown>, string, string][] = [
+        [validReferral({ departmentReference: 'PKM-AND/\u0000/041' }), '/departmentReference', shared('control_character')],
+        [withClient({ name: 'Siti\u0000Rahmawati' }), '/client/name', shared('control_character')],
+        [validReferral({ reason: 'Anak sering tidak masuk sekolah\u0000 dan tampak kurang makan.' }), '/reason', shared('control_character')],
+        [withClient({ address: 'Jl. Andalas\u0000 No. 12' }), '/client/address', shared('control_character')],
+        [withClient({ name: 'Siti\r\nRahmawati' }), '/client/name', shared('line_break')],
+        [validReferral({ departmentReference: 'PKM-AND/2026\n/042' }), '/departmentReference', shared('line_break')],
+        [validReferral({ consent: { state: 'obtained', method: 'written', obtainedBy: 'Rina,\nbidan' } }), '/consent/obtainedBy', shared('line_break')],
+        [validReferral({ reason: 'Anak sering tidak masuk sekolah \ud800 dan tampak kurang makan.' }), '/reason', shared('invalid_character')],
+        [withClient({ age: null, dateOfBirth: '0000-01-01' }), '/client/dateOfBirth', text('id', 'referral.errors.client_dob_too_old')],
+      ];
+      const before = reportCount();
+      for (const [body, pointer, detail] of cases) {
+        // The document states these rules in words (descriptions), not as patterns.
+        const res = await api('POST', '/api/v1/referrals', { token: deptA.token, body, ruleInWords: true });
+        expect({ pointer, status: res.status, type: res.body.type }).toEqual({ pointer, status: 400, type: 'urn:lentera:problem:validation' });
+        expect(res.body.errors).toEqual([{ pointer, detail }]);
+      }
+      // Bytes that are not UTF-8 in the body itself: the parser reads them as U+FFFD, which is refused.
+      const json = Buffer.from(JSON.stringify(withClient({ name: 'Siti XX Rahmawati' })), 'utf8');
+      const at = json.indexOf('XX');
+      json[at] = 0xff;
+      json[at + 1] = 0xfe;
+      const bytes = await api('POST', '/api/v1/referrals', { token: deptA.token, raw: json });
+      expect([bytes.status, bytes.body.type]).toEqual([400, 'urn:lentera:problem:validation']);
+      expect(bytes.body.errors).toEqual([{ pointer: '/client/name', detail: shared('invalid_character') }]);
+      const english = await api('POST', '/api/v1/referrals', { token: deptA.token, body: withClient({ name: 'Siti\r\nR' }), headers: { 'Accept-Language': 'en' }, ruleInWords: true });
+      expect(english.body.errors).toEqual([{ pointer: '/client/name', detail: text('en', 'forms.errors.line_break') }]);
+      expect(reportCount()).toBe(before);
+
+      // Line breaks where text runs over several lines are fine.
+      const lines = await api('POST', '/api/v1/referrals', { token: deptA.token, body: validReferral({ reason: 'Anak sering tidak masuk sekolah.\r\nOrang tua bekerja di luar kota;\n\tnenek sudah sakit-sakitan.' }) });
+      expect(lines.status).toBe(201);
+    });
+
     it('refuses other methods with 405 and Allow', async () => {
       const res = await api('PUT', '/api/v1/referrals', { token: deptA.token, body: validReferral() });
       expect(res.status).toBe(405);
       expect(res.headers.allow).toBe('POST');
       const del = await api('DELETE', '/api/v1/referrals/LAP-2026-000001', { token: deptA.token });
       expect([del.status, del.headers.allow]).toEqual([405, 'GET, HEAD']);
+    });
+  });
+
+  describe('Idempotency-Key', () => {
+    const key = (suffix: string) => ({ 'Idempotency-Key': `"6f1d2c3b-0000-4000-8000-${suffix.padStart(12, '0')}"` });
+
+    it('answers a retry with the same key and body exactly as the first attempt did, and files once', async () => {
+      const body = validReferral({ departmentReference: 'PKM-AND/2026/060' });
+      const first = await api('POST', '/api/v1/referrals', { token: deptA.token, body, headers: key('1') });
+      expect(first.status).toBe(201);
+      const before = reportCount();
+      // The same referral, its fields in another order and its text with surrounding spaces: the same body.
+      const reordered = Object.fromEntries(Object.entries({ ...body, reason: `  ${String(body.reason)} ` }).reverse());
+      const again = await api('POST', '/api/v1/referrals', { token: deptA.token, body: reordered, headers: key('1') });
+      expect(again.status).toBe(201);
+      expect(again.headers.location).toBe(first.headers.location);
+      expect(again.body).toEqual(first.body);
+      expect(reportCount()).toBe(before);
+      // The replay is recorded; what is stored of the call is a keyed hash and the answer, never the body.
+      const replayed = lentera.db.prepare("SELECT actor_account_id, detail FROM audit_events WHERE action = 'referral.replayed' AND subject_id = ?").all(first.body.reference);
+      expect(replayed).toEqual([{ actor_account_id: null, detail: JSON.stringify({ via: 'api', token: deptA.tokenId }) }]);
+      const stored = lentera.db.prepare('SELECT * FROM api_idempotency_keys WHERE department_id = ? AND idempotency_key = ?').get(deptA.id, key('1')['Idempotency-Key'].slice(1, -1)) as Record<string, unknown>;
+      expect(stored).toMatchObject({ reference: first.body.reference, status: 'new', status_url: first.body.statusUrl });
+      expect(stored.request_hash).toHaveLength(32);
+      expect(JSON.stringify(stored)).not.toContain('Siti');
+    });
+
+    it('refuses the same key with another body (422), filing nothing, in both languages', async () => {
+      const body = validReferral({ departmentReference: 'PKM-AND/2026/061' });
+      expect((await api('POST', '/api/v1/referrals', { token: deptA.token, body, headers: key('2') })).status).toBe(201);
+      const before = reportCount();
+      const other = await api('POST', '/api/v1/referrals', { token: deptA.token, body: { ...body, departmentReference: 'PKM-AND/2026/062' }, headers: key('2') });
+      expect(other.status).toBe(422);
+      expect(other.body).toMatchObject({ type: 'urn:lentera:problem:idempotency-key-reused', title: text('id', 'api.problems.idempotencyKeyReused.title') });
+      const changedClient = withClient({ name: 'Rahmawati Siti' }, { departmentReference: 'PKM-AND/2026/061' });
+      const english = await api('POST', '/api/v1/referrals', { token: deptA.token, body: changedClient, headers: { ...key('2'), 'Accept-Language': 'en' } });
+      expect([english.status, english.body.detail]).toEqual([422, text('en', 'api.problems.idempotencyKeyReused.detail')]);
+      expect(reportCount()).toBe(before);
+    });
+
+    it('keeps a key to its department, and stores none for a call it refused', async () => {
+      const body = validReferral({ departmentReference: 'BERSAMA/2026/001' });
+      const a = await api('POST', '/api/v1/referrals', { token: deptA.token, body, headers: key('3') });
+      const b = await api('POST', '/api/v1/referrals', { token: deptB.token, body, headers: key('3') });
+      expect([a.status, b.status]).toEqual([201, 201]);
+      expect(b.body.reference).not.toBe(a.body.reference);
+
+      const refused = await api('POST', '/api/v1/referrals', { token: deptA.token, body: validReferral({ departmentReference: 'BERSAMA/2026/001' }), headers: key('4') });
+      expect(refused.status).toBe(409);
+      const filed = await api('POST', '/api/v1/referrals', { token: deptA.token, body: validReferral({ departmentReference: 'PKM-AND/2026/063' }), headers: key('4') });
+      expect(filed.status).toBe(201);
+    });
+
+    it('refuses a header that is not a key with 400, filing nothing; takes a bare key too', async () => {
+      const before = reportCount();
+      for (const bad of ['pendek', 'ada spasi di dalamnya', 'x'.repeat(129), '"tanpa-penutup-12345', 'kunci/miring/12345']) {
+        const res = await api('POST', '/api/v1/referrals', { token: deptA.token, body: validReferral(), headers: { 'Idempotency-Key': bad } });
+        expect({ bad, status: res.status, type: res.body.type }).toEqual({ bad, status: 400, type: 'urn:lentera:problem:invalid-idempotency-key' });
+      }
+      expect(reportCount()).toBe(before);
+      const bare = await api('POST', '/api/v1/referrals', { token: deptA.token, body: validReferral(), headers: { 'Idempotency-Key': 'sistem-puskesmas:000123' } });
+      expect(bare.status).toBe(201);
     });
   });
 
@@ -403,6 +508,50 @@ describe('referral API (/api/v1)', () => {
       expect(refusedPost.status).toBe(429);
       expect(limited.db.prepare('SELECT count(*) FROM reports').pluck().get()).toBe(1);
       expect((await call(limited, 'GET', '/api/v1/referrals/LAP-2026-999999', { token: quiet })).status).toBe(404);
+    });
+  });
+
+  describe('failed tokens', () => {
+    let guarded: TestApp;
+    afterAll(() => guarded.cleanup());
+
+    it('refuses an address that sent too many invalid tokens before looking any token up; other addresses go on', async () => {
+      let now = clock;
+      guarded = createTestApp({ TRUST_PROXY: '1', RATE_API_AUTH_FAILURES_PER_IP: '3' }, { now: () => now });
+      const guardedAdmin = await createStaffAccount(guarded, { role: 'admin' });
+      const created = guarded.services.departmentService.create(guardedAdmin.id, 'Puskesmas Ambacang');
+      if (!created.ok) throw new Error('taken');
+      const issued = guarded.services.apiTokenService.issue(guardedAdmin.id, created.id, 'system');
+      if (!issued.ok) throw new Error('refused');
+      const lastUsed = () => guarded.db.prepare('SELECT last_used_at FROM api_tokens WHERE id = ?').pluck().get(issued.id);
+      const from = (address: string, token: string) =>
+        call(guarded, 'GET', '/api/v1/referrals/LAP-2026-999999', { token, headers: { 'X-Forwarded-For': address } });
+      const guess = `lnt_${'G'.repeat(43)}`;
+
+      for (const token of [guess, 'lnt_pendek', guess]) expect((await from('198.51.100.7', token)).status).toBe(401);
+      // Blocked: even the valid token is refused, and it is not looked up (its use is not noted).
+      const blocked = await from('198.51.100.7', issued.token);
+      expect(blocked.status).toBe(429);
+      expect(blocked.body).toMatchObject({ type: 'urn:lentera:problem:rate-limited', detail: text('id', 'api.problems.rateLimited.failedTokens') });
+      expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
+      expect(Number(blocked.headers['retry-after'])).toBeLessThanOrEqual(3600);
+      expect((await from('198.51.100.7', guess)).status).toBe(429);
+      expect(lastUsed()).toBeNull();
+
+      // Another address is not affected, with the valid token or a wrong one.
+      expect((await from('198.51.100.8', issued.token)).status).toBe(404);
+      expect(lastUsed()).toBe(now.toISOString());
+      expect((await from('198.51.100.8', guess)).status).toBe(401);
+
+      // An hour later the address may try again.
+      now = new Date(clock.getTime() + 60 * 60 * 1000 + 1000);
+      expect((await from('198.51.100.7', issued.token)).status).toBe(404);
+
+      // Counted in memory only: the address is in no file.
+      guarded.db.pragma('wal_checkpoint(PASSIVE)');
+      for (const file of fs.readdirSync(guarded.dir).filter((f) => f.startsWith('lentera.db'))) {
+        expect({ file, found: fs.readFileSync(path.join(guarded.dir, file)).includes('198.51.100.7') }).toEqual({ file, found: false });
+      }
     });
   });
 

@@ -9,6 +9,11 @@ import type { CurrentAccount } from '../../src/domain/roles';
 import { createTestApp, csrfTokenOf, fileReport, formBody, openStatus, tokenFrom, validReport, TEST_DATA_KEY, type TestApp } from '../helpers/testApp';
 import { createStaffAccount, type StaffAccount } from '../helpers/staff';
 import { validReferral } from '../helpers/referrals';
+import { createRetentionService } from '../../src/services/retentionService';
+import { createRetentionRepository } from '../../src/data/retentionRepository';
+import { createAuditRepository } from '../../src/data/auditRepository';
+import { createTransactor } from '../../src/data/transaction';
+import { createMailFiles, mailFolder } from '../../src/mail/transport';
 
 const DAY = 24 * 60 * 60 * 1000;
 const START = new Date('2026-01-05T02:00:00Z');
@@ -205,18 +210,125 @@ describe('npm run retention (RETENTION_DAYS=30)', () => {
     expect(bytes().includes(reference)).toBe(true); // the audit log keeps codes: the reference stays there
   });
 
-  it('records one audit event with counts only, and the audit chain still verifies', async () => {
+  const zero = { reports: 0, messages: 0, redirects: 0, referrals: 0, cases: 0, caseEvents: 0, emails: 0, mailFiles: 0, idempotencyKeys: 0 };
+  const purgeEvents = () =>
+    (lentera.db.prepare("SELECT detail FROM audit_events WHERE action = 'retention.purged' ORDER BY id").pluck().all() as string[]).map(
+      (d) => JSON.parse(d) as typeof zero,
+    );
+
+  /** The service as the command builds it, but deleting `size` at a time. */
+  const retentionInBatchesOf = (size: number) =>
+    createRetentionService({
+      transaction: createTransactor(lentera.db),
+      retention: createRetentionRepository(lentera.db),
+      audit: createAuditRepository(lentera.db, Buffer.from(TEST_DATA_KEY, 'hex')),
+      mailFiles: createMailFiles(mailFolder(lentera.dir)),
+      retentionDays: 30,
+      mailFilesKeepDays: 7,
+      now: () => clock,
+      batchSize: size,
+    });
+
+  async function closedReports(n: number): Promise<void> {
+    for (let i = 0; i < n; i += 1) close((await file()).reference);
+  }
+
+  it('records an audit event with counts only, and the audit chain still verifies', async () => {
     const { reference } = await file();
     close(reference);
     at(31);
     retention();
     const events = lentera.db.prepare("SELECT actor_account_id, subject_type, detail FROM audit_events WHERE action = 'retention.purged'").all();
-    expect(events).toEqual([
-      { actor_account_id: null, subject_type: null, detail: JSON.stringify({ reports: 1, messages: 0, redirects: 0, referrals: 0, cases: 0, caseEvents: 0, emails: 0 }) },
-    ]);
+    expect(events).toEqual([{ actor_account_id: null, subject_type: null, detail: JSON.stringify({ ...zero, reports: 1 }) }]);
     const out: string[] = [];
     expect(runAuditVerify(env(), (l) => out.push(l), () => undefined)).toBe(0);
     expect(out.join('\n')).toContain('Audit log intact');
+  });
+
+  it('commits each batch together with an audit event recording exactly that batch', async () => {
+    await closedReports(5);
+    at(31);
+    retentionInBatchesOf(2).run({ dryRun: false });
+    expect(count('SELECT count(*) FROM reports')).toBe(0);
+    expect(purgeEvents()).toEqual([
+      { ...zero, reports: 2 },
+      { ...zero, reports: 2 },
+      { ...zero, reports: 1 },
+    ]);
+  });
+
+  it('never commits a deletion without its audit event: a batch whose event fails is not deleted either', async () => {
+    await closedReports(5);
+    at(31);
+    // The second retention event cannot be written (a full disk, say).
+    lentera.db.exec(`CREATE TEMP TRIGGER second_purge_event_fails BEFORE INSERT ON main.audit_events
+      WHEN new.action = 'retention.purged' AND (SELECT count(*) FROM main.audit_events WHERE action = 'retention.purged') >= 1
+      BEGIN SELECT RAISE(ABORT, 'disk full'); END`);
+    expect(() => retentionInBatchesOf(2).run({ dryRun: false })).toThrow('disk full');
+    // The first batch went with its event; the second was rolled back whole; the rest never started.
+    expect(purgeEvents()).toEqual([{ ...zero, reports: 2 }]);
+    expect(count('SELECT count(*) FROM reports')).toBe(3);
+  });
+
+  it('records one event when there is nothing to purge', async () => {
+    await closedReports(1);
+    at(1);
+    expect(retention().out).toContain('Purged 0 report(s)');
+    expect(purgeEvents()).toEqual([zero]);
+  });
+
+  describe('email files (SMTP_URL unset: <data directory>/mail/)', () => {
+    const folder = () => path.join(lentera.dir, 'mail');
+    const files = () => (fs.existsSync(folder()) ? fs.readdirSync(folder()).sort() : []);
+
+    /** A report marked urgent, so triage is emailed; the email is sent, i.e. written as an .eml file by the file transport. */
+    async function emailSent(): Promise<string> {
+      const before = new Set(files());
+      await file(validReport({ urgency: 'urgent' }));
+      expect(await lentera.services.outboxService.drain(10)).toMatchObject({ sent: 1 });
+      const written = files().filter((f) => !before.has(f));
+      expect(written).toEqual([expect.stringMatching(/^\d{6}-[0-9a-f]{32}\.eml$/)]);
+      return written[0]!;
+    }
+
+    it('deletes sent files older than MAIL_FILES_KEEP_DAYS and leftover temporary ones, counted and audited; --dry-run only counts', async () => {
+      const old = await emailSent();
+      fs.copyFileSync(path.join(folder(), old), path.join(folder(), `${old}.tmp`)); // left behind by a crash
+      fs.writeFileSync(path.join(folder(), 'catatan.txt'), 'not written by Lentera');
+      at(3);
+      const recent = await emailSent();
+      expect(fs.readFileSync(path.join(folder(), old), 'utf8')).toContain('triase@localhost');
+
+      at(8); // the first email was sent 8 days ago, the second 5
+      const dry = retention('--dry-run');
+      expect(dry.out).toContain('Would purge 2 email file(s) from the mail folder');
+      expect(files()).toEqual([old, `${old}.tmp`, recent, 'catatan.txt'].sort());
+
+      const result = retention();
+      expect(result).toMatchObject({ code: 0, err: '' });
+      expect(result.out).toContain('Purged 2 email file(s) from the mail folder');
+      expect(files()).toEqual([recent, 'catatan.txt'].sort());
+      expect(purgeEvents()).toEqual([{ ...zero, mailFiles: 2 }]);
+      // The outbox rows themselves are kept until RETENTION_DAYS.
+      expect(count("SELECT count(*) FROM outbox WHERE status = 'sent'")).toBe(2);
+    });
+
+    it('deletes the file of every email whose outbox row is purged, however recent MAIL_FILES_KEEP_DAYS would keep it', async () => {
+      await emailSent();
+      at(31);
+      const result = runRetention([], { ...env(), MAIL_FILES_KEEP_DAYS: '60' }, () => undefined, () => undefined, () => clock);
+      expect(result).toBe(0);
+      expect(files()).toEqual([]);
+      expect(purgeEvents()).toEqual([{ ...zero, emails: 1 }, { ...zero, mailFiles: 1 }]);
+    });
+  });
+
+  it('prints the real error when it cannot run, not a guess', () => {
+    const err: string[] = [];
+    const code = runRetention([], { ...env(), SMTP_URL: 'smtp://relay.lk3.test:99999' }, () => undefined, (l) => err.push(l), () => clock);
+    expect(code).toBe(2);
+    expect(err.join('\n')).toContain('Invalid URL');
+    expect(err.join('\n')).not.toMatch(/not migrated/);
   });
 
   it('refuses unknown arguments and a missing database with exit code 2', () => {

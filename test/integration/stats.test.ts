@@ -1,8 +1,15 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import request from 'supertest';
-import type { Role } from '../../src/domain/roles';
+import { openDatabase } from '../../src/data/db';
+import { migrate } from '../../src/data/migrate';
+import { migrationsDir } from '../../src/paths';
+import type { CurrentAccount, Role } from '../../src/domain/roles';
+import { runRetention } from '../../src/cli/retention';
 import { csvCell } from '../../src/services/statsService';
-import { createTestApp, fileReport, validReport, type Agent, type TestApp } from '../helpers/testApp';
-import { agentPerRole } from '../helpers/staff';
+import { createTestApp, fileReport, validReport, TEST_DATA_KEY, type Agent, type TestApp } from '../helpers/testApp';
+import { agentPerRole, createStaffAccount, signedInAgent } from '../helpers/staff';
 import { loadTranslator } from '../../src/i18n';
 import { localesDir } from '../../src/paths';
 
@@ -184,11 +191,100 @@ describe('statistics (/staff/stats)', () => {
     await supervisor.get('/staff/stats?from=2020-01-01&to=2024-12-31').expect(200);
   });
 
-  it('uses the created_at index for its counts', () => {
+  it('counts from the statistics table through its filing-day index', () => {
     const plan = lentera.db
-      .prepare("EXPLAIN QUERY PLAN SELECT category, count(*) FROM reports WHERE created_at >= ? AND created_at < ? GROUP BY category")
+      .prepare('EXPLAIN QUERY PLAN SELECT category, count(*) FROM report_statistics WHERE filed_on BETWEEN ? AND ? GROUP BY category')
       .all('2026-01-01', '2026-02-01') as { detail: string }[];
-    expect(plan.map((p) => p.detail).join('\n')).toContain('reports_created');
+    expect(plan.map((p) => p.detail).join('\n')).toContain('report_statistics_filed');
+  });
+});
+
+describe('statistics kept apart from content', () => {
+  const DAY = 24 * HOUR;
+  let lentera: TestApp;
+
+  afterEach(() => lentera.cleanup());
+
+  /** Everything the page says about a range: each total and each table, by code. */
+  function figures(html: string) {
+    const totals = Object.fromEntries(['reports', 'decided', 'decided_late', 'median_hours'].map((name) => [name, total(html, name)]));
+    const tables = Object.fromEntries(['month', 'category', 'kecamatan', 'source', 'status', 'urgency'].map((d) => [d, tableCounts(html, d)]));
+    return { totals, tables };
+  }
+
+  it('gives the same numbers for a past period before and after retention deletes its reports', async () => {
+    clock = new Date('2026-05-04T02:00:00Z'); // Monday 4 May 2026, 09:00 WIB
+    lentera = createTestApp({ ...RELAXED, RETENTION_DAYS: '30' }, { now: () => clock });
+    const t = await createStaffAccount(lentera, { role: 'triage' });
+    const triage: CurrentAccount = { id: t.id, email: t.email, name: t.name, role: t.role, departmentId: null };
+    const resident = request.agent(lentera.app);
+    const file = async (at: Date, overrides: Record<string, string> = {}) => {
+      clock = at;
+      await fileReport(resident, validReport(overrides));
+      return lentera.db.prepare('SELECT reference FROM reports ORDER BY id DESC LIMIT 1').pluck().get() as string;
+    };
+    const decide = (reference: string, at: Date, decision: Parameters<typeof lentera.services.triageService.decide>[2]) => {
+      clock = at;
+      expect(lentera.services.triageService.decide(triage, reference, decision)).toMatchObject({ ok: true });
+    };
+    const close = { kind: 'close', reason: 'not_actionable', note: 'Catatan' } as const;
+
+    // May 2026: five reports, four decided (one late, one a duplicate), one never decided.
+    const start = clock.getTime();
+    const a = await file(new Date(start), { urgency: 'immediate' });
+    const b = await file(new Date(start + 3 * HOUR), { category: 'physical_violence', kecamatan: '13.71.02', kelurahan: '' });
+    const c = await file(new Date(start + 2 * DAY), { urgency: 'urgent' });
+    const d = await file(new Date(start + 9 * DAY), { category: 'family_conflict' });
+    await file(new Date(start + 20 * DAY), { category: 'neglect' });
+    decide(a, new Date(start + 1 * HOUR), close); // on time (2 hours)
+    decide(b, new Date(start + 13 * DAY), close); // late (3 working days)
+    decide(c, new Date(start + 2 * DAY + 5 * HOUR), { kind: 'duplicate', duplicateOfReference: a, note: '' });
+    decide(d, new Date(start + 10 * DAY), close);
+
+    clock = today; // November: everything decided in May is past RETENTION_DAYS
+    const supervisor = await signedInAgent(lentera, await createStaffAccount(lentera, { role: 'supervisor' }));
+    const range = 'from=2026-05-01&to=2026-05-31';
+    const csv = async () => (await supervisor.get(`/staff/stats.csv?${range}`).expect(200)).text;
+    const before = figures((await supervisor.get(`/staff/stats?${range}`).expect(200)).text);
+    const csvBefore = await csv();
+    expect(before.totals).toEqual({ reports: '5', decided: '4', decided_late: '1', median_hours: expect.any(String) });
+
+    const out: string[] = [];
+    const env = { DATABASE_PATH: path.join(lentera.dir, 'lentera.db'), DATA_KEY: TEST_DATA_KEY, RETENTION_DAYS: '30' };
+    expect(runRetention([], env, (l) => out.push(l), (l) => out.push(l), () => clock)).toBe(0);
+    expect(out.join('\n')).toContain('Purged 4 report(s)');
+    expect(lentera.db.prepare('SELECT count(*) FROM reports').pluck().get()).toBe(1);
+
+    expect(figures((await supervisor.get(`/staff/stats?${range}`).expect(200)).text)).toEqual(before);
+    expect(await csv()).toBe(csvBefore);
+    // What stays holds codes only: nothing links it back to a report that is gone.
+    const kept = lentera.db.prepare('SELECT * FROM report_statistics WHERE report_id IS NULL').all() as Record<string, unknown>[];
+    expect(kept).toHaveLength(4);
+    expect(Object.keys(kept[0]!).sort()).toEqual(['category', 'decided_late', 'filed_on', 'hours_to_decision', 'id', 'kecamatan_code', 'report_id', 'source', 'status', 'urgency']);
+  });
+
+  it('fills the statistics from the reports already there when the migration runs', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lentera-stats-'));
+    try {
+      // The migrations before the statistics table, then a decided report, then the rest.
+      const earlier = path.join(dir, 'migrations');
+      fs.mkdirSync(earlier);
+      for (const f of fs.readdirSync(migrationsDir).filter((f) => f < '0010')) fs.copyFileSync(path.join(migrationsDir, f), path.join(earlier, f));
+      const db = openDatabase(path.join(dir, 'lentera.db'));
+      migrate(db, earlier);
+      db.prepare(
+        `INSERT INTO reports (reference, source, category, kecamatan_code, narrative_enc, urgency, reporter_relation, status, sla_due_at, created_at, updated_at, decided_at)
+         VALUES ('LAP-2026-000001', 'public', 'neglect', '13.71.01', 'x', 'normal', 'neighbour', 'closed', '2026-05-06T10:00:00.000Z', '2026-04-30T18:00:00.000Z', '2026-05-07T00:00:00.000Z', '2026-05-07T00:00:00.000Z')`,
+      ).run();
+      migrate(db, migrationsDir);
+      expect(db.prepare('SELECT report_id, filed_on, category, kecamatan_code, source, status, urgency, hours_to_decision, decided_late FROM report_statistics').all()).toEqual([
+        // 18:00 UTC on 30 April is 1 May in Jakarta; decided 150 hours later, after its due time.
+        { report_id: 1, filed_on: '2026-05-01', category: 'neglect', kecamatan_code: '13.71.01', source: 'public', status: 'closed', urgency: 'normal', hours_to_decision: 150, decided_late: 1 },
+      ]);
+      db.close();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

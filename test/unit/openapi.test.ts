@@ -41,6 +41,8 @@ describe('the OpenAPI document', () => {
 
     it('passes a conforming exchange', () => {
       expect(conformance.check(created())).toEqual([]);
+      const key = { authorization: `Bearer lnt_${'a'.repeat(43)}`, 'idempotency-key': '"8e03978e-40d5-43e8-bc93-6894a57f9324"' };
+      expect(conformance.check(created({ requestHeaders: key }))).toEqual([]);
     });
 
     it.each<[string, Partial<Exchange>]>([
@@ -49,6 +51,7 @@ describe('the OpenAPI document', () => {
       ['an undocumented media type', { responseHeaders: { 'content-type': 'text/html', location: 'https://x/y' } }],
       ['a body missing a field', { responseBody: { reference: 'LAP-2026-000001', status: 'new' } }],
       ['a request body the document refuses, taken up', { requestBody: validReferral({ urgency: 'soon' }) }],
+      ['a request header the document refuses, taken up', { requestHeaders: { authorization: `Bearer lnt_${'a'.repeat(43)}`, 'idempotency-key': 'short' } }],
       ['an answer without a bearer token', { requestHeaders: {} }],
       ['a path the document does not have', { path: '/api/v1/cases' }],
       [

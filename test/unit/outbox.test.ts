@@ -154,12 +154,12 @@ describe('the outbox worker', () => {
     await worker.stop();
   });
 
-  it('on stop, lets the run in progress finish within the grace period', async () => {
+  it('on stop, asks the run in progress to start no new send, and waits for it to finish, however long its send takes', async () => {
     let release: (() => void) | undefined;
-    let signalSeen: AbortSignal | undefined;
+    let stopSeen: AbortSignal | undefined;
     const worker = createOutboxWorker({
-      drain: (_limit, signal) => {
-        signalSeen = signal;
+      drain: (_limit, stop) => {
+        stopSeen = stop;
         return new Promise((resolve) => (release = () => resolve(result(1))));
       },
       pollMs: 60_000,
@@ -167,26 +167,34 @@ describe('the outbox worker', () => {
     });
     worker.start();
     while (!worker.busy) await tick();
+    expect(stopSeen!.aborted).toBe(false);
     let stopped = false;
-    const stopping = worker.stop(5000).then(() => (stopped = true));
-    await tick();
-    expect(stopped).toBe(false);
+    const stopping = worker.stop().then(() => (stopped = true));
+    expect(stopSeen!.aborted).toBe(true); // the drain claims nothing more
+    await new Promise((r) => setTimeout(r, 50));
+    expect(stopped).toBe(false); // the send in hand is never cut short
     release!();
     await stopping;
-    expect(signalSeen!.aborted).toBe(false);
     expect(worker.busy).toBe(false);
   });
 
-  it('after the grace period, cancels the send in progress and waits for the drain to give it back', async () => {
-    const worker = createOutboxWorker({
-      drain: (_limit, signal) => new Promise((resolve) => signal.addEventListener('abort', () => resolve(result(0)))),
+  it('after stop, starts no run even when the batch came back full', async () => {
+    let calls = 0;
+    let worker: ReturnType<typeof createOutboxWorker> | undefined;
+    let stopping: Promise<void> | undefined;
+    worker = createOutboxWorker({
+      drain: async () => {
+        calls += 1;
+        stopping ??= worker!.stop(); // SIGTERM arrives during the first run
+        return result(20);
+      },
       pollMs: 60_000,
       log: noop,
     });
     worker.start();
-    while (!worker.busy) await tick();
-    await worker.stop(20);
-    expect(worker.busy).toBe(false);
+    while (calls === 0 || worker.busy) await tick();
+    await stopping;
+    expect(calls).toBe(1);
   });
 
   it('logs a run that throws and keeps polling', async () => {

@@ -1,4 +1,14 @@
-import { addCounts, describeCounts, isCasePurgeable, isReportPurgeable, noCounts, purgeableStatuses, retentionCutoff } from '../../src/domain/retention';
+import {
+  addCounts,
+  describeCounts,
+  idempotencyKeyCutoff,
+  isCasePurgeable,
+  isMailFilePurgeable,
+  isReportPurgeable,
+  noCounts,
+  purgeableStatuses,
+  retentionCutoff,
+} from '../../src/domain/retention';
 
 describe('retention rules', () => {
   const cutoff = retentionCutoff(new Date('2026-03-01T00:00:00Z'), 30);
@@ -32,8 +42,31 @@ describe('retention rules', () => {
 
   it('adds and describes counts', () => {
     const c = addCounts(addCounts(noCounts(), { reports: 2, messages: 1 }), { reports: 1, emails: 3 });
-    expect(c).toEqual({ reports: 3, messages: 1, redirects: 0, referrals: 0, cases: 0, caseEvents: 0, emails: 3 });
+    expect(c).toEqual({ reports: 3, messages: 1, redirects: 0, referrals: 0, cases: 0, caseEvents: 0, emails: 3, mailFiles: 0, idempotencyKeys: 0 });
     expect(describeCounts(c, true)).toMatch(/^Would purge 3 report\(s\)/);
     expect(describeCounts(c, false)).toMatch(/^Purged 3 report\(s\)/);
+    expect(describeCounts({ ...c, mailFiles: 4, idempotencyKeys: 2 }, false)).toContain('\nPurged 4 email file(s) from the mail folder and 2 expired API Idempotency-Key(s).');
+  });
+
+  it('deletes an email file once its row is gone, once sent long enough ago, or when it is a leftover temporary file', () => {
+    const keep = '2026-02-22T00:00:00.000Z';
+    const sent = { status: 'sent' as const, sentAt: '2026-02-21T00:00:00.000Z', purgeable: false };
+    const eml = { temporary: false };
+    const tmp = { temporary: true };
+    expect(isMailFilePurgeable(eml, null, keep)).toBe(true);
+    expect(isMailFilePurgeable(eml, { ...sent, purgeable: true, sentAt: '2026-02-25T00:00:00.000Z' }, keep)).toBe(true);
+    expect(isMailFilePurgeable(eml, sent, keep)).toBe(true);
+    expect(isMailFilePurgeable(eml, { ...sent, sentAt: '2026-02-23T00:00:00.000Z' }, keep)).toBe(false);
+    // Waiting to be sent (again): the next attempt writes it, so it stays.
+    expect(isMailFilePurgeable(eml, { status: 'pending', sentAt: null, purgeable: false }, keep)).toBe(false);
+    expect(isMailFilePurgeable(tmp, { status: 'pending', sentAt: null, purgeable: false }, keep)).toBe(false);
+    expect(isMailFilePurgeable(tmp, { ...sent, sentAt: '2026-02-28T00:00:00.000Z' }, keep)).toBe(true);
+    expect(isMailFilePurgeable(tmp, { status: 'failed', sentAt: null, purgeable: false }, keep)).toBe(true);
+  });
+
+  it('keeps Idempotency-Keys a week, and never longer than RETENTION_DAYS', () => {
+    const now = new Date('2026-03-01T00:00:00Z');
+    expect(idempotencyKeyCutoff(now, 730)).toBe('2026-02-22T00:00:00.000Z');
+    expect(idempotencyKeyCutoff(now, 2)).toBe('2026-02-27T00:00:00.000Z');
   });
 });

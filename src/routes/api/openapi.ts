@@ -2,6 +2,7 @@ import type { AreaDirectory } from '../../domain/areas';
 import { affectedGroups, categories, urgencies } from '../../domain/reference';
 import { consentMethods, noConsentGrounds, sexes } from '../../domain/referrals';
 import { reportStatuses } from '../../domain/reportStatus';
+import { IDEMPOTENCY_HEADER_PATTERN, IDEMPOTENCY_KEY_DAYS } from '../../domain/idempotency';
 import { JUSTIFICATION_MIN, REASON_MAX, REASON_MIN } from '../referralSchema';
 import { problemTypes } from './problem';
 
@@ -63,7 +64,9 @@ export function buildOpenApiDocument({ apiBaseUrl, areas, orgName }: { apiBaseUr
         '',
         `Errors are \`application/problem+json\` (RFC 9457) with \`type\`, \`title\`, \`status\` and \`detail\`; field errors add \`errors\`, each with a JSON Pointer into the request body. Problem types: ${typesList}. A method a path does not support answers 405 with \`Allow\`.`,
         '',
-        'Rate limit: a number of calls per token per hour (every call counts, refused ones too); past it, 429.',
+        'Rate limits: a number of calls per token per hour (every call counts, refused ones too); past it, 429. An address that sends too many invalid tokens in an hour also gets 429 for every token it sends, a valid one too, until `Retry-After` has passed.',
+        '',
+        `Retries: send an \`Idempotency-Key\` header with \`POST /referrals\` (a new key for each new referral, such as a UUID) and the same key when you send the same referral again. A retry whose first attempt was filed gets that first answer again; the key is remembered for ${IDEMPOTENCY_KEY_DAYS} days. Without a key, a retry answers 409 and names the referral already filed.`,
       ].join('\n'),
     },
     servers: [{ url: apiBaseUrl }],
@@ -73,8 +76,21 @@ export function buildOpenApiDocument({ apiBaseUrl, areas, orgName }: { apiBaseUr
         post: {
           operationId: 'submitReferral',
           summary: 'Refer a client',
-          description:
-            'Files a referral. `departmentReference` must be new for the department: sending the same one again answers 409 and files nothing, so a call that timed out can safely be retried. Unknown fields are ignored.',
+          description: [
+            'Files a referral. `departmentReference` must be new for the department: sending the same one again answers 409, files nothing, and names the referral already filed (`reference`, `statusUrl`), so a call that timed out can safely be retried. Unknown fields are ignored.',
+            '',
+            `With an \`Idempotency-Key\`, the first call that files the referral stores the key with its answer, for ${IDEMPOTENCY_KEY_DAYS} days. The same key with the same body (compared as the service reads it: unknown fields left out, surrounding white space removed, field order not counting) answers exactly as the first call did — 201 with the same \`Location\` and body — and files nothing more. The same key with another body answers 422 (\`urn:lentera:problem:idempotency-key-reused\`). A key belongs to the department: another department may use the same one. A call refused (400, 409, 422) stores nothing, so its key may be used again.`,
+          ].join('\n'),
+          parameters: [
+            {
+              name: 'Idempotency-Key',
+              in: 'header',
+              required: false,
+              description:
+                'A key your system makes up for this referral, sent again unchanged with every retry of it: 8–128 letters, digits, `.`, `_`, `:` or `-` (a UUID fits), bare or as a quoted string (`"…"`). Any other value answers 400 (`urn:lentera:problem:invalid-idempotency-key`).',
+              schema: { type: 'string', pattern: IDEMPOTENCY_HEADER_PATTERN, examples: ['"8e03978e-40d5-43e8-bc93-6894a57f9324"'] },
+            },
+          ],
           requestBody: { required: true, content: { 'application/json': { schema: ref('ReferralInput') } } },
           responses: {
             '201': {
@@ -84,11 +100,16 @@ export function buildOpenApiDocument({ apiBaseUrl, areas, orgName }: { apiBaseUr
             },
             '400': response('BadRequest'),
             '401': response('Unauthorized'),
-            '409': problemResponse('This `departmentReference` was already used by the department (`urn:lentera:problem:duplicate-reference`); `errors` points at it.', rateHeaders),
+            '409': {
+              description:
+                'This `departmentReference` was already used by the department (`urn:lentera:problem:duplicate-reference`): nothing is filed. `errors` points at it; `reference` and `statusUrl` name the referral already on record.',
+              headers: rateHeaders,
+              content: { 'application/problem+json': { schema: ref('DuplicateReferenceProblem') } },
+            },
             '413': problemResponse('The body is larger than 64 KB.'),
             '415': problemResponse('The body is not `application/json`.'),
             '422': problemResponse(
-              'A rule between fields is broken (`urn:lentera:problem:consent-rule`): without consent on the ground `child_at_risk`, the referral must concern a child — `affectedGroups` includes `child` or `client.age` is under 18. `errors` points at `/consent/ground`.',
+              'A rule between fields is broken (`urn:lentera:problem:consent-rule`): without consent on the ground `child_at_risk`, the referral must concern a child — `affectedGroups` includes `child` or `client.age` is under 18. `errors` points at `/consent/ground`. Or the `Idempotency-Key` was used before by the department with another body (`urn:lentera:problem:idempotency-key-reused`). Nothing is filed.',
               rateHeaders,
             ),
             '429': response('TooManyRequests'),
@@ -130,7 +151,7 @@ export function buildOpenApiDocument({ apiBaseUrl, areas, orgName }: { apiBaseUr
       },
       responses: {
         BadRequest: problemResponse(
-          'The body is not valid JSON or not an object (`urn:lentera:problem:malformed-body`), or a field is wrong (`urn:lentera:problem:validation`, with `errors`, one per field).',
+          'The body is not valid JSON or not an object (`urn:lentera:problem:malformed-body`), a field is wrong (`urn:lentera:problem:validation`, with `errors`, one per field), or the `Idempotency-Key` header is not a key (`urn:lentera:problem:invalid-idempotency-key`).',
           rateHeaders,
         ),
         Unauthorized: {
@@ -138,16 +159,20 @@ export function buildOpenApiDocument({ apiBaseUrl, areas, orgName }: { apiBaseUr
           headers: { 'WWW-Authenticate': { required: true, description: 'The Bearer challenge (RFC 6750).', schema: { type: 'string', pattern: '^Bearer ' } } },
           content: problemContent,
         },
-        TooManyRequests: problemResponse('Too many calls with this token in the current window (`urn:lentera:problem:rate-limited`). Wait for `Retry-After` seconds.', {
-          ...rateHeaders,
-          'Retry-After': { required: true, description: 'Seconds to wait.', schema: { type: 'string', pattern: '^\\d+$' } },
-        }),
+        TooManyRequests: problemResponse(
+          'Too many calls with this token in the current window, or too many invalid tokens from this address — then every token it sends is refused, a valid one too, without being looked up (`urn:lentera:problem:rate-limited`). Wait for `Retry-After` seconds.',
+          {
+            ...rateHeaders,
+            'Retry-After': { required: true, description: 'Seconds to wait.', schema: { type: 'string', pattern: '^\\d+$' } },
+          },
+        ),
         ServerError: problemResponse('A fault on the service’s side (`urn:lentera:problem:server-error`); try again later.'),
       },
       schemas: {
         ReferralInput: {
           type: 'object',
-          description: 'A referral, as the department form takes it.',
+          description:
+            'A referral, as the department form takes it. No text may hold a control character (line breaks and tabs only in `reason`, `actionsTaken` and `consent.justification`), U+FFFD or a lone surrogate; a body that is not UTF-8 reads as U+FFFD.',
           required: ['departmentReference', 'client', 'kecamatanCode', 'kelurahanCode', 'category', 'affectedGroups', 'urgency', 'reason', 'actionsTaken', 'consent'],
           properties: {
             departmentReference: text(1, 50, 'The department’s own reference (letter or file number); unique per department'),
@@ -178,7 +203,7 @@ export function buildOpenApiDocument({ apiBaseUrl, areas, orgName }: { apiBaseUr
           properties: {
             name: text(1, 100, 'Full name'),
             age: { type: ['integer', 'null'], minimum: 0, maximum: 120, description: 'Age in years; null when the date of birth is given instead.' },
-            dateOfBirth: { type: ['string', 'null'], format: 'date', description: 'YYYY-MM-DD, not after today (Asia/Jakarta); null when unknown.' },
+            dateOfBirth: { type: ['string', 'null'], format: 'date', description: 'YYYY-MM-DD, not after today (Asia/Jakarta) and not more than 120 years before it; null when unknown.' },
             sex: { type: 'string', enum: [...sexes] },
             nik: { type: ['string', 'null'], pattern: '^\\d{16}$', description: 'The 16-digit population number (NIK); null when unknown.' },
             address: text(1, 300, 'Address'),
@@ -251,6 +276,21 @@ export function buildOpenApiDocument({ apiBaseUrl, areas, orgName }: { apiBaseUr
             detail: { type: 'string' },
             errors: { type: 'array', items: ref('FieldError'), description: 'On validation, duplicate-reference and consent-rule problems.' },
           },
+        },
+        DuplicateReferenceProblem: {
+          description: 'The duplicate-reference problem, with the referral already filed under that `departmentReference` as extension members (RFC 9457 §3.2).',
+          allOf: [
+            ref('Problem'),
+            {
+              type: 'object',
+              required: ['reference', 'statusUrl'],
+              properties: {
+                type: { const: problemTypes.duplicateReference.type },
+                reference: ref('Reference'),
+                statusUrl: { type: 'string', format: 'uri', description: 'Where to follow that referral (GET).' },
+              },
+            },
+          ],
         },
         FieldError: {
           type: 'object',

@@ -16,6 +16,8 @@ export const problemTypes = {
   tooLarge: { status: 413, type: 'urn:lentera:problem:body-too-large' },
   unsupportedMediaType: { status: 415, type: 'urn:lentera:problem:unsupported-media-type' },
   consentRule: { status: 422, type: 'urn:lentera:problem:consent-rule' },
+  idempotencyKeyInvalid: { status: 400, type: 'urn:lentera:problem:invalid-idempotency-key' },
+  idempotencyKeyReused: { status: 422, type: 'urn:lentera:problem:idempotency-key-reused' },
   rateLimited: { status: 429, type: 'urn:lentera:problem:rate-limited' },
   serverError: { status: 500, type: 'urn:lentera:problem:server-error' },
 } as const;
@@ -28,19 +30,30 @@ export interface FieldError {
   detail: string;
 }
 
+/** Extension members (RFC 9457 §3.2) a problem may carry, such as the referral a duplicate reference names. */
+export type ProblemExtensions = Record<string, string>;
+
 export interface ProblemBody {
   type: string;
   title: string;
   status: number;
   detail: string;
   errors?: FieldError[];
+  [extension: string]: unknown;
 }
 
 /** A problem to answer with; thrown (or passed to next) and turned into a response by the API's error handler. */
 export class ApiProblem extends Error {
   constructor(
     readonly problem: ProblemName,
-    readonly options: { errors?: FieldError[]; headers?: Record<string, string>; detailParams?: Record<string, string | number> } = {},
+    readonly options: {
+      errors?: FieldError[];
+      headers?: Record<string, string>;
+      detailParams?: Record<string, string | number>;
+      /** Another text for `detail` than api.problems.<name>.detail (the same problem, for another cause). */
+      detailKey?: string;
+      extensions?: ProblemExtensions;
+    } = {},
   ) {
     super(`API problem: ${problem}`);
     this.name = 'ApiProblem';
@@ -62,9 +75,11 @@ export function sendProblem(res: Response, problem: ApiProblem, t: Translate, lo
     type,
     title: t(`api.problems.${problem.problem}.title`),
     status,
-    detail: t(`api.problems.${problem.problem}.detail`, problem.options.detailParams),
+    detail: t(problem.options.detailKey ?? `api.problems.${problem.problem}.detail`, problem.options.detailParams),
   };
   if (problem.options.errors) body.errors = problem.options.errors;
+  // Set after the standard members, which an extension may never replace.
+  for (const [name, value] of Object.entries(problem.options.extensions ?? {})) if (!(name in body)) body[name] = value;
   if (problem.options.headers) res.set(problem.options.headers);
   res.status(status).set('Content-Language', locale).type('application/problem+json').send(JSON.stringify(body));
 }

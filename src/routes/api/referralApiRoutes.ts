@@ -1,10 +1,10 @@
 import { Router, type Request } from 'express';
 import type { AreaDirectory } from '../../domain/areas';
-import type { ReportStatus } from '../../domain/reportStatus';
 import { jakartaDate } from '../../domain/sla';
+import { parseIdempotencyKey } from '../../domain/idempotency';
 import type { Translator } from '../../i18n';
 import type { ReferralService, ReferralSubmitter } from '../../services/referralService';
-import type { FieldIssue } from '../formErrors';
+import { errorKey, type FieldIssue } from '../formErrors';
 import { referralSchema } from '../referralSchema';
 import { ApiProblem, jsonPointer, type FieldError } from './problem';
 
@@ -16,9 +16,6 @@ export interface ReferralApiDeps {
   apiBaseUrl: string;
   now: () => Date;
 }
-
-/** Every report, a referral included, is filed as `new` (services/intake.ts). */
-const FILED_STATUS: ReportStatus = 'new';
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -38,31 +35,40 @@ function submitterOf(req: Request): ReferralSubmitter {
 export function referralApiRoutes({ referralService, areas, translator, apiBaseUrl, now }: ReferralApiDeps): Router {
   const router = Router();
 
-  /** One error per place in the body, in the caller's language; messages are keys under referral.errors. */
+  /** One error per place in the body, in the caller's language; messages are keys under referral.errors, or shared ones (forms.errors). */
   function fieldErrors(req: Request, issues: readonly FieldIssue[]): FieldError[] {
     const t = translator.forLocale(req.locale);
     const byPointer = new Map<string, string>();
     for (const issue of issues) {
       const pointer = jsonPointer(issue.path);
       if (byPointer.has(pointer)) continue;
-      const key = `referral.errors.${issue.message}`;
+      const key = errorKey('referral.errors', issue.message);
       byPointer.set(pointer, translator.has(req.locale, key) ? t(key) : t('api.problems.validation.invalidValue'));
     }
     return [...byPointer].map(([pointer, detail]) => ({ pointer, detail }));
   }
 
+  const statusUrlOf = (reference: string) => `${apiBaseUrl}/referrals/${encodeURIComponent(reference)}`;
+
   router.post('/referrals', (req, res) => {
     const submitter = submitterOf(req);
     if (mediaType(req) !== 'application/json') throw new ApiProblem('unsupportedMediaType');
+    const idempotencyKey = parseIdempotencyKey(req.get('idempotency-key'));
+    if (idempotencyKey === 'invalid') throw new ApiProblem('idempotencyKeyInvalid');
     if (!isPlainObject(req.body)) throw new ApiProblem('malformed');
     const parsed = referralSchema(areas, jakartaDate(now())).safeParse(req.body);
     if (!parsed.success) throw new ApiProblem('validation', { errors: fieldErrors(req, parsed.error.issues) });
 
-    const outcome = referralService.submit(submitter, parsed.data);
+    const outcome = referralService.submitFromApi(submitter, parsed.data, idempotencyKey, statusUrlOf);
     const t = translator.forLocale(req.locale);
     if (!outcome.ok && outcome.problem === 'duplicate_reference') {
-      throw new ApiProblem('duplicateReference', { errors: [{ pointer: '/departmentReference', detail: t('api.problems.duplicateReference.field') }] });
+      // The referral already on record, so a retry whose first attempt was saved learns its reference.
+      throw new ApiProblem('duplicateReference', {
+        errors: [{ pointer: '/departmentReference', detail: t('api.problems.duplicateReference.field') }],
+        extensions: { reference: outcome.existingReference, statusUrl: statusUrlOf(outcome.existingReference) },
+      });
     }
+    if (!outcome.ok && outcome.problem === 'idempotency_key_reused') throw new ApiProblem('idempotencyKeyReused');
     if (!outcome.ok && outcome.problem === 'department_inactive') {
       // Deactivated between authentication and filing: answered as bearerAuth answers such a token.
       throw new ApiProblem('unauthorized', { headers: { 'WWW-Authenticate': 'Bearer realm="Lentera API", error="invalid_token"' } });
@@ -70,8 +76,9 @@ export function referralApiRoutes({ referralService, areas, translator, apiBaseU
     if (!outcome.ok) {
       throw new ApiProblem('consentRule', { errors: [{ pointer: '/consent/ground', detail: t('api.problems.consentRule.field') }] });
     }
-    const statusUrl = `${apiBaseUrl}/referrals/${encodeURIComponent(outcome.reference)}`;
-    res.status(201).location(statusUrl).json({ reference: outcome.reference, status: FILED_STATUS, statusUrl });
+    // A replay answers exactly as the first attempt did: the same status, Location and body.
+    const { answer } = outcome;
+    res.status(201).location(answer.statusUrl).json({ reference: answer.reference, status: answer.status, statusUrl: answer.statusUrl });
   });
 
   router.get('/referrals/:reference', (req, res) => {
