@@ -10,3 +10,10 @@ export function normalizeReceipt(input: string): string | null {
   const digits = input.replace(/[\s.\-]/g, '');
   return new RegExp(`^\\d{${RECEIPT_DIGITS}}$`).test(digits) ? digits : null;
 }
+
+/**
+ * How long a new receipt stays on view in the browser that filed the report (reload, second tab,
+ * print view) unless the person says sooner that she has noted it: long enough to switch apps and
+ * write it down, short enough that a shared phone does not keep it.
+ */
+export const RECEIPT_VIEWABLE_MINUTES = 15;

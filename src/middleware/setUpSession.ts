@@ -8,7 +8,7 @@ declare module 'express-session' {
     startedAt?: number;
     /** The report a receipt opened (a receipt session). */
     receiptReportId?: number;
-    /** A new receipt waiting to be shown once, encrypted; its key is in the `lentera.receipt` cookie (reportRoutes.ts, receiptHandoff.ts). */
+    /** A new receipt still on view in this browser, encrypted; its key is in the `lentera.receipt` cookie (receiptRoutes.ts, receiptHandoff.ts). */
     pendingReceipt?: string;
     /** A one-time notice for the next page (a locale key). */
     notice?: string;

@@ -6,7 +6,7 @@ export interface PendingReceipt {
   urgency: Urgency;
 }
 
-/** A receipt on its way from the POST that made it to the page that shows it, split in two halves. */
+/** A new receipt kept for the browser that filed the report, split in two halves. */
 export interface SealedReceipt {
   /** AES-256-GCM ciphertext (with its expiry inside): kept in the visitor's session row. */
   sealed: string;
@@ -19,11 +19,13 @@ const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
 /**
- * Carries a new receipt from the POST that made it to the GET that shows it, safely across a
- * restart or a second server process: the receipt is encrypted under a fresh random key; the
- * ciphertext waits in the session row (SQLite, committed before the redirect is sent) and the key
- * in an HttpOnly cookie. Neither half alone reveals the receipt, and it is never in clear on disk
- * or in a URL. `ttlMs` bounds how long the pair can be opened.
+ * Keeps a new receipt for the browser that filed the report — across reloads, a second tab, a
+ * restart or a second server process — without ever writing it in clear: the receipt is encrypted
+ * under a fresh random key; the ciphertext waits in the session row (SQLite, committed before the
+ * redirect is sent) and the key in an HttpOnly cookie. Neither half alone reveals the receipt, and
+ * it is never in clear on disk or in a URL. `ttlMs` bounds how long the pair can be opened: the
+ * expiry is sealed in with the receipt (GCM authenticates it), so no one can extend it; the routes
+ * discard both halves sooner when the person says she has noted the code, or leaves by quick exit.
  */
 export function createReceiptHandoff(ttlMs: number, now: () => number = Date.now) {
   return {

@@ -7,11 +7,11 @@ import {
   NEUTRAL_EXIT_TITLE,
   NEUTRAL_START_TITLE,
   axeChecker,
+  comesBefore,
   expectNoThirdPartyRequests,
-  startNeutralSite,
-  useApp,
+  pressShiftThreeTimes,
+  useAppWithNeutralSite,
   useBrowser,
-  type NeutralSite,
   type TrackedPage,
 } from '../helpers/browser';
 
@@ -27,15 +27,7 @@ const OUTPUT_DIR = path.resolve(__dirname, '..', '..', 'test-output');
 const RECEIPT_PATTERN = /^\d{4} \d{4} \d{4} \d{4}$/;
 
 const pages = useBrowser();
-let neutral: NeutralSite;
-beforeAll(async () => {
-  neutral = await startNeutralSite();
-});
-const running = useApp(() => ({ QUICK_EXIT_URL: neutral.exitUrl }));
-// After useApp's afterAll: the app stops before the neutral site does.
-afterAll(async () => {
-  await neutral?.stop();
-});
+const { running, neutral } = useAppWithNeutralSite();
 
 /** A new context (own cookies), JavaScript on unless asked otherwise; closed after the test. */
 function open(options: { javaScriptEnabled?: boolean; viewport?: { width: number; height: number } } = {}): Promise<TrackedPage> {
@@ -61,7 +53,7 @@ const NARRATIVE = 'Anak tetangga sering ditinggal sendirian berhari-hari tanpa m
 
 /** Fills the report form the way a person does: by clicking and typing into the labelled fields. */
 async function fillReport(page: Page, input: ReportInput = {}): Promise<void> {
-  await page.selectOption('#category', input.category ?? 'neglect');
+  await page.check(`#category-${input.category ?? 'neglect'}`);
   for (const group of input.groups ?? ['child']) await page.check(`#affected_groups-${group}`);
   await page.fill('#narrative', input.narrative ?? NARRATIVE);
   await page.selectOption('#kecamatan', input.kecamatan ?? '13.71.01');
@@ -99,6 +91,15 @@ async function submitReportForReceipt(page: Page): Promise<string> {
   return receipt;
 }
 
+/** Presses "I have written this code down" on the receipt page and waits for the calm page that follows. */
+async function confirmReceiptNoted(page: Page): Promise<void> {
+  const [response] = await Promise.all([
+    submit(page, 'form[action="/report/receipt/noted"] button[type=submit]', '/report/receipt/noted'),
+    page.waitForURL(url('/report/receipt/noted')),
+  ]);
+  expect(response.status()).toBe(303);
+}
+
 /** Sends the form expecting it back with errors (400), and waits for the error summary. */
 async function submitReportExpectingErrors(page: Page): Promise<void> {
   const response = await submit(page, REPORT_SUBMIT, '/report');
@@ -122,19 +123,8 @@ async function sendMessage(page: Page, text: string): Promise<void> {
   await page.waitForURL(url('/status#messages'));
 }
 
-/** Whether the first element matching `first` comes before the first matching `second` in the document. */
-async function comesBefore(page: Page, first: string, second: string): Promise<boolean> {
-  const script = `(() => {
-    const a = document.querySelector(${JSON.stringify(first)});
-    const b = document.querySelector(${JSON.stringify(second)});
-    if (!a || !b) throw new Error('missing element');
-    return Boolean(a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING);
-  })()`;
-  return (await page.evaluate(script)) as boolean;
-}
-
 describe('filing a report and following it up', () => {
-  test('with JavaScript: report, receipt shown once, status page, message', async () => {
+  test('with JavaScript: report, receipt kept until noted, status page, message', async () => {
     const { page, log } = await open();
     await page.goto(url('/'));
     await page.click('a.button[href="/report"]');
@@ -154,9 +144,11 @@ describe('filing a report and following it up', () => {
     await fillReport(page);
     const receipt = await submitReportForReceipt(page);
 
-    // Shown once: a reload shows the "already shown" page, with no digits of the receipt.
+    // A reload shows it again, until she says she has noted it; then it is gone, digits and all.
     await page.reload();
-    expect(pathOf(page)).toBe('/report/receipt');
+    expect(await page.locator('p.receipt-code[data-receipt]').textContent()).toBe(receipt);
+    await confirmReceiptNoted(page);
+    await page.goto(url('/report/receipt'));
     expect(await page.locator('h1').textContent()).toBe(id.receiptGone.title);
     expect(await page.locator('[data-receipt]').count()).toBe(0);
     const body = await page.locator('body').innerText();
@@ -164,7 +156,7 @@ describe('filing a report and following it up', () => {
     expect(body).not.toContain(receipt.replace(/ /g, ''));
 
     await openStatusPage(page, receipt);
-    expect((await page.locator('#current-status').textContent())?.trim()).toBe('Diterima');
+    expect((await page.locator('#current-status').textContent())?.trim()).toBe('Sudah masuk, menunggu dibaca');
     expect(await page.locator('.message-body').count()).toBe(0);
 
     const message = 'Kemarin malam anak itu kembali sendirian di rumah.';
@@ -209,11 +201,14 @@ describe('filing a report and following it up', () => {
     const receipt = await submitReportForReceipt(page);
 
     await page.reload();
+    expect(await page.locator('p.receipt-code[data-receipt]').textContent()).toBe(receipt);
+    await confirmReceiptNoted(page);
+    await page.goto(url('/report/receipt'));
     expect(await page.locator('h1').textContent()).toBe(id.receiptGone.title);
     expect(await page.locator('[data-receipt]').count()).toBe(0);
 
     await openStatusPage(page, receipt.replace(/ /g, ''));
-    expect((await page.locator('#current-status').textContent())?.trim()).toBe('Diterima');
+    expect((await page.locator('#current-status').textContent())?.trim()).toBe('Sudah masuk, menunggu dibaca');
     const message = 'Nomor WhatsApp saya aman dihubungi sore hari.';
     await sendMessage(page, message);
     expect(await page.locator('#messages .message-body').allTextContents()).toEqual([message]);
@@ -241,7 +236,7 @@ describe('filing a report and following it up', () => {
 
     // Everything typed is still there.
     expect(await page.inputValue('#narrative')).toBe(short);
-    expect(await page.inputValue('#category')).toBe('neglect');
+    expect(await page.isChecked('#category-neglect')).toBe(true);
     expect(await page.isChecked('#affected_groups-child')).toBe(true);
     expect(await page.isChecked('#affected_groups-woman')).toBe(true);
     expect(await page.isChecked('#affected_groups-family')).toBe(false);
@@ -307,14 +302,18 @@ describe('quick exit', () => {
     expect(await page.title()).toBe(NEUTRAL_EXIT_TITLE);
   }
 
-  test('Escape replaces the page with the neutral site; Back does not return to the app', async () => {
+  /** The browser went through the app's /exit (which ends the session there) on its way out. */
+  const wentThroughExit = (log: TrackedPage['log']) => log.requests.some((r) => r.navigation && r.url === url('/exit'));
+
+  test('Shift pressed three times replaces the page with the neutral site, through /exit; Back does not return to the app', async () => {
     const { page, log } = await open();
     const lengthOnApp = await arriveFromNeutralSite(page, '/');
     expect(await page.locator('[data-quick-exit-hint]').isVisible()).toBe(true);
     const visitsBefore = neutral.visits.length;
 
-    await Promise.all([page.waitForURL(neutral.exitUrl), page.keyboard.press('Escape')]);
+    await Promise.all([page.waitForURL(neutral.exitUrl), pressShiftThreeTimes(page)]);
     await expectAppGoneFromHistory(page, lengthOnApp);
+    expect(wentThroughExit(log)).toBe(true);
 
     // The neutral site learns nothing about where the person came from.
     const exitVisit = neutral.visits.slice(visitsBefore).find((v) => v.path === '/');
@@ -325,12 +324,12 @@ describe('quick exit', () => {
     expectNoThirdPartyRequests(log, [neutral.startUrl, neutral.exitUrl]);
   });
 
-  test('Escape works on the report form with text typed', async () => {
+  test('Shift three times works on the report form with text typed, once focus has left the field', async () => {
     const { page, log } = await open();
     const lengthOnApp = await arriveFromNeutralSite(page, '/report');
     await page.fill('#narrative', 'Sesuatu yang tidak boleh terlihat oleh orang lain.');
     await page.locator('#narrative').blur();
-    await Promise.all([page.waitForURL(neutral.exitUrl), page.keyboard.press('Escape')]);
+    await Promise.all([page.waitForURL(neutral.exitUrl), pressShiftThreeTimes(page)]);
     await expectAppGoneFromHistory(page, lengthOnApp);
     expectNoThirdPartyRequests(log, [neutral.startUrl, neutral.exitUrl]);
   });
@@ -346,21 +345,24 @@ describe('quick exit', () => {
 
     await Promise.all([page.waitForURL(neutral.exitUrl), button.click()]);
     await expectAppGoneFromHistory(page, lengthOnApp);
+    expect(wentThroughExit(log)).toBe(true);
     expectNoThirdPartyRequests(log, [neutral.startUrl, neutral.exitUrl]);
   });
 
-  test('without JavaScript the quick exit is a plain link to the neutral site', async () => {
+  test('without JavaScript the quick exit is a plain link through /exit to the neutral site', async () => {
     const { page, log } = await open({ javaScriptEnabled: false });
     await arriveFromNeutralSite(page, '/');
     const link = page.locator('a.quick-exit[data-quick-exit]');
     expect(await link.count()).toBe(1);
-    expect(await link.getAttribute('href')).toBe(neutral.exitUrl);
-    expect(await link.getAttribute('rel')).toContain('noreferrer');
+    expect(await link.getAttribute('href')).toBe('/exit');
     expect(await page.locator('button.quick-exit').count()).toBe(0);
     expect(await page.locator('[data-quick-exit-hint]').isHidden()).toBe(true);
 
+    const visitsBefore = neutral.visits.length;
     await Promise.all([page.waitForURL(neutral.exitUrl), link.click()]);
     expect(await page.title()).toBe(NEUTRAL_EXIT_TITLE);
+    expect(wentThroughExit(log)).toBe(true);
+    expect(neutral.visits.slice(visitsBefore).find((v) => v.path === '/')?.referer).toBeUndefined();
     expectNoThirdPartyRequests(log, [neutral.startUrl, neutral.exitUrl]);
   });
 });
@@ -396,7 +398,8 @@ describe('accessibility (axe, WCAG 2.2 AA)', () => {
       await fillReport(page);
       const receipt = await submitReportForReceipt(page);
       await check('receipt page');
-      await check('receipt already shown', 200, await page.reload());
+      await confirmReceiptNoted(page);
+      await check('receipt no longer shown', 200, await page.goto(url('/report/receipt')));
       expect(await page.locator('h1').textContent()).toBe(text.receiptGone.title);
 
       await page.goto(url('/report'));

@@ -65,7 +65,7 @@ export interface NeutralVisit {
 
 export interface NeutralSite {
   origin: string;
-  /** Where the quick exit sends people (QUICK_EXIT_URL). */
+  /** Where the quick exit sends people (QUICK_EXIT_URL), from the app's /exit once it has ended their session. */
   exitUrl: string;
   /** A page to start a browsing session from, so that history has an entry before the app. */
   startUrl: string;
@@ -290,6 +290,62 @@ export function useApp(env: () => Record<string, string> = () => ({})): AppUnder
     },
     url: (path) => current().url(path),
   };
+}
+
+/**
+ * The neutral site the quick exit goes to, and the app with QUICK_EXIT_URL pointing at it: started
+ * before the file's tests, the app stopped before the neutral site after them. Call it at the top
+ * level of a test file.
+ */
+export function useAppWithNeutralSite(env: () => Record<string, string> = () => ({})): { running: AppUnderTest; neutral: NeutralSite } {
+  let started: NeutralSite | undefined;
+  beforeAll(async () => {
+    started = await startNeutralSite();
+  });
+  const site = (): NeutralSite => {
+    if (!started) throw new Error('useAppWithNeutralSite: the neutral site starts in beforeAll; use it from a hook or a test');
+    return started;
+  };
+  const running = useApp(() => ({ QUICK_EXIT_URL: site().exitUrl, ...env() }));
+  // Declared after useApp's afterAll, so it runs after it: the app stops before the neutral site does.
+  afterAll(async () => {
+    await started?.stop();
+  });
+  const neutral: NeutralSite = {
+    get origin() {
+      return site().origin;
+    },
+    get exitUrl() {
+      return site().exitUrl;
+    },
+    get startUrl() {
+      return site().startUrl;
+    },
+    get visits() {
+      return site().visits;
+    },
+    stop: () => site().stop(),
+  };
+  return { running, neutral };
+}
+
+/** Whether the first element matching `first` comes before the first matching `second` in the document. */
+export async function comesBefore(page: Page, first: string, second: string): Promise<boolean> {
+  const script = `(() => {
+    const a = document.querySelector(${JSON.stringify(first)});
+    const b = document.querySelector(${JSON.stringify(second)});
+    if (!a || !b) throw new Error('missing element');
+    return Boolean(a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING);
+  })()`;
+  return (await page.evaluate(script)) as boolean;
+}
+
+/**
+ * Presses Shift three times, as a person leaving in a hurry does (the quick exit's keyboard gesture,
+ * as GOV.UK's "Exit this page"). Focus must be outside any field: there, Shift never counts.
+ */
+export async function pressShiftThreeTimes(page: Page): Promise<void> {
+  for (let i = 0; i < 3; i++) await page.keyboard.press('Shift');
 }
 
 /** Signs in with email and password on the login page at `loginUrl` (no second factor: REQUIRE_2FA=false) and waits to leave /login. */
