@@ -14,6 +14,9 @@ const trustProxy = z
   .refine((v) => v === 'loopback' || /^\d+$/.test(v), 'TRUST_PROXY must be a hop count or "loopback"')
   .transform((v) => (v === 'loopback' ? 'loopback' : Number(v)));
 
+/** A phone number as people write it ("(0751) 123456", "0812-3456-7890", "+62 812 …"). */
+const officePhone = z.string().trim().regex(/^\+?[0-9 ().-]{5,25}$/, 'must be a phone number: digits, spaces, + ( ) . -');
+
 const hotline = z.object({ number: z.string().min(1), id: z.string().min(1), en: z.string().min(1) });
 
 const envSchema = z.object({
@@ -37,6 +40,11 @@ const envSchema = z.object({
   DEFAULT_LOCALE: z.enum(['id', 'en']).default('id'),
   AREAS_CSV: z.string().min(1).default(path.join(projectRoot, 'reference', 'padang-wilayah.csv')),
   QUICK_EXIT_URL: z.url().default('https://www.google.com/'),
+  OFFICE_ADDRESS: z.string().trim().min(1).max(300).default('Dinas Sosial Kota Padang'),
+  OFFICE_PHONE: officePhone.optional(),
+  OFFICE_WHATSAPP: officePhone.optional(),
+  OFFICE_HOURS_ID: z.string().trim().min(1).max(200).default('Senin–Jumat, pukul 08.00–16.00 WIB'),
+  OFFICE_HOURS_EN: z.string().trim().min(1).max(200).default('Monday to Friday, 08:00–16:00 WIB'),
   HOTLINES: z
     .string()
     .transform((s, ctx) => {
@@ -72,6 +80,14 @@ export const defaultHotlines: Hotline[] = [
   { number: '119', id: 'Ambulans dan layanan kesehatan jiwa', en: 'Ambulance and mental health' },
 ];
 
+export interface OfficeContact {
+  address: string;
+  /** Unset: not shown (a placeholder number would send someone in need to a stranger). */
+  phone: string | null;
+  whatsapp: string | null;
+  hours: { id: string; en: string };
+}
+
 export interface Config {
   env: 'development' | 'production' | 'test';
   port: number;
@@ -100,6 +116,8 @@ export interface Config {
   areasCsv: string;
   quickExitUrl: string;
   hotlines: Hotline[];
+  /** The office's own public contact, shown on the home, status and privacy pages. */
+  office: OfficeContact;
   triageTargets: { immediateHours: number; urgentWorkingDays: number; normalWorkingDays: number };
   rateLimits: {
     reportsPerIp: number;
@@ -162,6 +180,12 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     areasCsv: path.resolve(e.AREAS_CSV),
     quickExitUrl: e.QUICK_EXIT_URL,
     hotlines: e.HOTLINES ?? defaultHotlines,
+    office: {
+      address: e.OFFICE_ADDRESS,
+      phone: e.OFFICE_PHONE ?? null,
+      whatsapp: e.OFFICE_WHATSAPP ?? null,
+      hours: { id: e.OFFICE_HOURS_ID, en: e.OFFICE_HOURS_EN },
+    },
     triageTargets: {
       immediateHours: e.TRIAGE_TARGET_IMMEDIATE_HOURS,
       urgentWorkingDays: e.TRIAGE_TARGET_URGENT_DAYS,

@@ -59,3 +59,17 @@ export function formatDuration(locale: Locale, ms: number): string {
   const [value, unit] = minutes < 60 ? [minutes, 'minute'] : minutes < 48 * 60 ? [Math.floor(minutes / 60), 'hour'] : [Math.floor(minutes / 1440), 'day'];
   return new Intl.NumberFormat(intlLocale[locale], { style: 'unit', unit, unitDisplay: 'long' }).format(value);
 }
+
+/** The time of day on the Asia/Jakarta clock ("14.05 WIB", "14:05 WIB"). */
+export function formatTime(locale: Locale, instant: Date): string {
+  return `${new Intl.DateTimeFormat(intlLocale[locale], { timeStyle: 'short', timeZone: 'Asia/Jakarta' }).format(instant)} WIB`;
+}
+
+/**
+ * A period given in days, as a person says it: in years when it is a whole number of years
+ * ("2 tahun", not "730 hari"), else in months when it is a whole number of months, else in days.
+ */
+export function formatPeriodOfDays(locale: Locale, days: number): string {
+  const [value, unit] = days % 365 === 0 ? [days / 365, 'year'] : days % 30 === 0 ? [days / 30, 'month'] : [days, 'day'];
+  return new Intl.NumberFormat(intlLocale[locale], { style: 'unit', unit, unitDisplay: 'long' }).format(value);
+}

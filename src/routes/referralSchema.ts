@@ -10,8 +10,9 @@ export const REASON_MAX = 8000;
 export const JUSTIFICATION_MIN = 20;
 
 const phone = /^\+?[0-9 ()-]{8,20}$/;
+/** A text field: `key` when it is missing or too short, `key_long` when too long (a missing field's message never talks of a maximum). */
 const text = (shape: TextShape, min: number, max: number, key: string) =>
-  (shape === 'single_line' ? lineText(key) : multilineText(key)).trim().min(min, key).max(max, key);
+  (shape === 'single_line' ? lineText(key) : multilineText(key)).trim().min(min, key).max(max, `${key}_long`);
 
 const dateOfBirthMessage = { not_a_date: 'client_dob', future: 'client_dob_future', too_old: 'client_dob_too_old' } as const;
 

@@ -184,7 +184,7 @@ async function fillReferralForm(page: Page, entry: ReferralEntry): Promise<void>
   await page.check(`#client_sex-${entry.sex}`);
   await page.selectOption('#kecamatan', entry.kecamatan);
   await page.selectOption('#kelurahan', entry.kelurahan);
-  await page.selectOption('#category', entry.category);
+  await page.check(`#category-${entry.category}`);
   for (const group of entry.groups) await page.check(`#affected_groups-${group}`);
   await page.check(`#urgency-${entry.urgency}`);
   await fillConsent(page, entry.consent);
@@ -196,7 +196,7 @@ async function expectFormKeeps(page: Page, entry: ReferralEntry): Promise<void> 
   expect(await page.isChecked(`#client_sex-${entry.sex}`)).toBe(true);
   expect(await page.inputValue('#kecamatan')).toBe(entry.kecamatan);
   expect(await page.inputValue('#kelurahan')).toBe(entry.kelurahan);
-  expect(await page.inputValue('#category')).toBe(entry.category);
+  expect(await page.isChecked(`#category-${entry.category}`)).toBe(true);
   const checkedGroups = await page.locator('input[name=affected_groups]:checked').evaluateAll((els) => els.map((e) => (e as unknown as { value: string }).value));
   expect(checkedGroups.sort()).toEqual([...entry.groups].sort());
   expect(await page.isChecked(`#urgency-${entry.urgency}`)).toBe(true);
@@ -285,7 +285,7 @@ describe('a referral from a department to triage and back', () => {
     // Now correctly: the client consented, in writing, to the counsellor.
     await fillConsent(page, first.consent);
     reference = await sendReferral(page);
-    expect(await textOf(page, '#current-status')).toBe('Diterima');
+    expect(await textOf(page, '#current-status')).toBe('Sudah masuk, menunggu dibaca');
     const summary = await page.locator('main dl.summary-list').innerText();
     expect(summary).toContain(first.departmentReference);
     expect(summary).toContain(first.clientName);
@@ -297,7 +297,7 @@ describe('a referral from a department to triage and back', () => {
     const row = listRow(page, reference);
     expect(await row.count()).toBe(1);
     const cells = (await row.locator('td').allInnerTexts()).map(squash);
-    expect(cells.slice(0, 4)).toEqual([reference, first.departmentReference, id.category.parenting_child_concerns, 'Diterima']);
+    expect(cells.slice(0, 4)).toEqual([reference, first.departmentReference, id.category.parenting_child_concerns, 'Sudah masuk, menunggu dibaca']);
     expectNoThirdPartyRequests(log);
   });
 
@@ -363,10 +363,10 @@ describe('a referral from a department to triage and back', () => {
     await signInThroughUi(page, officer);
     expect(pathOf(page)).toBe('/department');
     const row = listRow(page, ref);
-    expect(squash((await row.locator('td').allInnerTexts())[3] ?? '')).toBe('Ditangani sebagai kasus');
+    expect(squash((await row.locator('td').allInnerTexts())[3] ?? '')).toBe('Ditangani pekerja sosial');
 
     await Promise.all([page.waitForURL(url(`/department/referrals/${ref}`)), row.locator('a').click()]);
-    expect(await textOf(page, '#current-status')).toBe('Ditangani sebagai kasus');
+    expect(await textOf(page, '#current-status')).toBe('Ditangani pekerja sosial');
     expect(await textOf(page, '#current-status')).toBe(id.publicStatus.accepted.name);
     expect(await textOf(page, 'section[aria-labelledby="response-title"] .message-body')).toBe(response);
     // Nothing of the case work reaches the department: no case number, caseworker or internal note.
@@ -390,7 +390,7 @@ describe('a referral from a department to triage and back', () => {
     expect(await textOf(page, '#messages li.message-department .message-meta strong')).toBe(id.triage.author.department);
     expect(await page.inputValue('#message')).toBe('');
     // A decided referral stays decided.
-    expect(await textOf(page, '#current-status')).toBe('Ditangani sebagai kasus');
+    expect(await textOf(page, '#current-status')).toBe('Ditangani pekerja sosial');
     expectNoThirdPartyRequests(log);
   });
 
@@ -501,7 +501,7 @@ describe('accessibility of the referral pages (axe, WCAG 2.2 AA)', () => {
       // Sent blank: every required field has its error, linked from the summary.
       await expectErrorPage(page, await submitForm(page, '/department/referrals/new'), lang);
       const links = await summaryLinks(page);
-      for (const href of ['#department_reference', '#client_name', '#client_age', '#client_sex-female', '#client_address', '#kecamatan', '#category', '#affected_groups-child', '#urgency-immediate', '#reason', '#consent-obtained']) {
+      for (const href of ['#department_reference', '#client_name', '#client_age', '#client_sex-female', '#client_address', '#kecamatan', '#category-physical_violence', '#affected_groups-child', '#urgency-immediate', '#reason', '#consent-obtained']) {
         expect(links).toContain(href);
       }
       expect(await page.getAttribute('#client_name', 'aria-invalid')).toBe('true');

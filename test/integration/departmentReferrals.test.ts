@@ -103,7 +103,7 @@ describe('department referrals', () => {
     ['an unknown kecamatan', { kecamatan: '99.99.99' }, '#kecamatan'],
     ['a kelurahan elsewhere', { kelurahan: '13.71.01.1001' }, '#kelurahan'],
     ['a phone with letters', { client_phone: 'telepon saya' }, '#client_phone'],
-    ['no category', { category: '' }, '#category'],
+    ['no category', { category: '' }, '#category-physical_violence'],
     ['no affected group', { affected_groups: [] }, '#affected_groups-child'],
     ['no urgency', { urgency: '' }, '#urgency-immediate'],
     ['a short reason', { reason: 'Perlu bantuan' }, '#reason'],
@@ -189,13 +189,13 @@ describe('department referrals', () => {
     await cw.post(`/staff/cases/${number.replace(/\//g, '-')}/note`).type('form').send(formBody({ 'note-text': 'CATATAN-KASUS ayah mengancam', _csrf: t4 })).expect(303);
 
     page = (await dept.get(`/department/referrals/${reference}`).expect(200)).text;
-    expect(page).toContain('Ditangani sebagai kasus');
+    expect(page).toContain('Ditangani pekerja sosial');
     expect(page).toContain('Klien kami dampingi; pekerja sosial akan menghubungi sekolah minggu ini.');
     expect(page).not.toContain('CATATAN-INTERNAL');
     expect(page).not.toContain('CATATAN-KASUS');
     expect(page).not.toContain(number);
     const list = (await dept.get('/department').expect(200)).text;
-    expect(list).toContain('Ditangani sebagai kasus');
+    expect(list).toContain('Ditangani pekerja sosial');
   });
 
   it('the respond form is only for referrals', async () => {

@@ -17,7 +17,7 @@ describe('rate limits', () => {
     for (let i = 0; i < 3; i += 1) expect((await checkReceipt(agent, '198.51.100.1')).status).toBe(400);
     const refused = await checkReceipt(agent, '198.51.100.1');
     expect(refused.status).toBe(429);
-    expect(refused.text).toContain('Terlalu banyak percobaan');
+    expect(refused.text).toContain('Terlalu banyak kode tanda terima dicoba');
     // Another client is not affected.
     expect((await checkReceipt(agent, '198.51.100.2')).status).toBe(400);
   });
@@ -57,7 +57,7 @@ describe('rate limits', () => {
     expect((await send(validReport(), '198.51.100.1')).status).toBe(303);
     const refused = await send(validReport(), '198.51.100.1');
     expect(refused.status).toBe(429);
-    expect(refused.text).toContain('Terlalu banyak percobaan');
+    expect(refused.text).toContain('Laporan Anda belum terkirim');
     expect(lentera.db.prepare('SELECT count(*) FROM reports').pluck().get()).toBe(2);
     expect((await send(validReport(), '198.51.100.2')).status).toBe(303);
   });
@@ -74,7 +74,7 @@ describe('rate limits', () => {
     for (const flooder of ['203.0.113.1', '203.0.113.2', '203.0.113.3']) {
       const refused = await send(flooder);
       expect(refused.status).toBe(429);
-      expect(refused.text).toContain('Terlalu banyak percobaan');
+      expect(refused.text).toContain('Laporan Anda belum terkirim');
     }
     // …while a resident's first report is still taken (and only her first, during the flood).
     expect((await send('198.51.100.20')).status).toBe(303);

@@ -20,9 +20,9 @@ describe('checking a report with its receipt', () => {
     await openStatus(agent, receipt.replace(/(\d{4})/g, '$1 ').trim());
     const page = await agent.get('/status').expect(200);
     expect(page.headers['cache-control']).toBe('no-store');
-    expect(page.text).toContain('<h2 id="current-status" class="status-name">Diterima</h2>');
+    expect(page.text).toContain('<h2 id="current-status" class="status-name">Sudah masuk, menunggu dibaca</h2>');
     expect(page.text).toContain('Kami akan memberi kabar paling lambat Rabu, 2 Desember 2026.');
-    expect(page.text).toContain('Laporan diterima');
+    expect(page.text).toContain('Laporan masuk');
     expect(page.text).toContain('Penelantaran');
     // The receipt itself is never echoed back, and neither is what was reported.
     expect(page.text).not.toContain(receipt);
@@ -33,7 +33,7 @@ describe('checking a report with its receipt', () => {
     const { agent, receipt } = await reportWithReceipt();
     await openStatus(agent, receipt);
     const page = await agent.get('/status?lang=en').expect(200);
-    expect(page.text).toContain('<h2 id="current-status" class="status-name">Received</h2>');
+    expect(page.text).toContain('<h2 id="current-status" class="status-name">Received, waiting to be read</h2>');
     expect(page.text).toContain('We will update you by Wednesday, 2 December 2026.');
   });
 
@@ -100,8 +100,8 @@ describe('checking a report with its receipt', () => {
     const token = await tokenFrom(agent, '/status');
     await agent.post('/status/messages').type('form').send(formBody({ message: 'Ini jawaban saya', _csrf: token })).expect(303);
     const page = await agent.get('/status').expect(200);
-    expect(page.text).toContain('<h2 id="current-status" class="status-name">Sedang ditelaah</h2>');
-    expect(page.text).toContain('Status berubah: Sedang ditelaah');
+    expect(page.text).toContain('<h2 id="current-status" class="status-name">Sedang dipelajari petugas</h2>');
+    expect(page.text).toContain('Status berubah: Sedang dipelajari petugas');
   });
 
   it.each([

@@ -20,6 +20,19 @@ describe('configuration', () => {
     expect(() => loadConfig({ MAIL_FILES_KEEP_DAYS: '0' })).toThrow('MAIL_FILES_KEEP_DAYS');
   });
 
+  it("the office's public contact: a working default without a made-up phone number, and what is set", () => {
+    expect(loadConfig({}).office).toEqual({
+      address: 'Dinas Sosial Kota Padang',
+      phone: null,
+      whatsapp: null,
+      hours: { id: 'Senin–Jumat, pukul 08.00–16.00 WIB', en: 'Monday to Friday, 08:00–16:00 WIB' },
+    });
+    const set = loadConfig({ OFFICE_ADDRESS: 'Jl. Contoh No. 1', OFFICE_PHONE: '(0751) 123456', OFFICE_WHATSAPP: '+62 812-0000-0000', OFFICE_HOURS_ID: 'Senin–Kamis', OFFICE_HOURS_EN: 'Monday to Thursday' });
+    expect(set.office).toEqual({ address: 'Jl. Contoh No. 1', phone: '(0751) 123456', whatsapp: '+62 812-0000-0000', hours: { id: 'Senin–Kamis', en: 'Monday to Thursday' } });
+    expect(() => loadConfig({ OFFICE_PHONE: 'call us' })).toThrow('OFFICE_PHONE');
+    expect(() => loadConfig({ OFFICE_WHATSAPP: 'https://wa.me/62812' })).toThrow('OFFICE_WHATSAPP');
+  });
+
   it('reads the settings it is given', () => {
     const config = loadConfig({
       PORT: '8080',

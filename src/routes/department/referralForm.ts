@@ -1,6 +1,6 @@
 import type { AreaDirectory } from '../../domain/areas';
 import type { ReferralInput } from '../../domain/referrals';
-import { affectedGroups, urgencies } from '../../domain/reference';
+import { affectedGroups, categories, urgencies } from '../../domain/reference';
 import { referralSchema } from '../referralSchema';
 import { listValue, textValue, type FieldIssue } from '../formErrors';
 
@@ -34,6 +34,7 @@ export type ReferralFormValues = { [K in Exclude<Field, 'affected_groups'>]: str
 /** Radio and checkbox groups link to their first option. */
 export const referralFieldAnchors: Record<string, string> = {
   client_sex: 'client_sex-female',
+  category: `category-${categories[0]}`,
   affected_groups: `affected_groups-${affectedGroups[0]}`,
   urgency: `urgency-${urgencies[0]}`,
   consent: 'consent-obtained',

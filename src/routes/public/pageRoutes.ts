@@ -1,9 +1,11 @@
 import { Router } from 'express';
+import { formatPeriodOfDays } from '../../i18n';
 
 /** The pages that only inform: home and the privacy notice. */
 export function pageRoutes(retentionDays: number): Router {
   const router = Router();
   router.get('/', (_req, res) => res.render('public/home'));
-  router.get('/privacy', (_req, res) => res.render('public/privacy', { retentionDays }));
+  // "2 tahun", not "730 hari": the retention as a person would say it.
+  router.get('/privacy', (req, res) => res.render('public/privacy', { retentionPeriod: formatPeriodOfDays(req.locale, retentionDays) }));
   return router;
 }

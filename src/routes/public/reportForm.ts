@@ -15,14 +15,14 @@ import { lineText, multilineText } from '../textFields';
 export const NARRATIVE_MIN = 20;
 export const NARRATIVE_MAX = 8000;
 
-/** The form's fields, in the order they appear (and their errors are listed). */
+/** The form's fields, in the order they appear on the page (and so their errors are listed). */
 export const reportFieldOrder = [
   'category',
   'affected_groups',
+  'narrative',
   'kecamatan',
   'kelurahan',
   'location_detail',
-  'narrative',
   'urgency',
   'relation',
   'wants_contact',
@@ -37,6 +37,7 @@ export const reportFieldOrder = [
 
 /** Radio and checkbox groups link to their first option. */
 export const reportFieldAnchors: Record<string, string> = {
+  category: `category-${categories[0]}`,
   affected_groups: `affected_groups-${affectedGroups[0]}`,
   urgency: `urgency-${urgencies[0]}`,
   wants_contact: 'wants_contact-no',
@@ -125,8 +126,8 @@ export function parseReportForm(values: ReportFormValues, areas: AreaDirectory, 
           channel: v.contact_channel as ContactDetails['channel'],
           safeHours: v.contact_hours,
           mayLeaveMessage: v.contact_leave_message === 'yes',
-          // Emails say only "there is news", in the language the person reported in.
-          ...(v.contact_notify === 'yes' ? { notifyByEmail: true, locale } : { notifyByEmail: false }),
+          // Emails say only "there is news", in the report's language (`language` below).
+          notifyByEmail: v.contact_notify === 'yes',
         }
       : null;
   return {
@@ -141,6 +142,8 @@ export function parseReportForm(values: ReportFormValues, areas: AreaDirectory, 
       urgency: v.urgency,
       reporterRelation: v.relation,
       contact,
+      // The language of the page she wrote it on: staff ask in it, emails to her are in it.
+      language: locale,
     },
   };
 }

@@ -1,19 +1,18 @@
 import { Router, type Request, type Response } from 'express';
 import type { AreaDirectory } from '../../domain/areas';
 import { affectedGroups, categories, contactChannels, reporterRelations, urgencies } from '../../domain/reference';
-import { formatReceipt } from '../../domain/receipt';
 import { isDatabaseUnavailable } from '../../errors';
 import type { ReportService } from '../../services/reportService';
 import type { ReceiptHandoff } from '../../services/receiptHandoff';
 import type { Csrf } from '../../middleware/setUpCsrf';
 import type { FloodLimit } from '../../middleware/rateLimits';
 import { errorsByField, formErrors, type FormError } from '../formErrors';
+import { onLanguageSwitch } from '../languageSwitch';
+import { tryAgainAt } from './tryAgain';
+import { RECEIPT_KEY_COOKIE, RECEIPT_PATH, receiptKeyCookieOptions } from './receiptRoutes';
 import { NARRATIVE_MAX, parseReportForm, reportFieldAnchors, reportFieldOrder, reportFormValues, type ReportFormValues } from './reportForm';
 
 export const REPORT_PATH = '/report';
-const RECEIPT_PATH = `${REPORT_PATH}/receipt`;
-/** The key to the sealed receipt in the session row; sent only to the receipt page. */
-const RECEIPT_KEY_COOKIE = 'lentera.receipt';
 
 interface Deps {
   reportService: ReportService;
@@ -23,32 +22,47 @@ interface Deps {
   /** Accepted reports per client, and a flood rule that still takes each client's first report. */
   flood: FloodLimit;
   secureCookies: boolean;
+  now: () => Date;
 }
 
 const options = { categories, affectedGroups, urgencies, reporterRelations, contactChannels, narrativeMax: NARRATIVE_MAX };
 
-export function reportRoutes({ reportService, receiptHandoff, areas, csrf, flood, secureCookies }: Deps): Router {
+export function reportRoutes({ reportService, receiptHandoff, areas, csrf, flood, secureCookies, now }: Deps): Router {
   const router = Router();
-  const receiptKeyCookie = { httpOnly: true, sameSite: 'strict', secure: secureCookies, path: RECEIPT_PATH } as const;
+  const receiptKeyCookie = receiptKeyCookieOptions(secureCookies);
 
-  function renderForm(res: Response, values: ReportFormValues, errors: FormError[], status = errors.length > 0 ? 400 : 200): void {
+  /** `limited`: turned away by the rate limit, with when to send again. */
+  function renderForm(res: Response, values: ReportFormValues, errors: FormError[], status = errors.length > 0 ? 400 : 200, limited: { time: string; wait: string } | null = null): void {
     res.status(status).render('public/report', {
       values,
       errors,
       fieldErrors: errorsByField(errors),
       kecamatan: areas.kecamatan,
       options,
+      limited,
     });
   }
 
+  /** Errors about the whole form link to its first field. */
+  const formTop = `#${reportFieldAnchors.category}`;
+
   router.get(REPORT_PATH, (_req, res) => renderForm(res, reportFormValues(), []));
 
-  router.post(REPORT_PATH, flood.check, (req: Request, res: Response) => {
+  // The language switch of this page posts the form: the same form, in the other language, with
+  // everything typed; nothing is checked, stored or counted against the limit.
+  router.post(REPORT_PATH, onLanguageSwitch((req, res) => renderForm(res, reportFormValues(req.body), [])));
+
+  // Turned away by the limit: the form again with everything typed, when to try again, and the hotlines first.
+  const refused = flood.checkOr((req, res, retryAfterSeconds) => {
+    renderForm(res, reportFormValues(req.body), [], 429, tryAgainAt(res, now(), retryAfterSeconds));
+  });
+
+  router.post(REPORT_PATH, refused, (req: Request, res: Response) => {
     const values = reportFormValues(req.body);
     const t = res.locals.t;
     // The form may have been open longer than the session lives: keep everything and ask to send again.
     if (!csrf.isTokenValid(req)) {
-      return renderForm(res, values, [{ field: 'form', text: t('report.errors.expired'), href: '#category' }]);
+      return renderForm(res, values, [{ field: 'form', text: t('report.errors.expired'), href: formTop }]);
     }
     const parsed = parseReportForm(values, areas, req.locale);
     if (!parsed.ok) {
@@ -60,7 +74,7 @@ export function reportRoutes({ reportService, receiptHandoff, areas, csrf, flood
     } catch (err) {
       // Nothing was saved (read-only, full or damaged database): keep everything typed and say so.
       if (!isDatabaseUnavailable(err)) throw err;
-      return renderForm(res, values, [{ field: 'form', text: t('report.errors.unavailable'), href: '#category' }], 503);
+      return renderForm(res, values, [{ field: 'form', text: t('report.errors.unavailable'), href: formTop }], 503);
     }
     // Only accepted reports count: a form sent back with errors costs the person nothing.
     flood.record(req, 'success');
@@ -70,16 +84,7 @@ export function reportRoutes({ reportService, receiptHandoff, areas, csrf, flood
     res.cookie(RECEIPT_KEY_COOKIE, key, receiptKeyCookie);
     res.redirect(303, RECEIPT_PATH);
   });
-
-  // Shown once: both halves are discarded as the page is shown.
-  router.get(RECEIPT_PATH, (req, res) => {
-    const sealed = req.session?.pendingReceipt;
-    if (sealed !== undefined) delete req.session.pendingReceipt;
-    const pending = receiptHandoff.open(sealed, req.cookies?.[RECEIPT_KEY_COOKIE]);
-    res.clearCookie(RECEIPT_KEY_COOKIE, receiptKeyCookie);
-    if (!pending) return res.render('public/receiptGone');
-    res.render('public/receipt', { receipt: formatReceipt(pending.receipt), urgency: pending.urgency });
-  });
+  // The receipt pages that follow are in receiptRoutes.ts.
 
   return router;
 }

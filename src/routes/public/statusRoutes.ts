@@ -1,5 +1,5 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
-import type { FloodLimit } from '../../middleware/rateLimits';
+import type { FloodLimit, RefusalAnswer } from '../../middleware/rateLimits';
 import { z } from 'zod';
 import { isOpen } from '../../domain/reportStatus';
 import type { ReportService } from '../../services/reportService';
@@ -7,6 +7,9 @@ import { endSession, openReceiptSession, receiptSessionReport } from '../../midd
 import { errorsByField, formErrors, textValue, type FormError } from '../formErrors';
 import { multilineText } from '../textFields';
 import { HttpError } from '../../errors';
+import { jakartaDate } from '../../domain/sla';
+import { onLanguageSwitch } from '../languageSwitch';
+import { tryAgainAt } from './tryAgain';
 
 export const MESSAGE_MAX = 4000;
 
@@ -15,32 +18,42 @@ interface Deps {
   now: () => Date;
   /** Receipt checks per client, right or wrong; during a flood of wrong ones, the guessers are cut short. */
   receiptFlood: FloodLimit;
-  messageLimit: RequestHandler;
+  /** Reporter messages per report; a refusal is answered by the given function (the page again, the message kept). */
+  messageLimit: (answer: RefusalAnswer) => RequestHandler;
 }
 
-const messageSchema = z.object({
+export const messageSchema = z.object({
   message: multilineText().trim().min(1, 'message_empty').max(MESSAGE_MAX, 'message_long'),
 });
 
 export function statusRoutes({ reportService, now, receiptFlood, messageLimit }: Deps): Router {
   const router = Router();
 
-  function renderCheck(res: Response, receipt: string, errors: FormError[]): void {
-    res.status(errors.length > 0 ? 400 : 200).render('public/statusCheck', { values: { receipt }, errors, fieldErrors: errorsByField(errors) });
+  /** `summaryTitle`: the error summary's heading when there is nothing to correct (a rate limit). */
+  function renderCheck(res: Response, receipt: string, errors: FormError[], status = errors.length > 0 ? 400 : 200, summaryTitle?: string): void {
+    res.status(status).render('public/statusCheck', { values: { receipt }, errors, fieldErrors: errorsByField(errors), summaryTitle });
   }
 
-  function renderStatus(res: Response, reportId: number, message: string, errors: FormError[]): void {
+  function renderStatus(res: Response, reportId: number, message: string, errors: FormError[], status = errors.length > 0 ? 400 : 200, summaryTitle?: string): void {
     const view = reportService.statusForReporter(reportId);
     if (!view) throw new HttpError(404, 'Report behind a receipt session is gone');
-    res.status(errors.length > 0 ? 400 : 200).render('public/status', {
-      report: view.report,
+    const { report, messages } = view;
+    const nextUpdateDue = isOpen(report.status) && report.status !== 'awaiting_info' ? report.slaDueAt : null;
+    res.status(status).render('public/status', {
+      report,
       events: view.events,
-      messages: view.messages,
+      messages,
       redirect: view.redirect,
-      nextUpdateDue: isOpen(view.report.status) && view.report.status !== 'awaiting_info' ? view.report.slaDueAt : null,
+      leftContact: view.leftContact,
+      // Staff are waiting on her: their latest question goes to the top, with the reply form under it.
+      question: report.status === 'awaiting_info' ? (messages.filter((m) => m.author === 'staff').at(-1) ?? null) : null,
+      nextUpdateDue,
+      // An update due today (an urgent report) says the time; a later one, the day.
+      nextUpdateToday: nextUpdateDue !== null && jakartaDate(nextUpdateDue) === jakartaDate(now()),
       values: { message },
       errors,
       fieldErrors: errorsByField(errors),
+      summaryTitle,
       messageMax: MESSAGE_MAX,
     });
   }
@@ -61,7 +74,15 @@ export function statusRoutes({ reportService, now, receiptFlood, messageLimit }:
     renderStatus(res, reportId, '', []);
   });
 
-  router.post('/status', receiptFlood.check, async (req, res) => {
+  router.post('/status', onLanguageSwitch((req, res) => renderCheck(res, textValue(req.body.receipt), [])));
+
+  // Turned away by the limit: the receipt as typed, and when to try again.
+  const checkRefused = receiptFlood.checkOr((req, res, retryAfterSeconds) => {
+    const text = res.locals.t('status.errors.rateLimited', tryAgainAt(res, now(), retryAfterSeconds));
+    renderCheck(res, textValue(req.body.receipt), [{ field: 'receipt', text, href: '#receipt' }], 429, res.locals.t('status.limitedTitle'));
+  });
+
+  router.post('/status', checkRefused, async (req, res) => {
     const receipt = textValue(req.body.receipt);
     const reportId = reportService.findReportByReceipt(receipt);
     receiptFlood.record(req, reportId === null ? 'failure' : 'success');
@@ -76,7 +97,11 @@ export function statusRoutes({ reportService, now, receiptFlood, messageLimit }:
   router.post(
     '/status/messages',
     (req, _res, next) => (openReport(req) === null ? next(new HttpError(403, 'No receipt session')) : next()),
-    messageLimit,
+    onLanguageSwitch((req, res) => renderStatus(res, openReport(req) as number, textValue(req.body.message), [])),
+    messageLimit((req, res, retryAfterSeconds) => {
+      const text = res.locals.t('status.errors.messageRateLimited', tryAgainAt(res, now(), retryAfterSeconds));
+      renderStatus(res, openReport(req) as number, textValue(req.body.message), [{ field: 'message', text, href: '#message' }], 429, res.locals.t('status.messageLimitedTitle'));
+    }),
     (req, res) => {
       const reportId = openReport(req) as number;
       const parsed = messageSchema.safeParse({ message: textValue(req.body.message) });
