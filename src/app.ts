@@ -13,7 +13,7 @@ import { setUpSecurityHeaders } from './middleware/setUpSecurityHeaders';
 import { setUpStaticResources } from './middleware/setUpStaticResources';
 import { setUpLocale } from './middleware/setUpLocale';
 import { setUpSession } from './middleware/setUpSession';
-import { setUpLocals } from './middleware/setUpLocals';
+import { setUpLanguageSwitch, setUpLocals } from './middleware/setUpLocals';
 import { setUpCurrentAccount } from './middleware/currentAccount';
 import { setUpBodyParsing } from './middleware/setUpBodyParsing';
 import { setUpCsrf } from './middleware/setUpCsrf';
@@ -21,8 +21,11 @@ import { floodLimit, perKey } from './middleware/rateLimits';
 import { createFloodGuard } from './services/floodGuard';
 import { setUpErrorHandler, setUpNotFound } from './middleware/setUpErrorHandling';
 import { pageRoutes } from './routes/public/pageRoutes';
+import { transparencyRoutes } from './routes/public/transparencyRoutes';
 import { REPORT_PATH, reportRoutes } from './routes/public/reportRoutes';
 import { statusRoutes } from './routes/public/statusRoutes';
+import { receiptRoutes } from './routes/public/receiptRoutes';
+import { exitRoutes } from './routes/public/exitRoutes';
 import { ackRoutes } from './routes/public/ackRoutes';
 import { authRoutes } from './routes/auth/authRoutes';
 import { userRoutes } from './routes/staff/userRoutes';
@@ -73,9 +76,12 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(setUpCurrentAccount(services.accounts, now));
   app.use(setUpLocals(config, deps.translator, csrf));
   app.use(setUpBodyParsing());
+  app.use(setUpLanguageSwitch(config, deps.translator, secureCookies));
   app.use(csrf.protect);
 
+  app.use(exitRoutes({ quickExitUrl: config.quickExitUrl, secureCookies }));
   app.use(pageRoutes(config.retentionDays));
+  app.use(transparencyRoutes({ publicSummary: services.publicSummary, areas }));
   app.use(
     reportRoutes({
       reportService,
@@ -83,12 +89,14 @@ export function createApp(deps: AppDeps): express.Express {
       areas,
       csrf,
       secureCookies,
+      now,
       // Past RATE_REPORTS_GLOBAL an hour, only each client's first report of the hour is taken.
       flood: floodLimit(
         createFloodGuard({ perClient: limits.reportsPerIp, flood: { global: limits.reportsGlobal, kind: 'success', allowance: 1 }, windowMs, now: nowMs }),
       ),
     }),
   );
+  app.use(receiptRoutes({ receiptHandoff, secureCookies, baseUrl: config.baseUrl }));
   app.use(
     statusRoutes({
       reportService,
@@ -98,7 +106,7 @@ export function createApp(deps: AppDeps): express.Express {
       receiptFlood: floodLimit(
         createFloodGuard({ perClient: limits.receiptChecksPerIp, flood: { global: limits.receiptChecksGlobal, kind: 'failure', allowance: 3 }, windowMs, now: nowMs }),
       ),
-      messageLimit: perKey(limits.messagesPerReport, windowMs, (req) => `report:${req.session.receiptReportId}`),
+      messageLimit: (answer) => perKey(limits.messagesPerReport, windowMs, (req) => `report:${req.session.receiptReportId}`, answer),
     }),
   );
 

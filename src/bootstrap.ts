@@ -12,6 +12,7 @@ import { localesDir } from './paths';
 import { IDLE_TIMEOUT_MS } from './middleware/setUpSession';
 import { createOutboxWorker, type OutboxWorker } from './services/outboxWorker';
 import { createDatabaseHealth, type DatabaseHealth } from './data/databaseHealth';
+import { describeMailDestination } from './mail/transport';
 
 export interface Lentera {
   config: Config;
@@ -50,6 +51,8 @@ export function bootstrap(
   const sessionStore = new SqliteSessionStore(db, IDLE_TIMEOUT_MS, () => now().getTime());
   // First start: no account yet, so the first administrator needs a way in. A new link on every
   // start until someone has used one (the old link stops working).
+  const languagesRecorded = services.reportLanguages.recordOlderLanguages();
+  if (languagesRecorded > 0) log(`Recorded the language of ${languagesRecorded} report(s) filed before Lentera kept it.`);
   const setupLink = services.accountService.issueSetupLinkIfNoAccounts();
   if (setupLink) {
     log(`No accounts yet. Open this link within 24 hours to create the first administrator (it works once):\n  ${setupLink}`);
@@ -85,7 +88,11 @@ export function bootstrap(
         services.redirectReminders.run();
         return services.outboxService.drain(limit, stop);
       };
-      outboxWorker ??= createOutboxWorker({ drain, pollMs: config.outbox.pollSeconds * 1000, log });
+      if (!outboxWorker) {
+        outboxWorker = createOutboxWorker({ drain, pollMs: config.outbox.pollSeconds * 1000, log });
+        // Said once, as the server starts sending: with no SMTP_URL, which folder to open.
+        log(describeMailDestination(services.outboxService.transportDescription()));
+      }
       outboxWorker.start();
       return outboxWorker;
     },

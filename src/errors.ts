@@ -17,3 +17,15 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
   return typeof code === 'string' && /^SQLITE_(READONLY|FULL|IOERR|CORRUPT|NOTADB|BUSY|LOCKED|CANTOPEN|PROTOCOL)/.test(code);
 }
+
+/**
+ * Signed in, but this role — or this person, for this object — may not do it: a refusal of
+ * permission, answered with its own page ("Anda tidak punya akses"), never the "page expired" of a
+ * form whose CSRF token no longer holds (a plain 403 HttpError).
+ */
+export class PermissionDeniedError extends HttpError {
+  constructor(message: string) {
+    super(403, message);
+    this.name = 'PermissionDeniedError';
+  }
+}

@@ -37,6 +37,20 @@ export interface NewOutboxEmail {
   params: Record<string, string>;
   locale: Locale;
   messageId: string;
+  /** Due at once unless given (a coalesced email waits a little for more causes: domain/outbox.ts). */
+  dueAt?: Date;
+  /** Emails with the same key are coalesced while one of them waits (see findWaiting). */
+  coalesceKey?: string;
+}
+
+/** A coalesced email still waiting in the outbox. */
+export interface WaitingEmail {
+  id: number;
+  messageId: string;
+  queuedAt: Date;
+  dueAt: Date;
+  /** Attempts already made: 0 while it has never been tried. */
+  attempts: number;
 }
 
 interface OutboxRow {
@@ -64,8 +78,8 @@ export type OutboxRetryResult = { ok: true; previousAttempts: number; template: 
 /** The durable outbox (migrations/0006). All its SQL is here. */
 export function createOutboxRepository(db: Db, cipher: FieldCipher) {
   const insertRow = db.prepare(
-    `INSERT INTO outbox (recipient_enc, recipient_kind, template, params_enc, locale, message_id, status, attempts, next_attempt_at, created_at)
-     VALUES (@recipientEnc, @recipientKind, @template, @paramsEnc, @locale, @messageId, 'pending', 0, @at, @at)`,
+    `INSERT INTO outbox (recipient_enc, recipient_kind, template, params_enc, locale, message_id, status, attempts, next_attempt_at, created_at, coalesce_key)
+     VALUES (@recipientEnc, @recipientKind, @template, @paramsEnc, @locale, @messageId, 'pending', 0, @dueAt, @at, @coalesceKey)`,
   );
   const due = db.prepare(
     `SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?`,
@@ -73,12 +87,16 @@ export function createOutboxRepository(db: Db, cipher: FieldCipher) {
   const setNextAttempt = db.prepare(`UPDATE outbox SET next_attempt_at = ? WHERE id = ? AND status = 'pending'`);
   const byId = db.prepare('SELECT * FROM outbox WHERE id = ?');
   const sent = db.prepare(
-    `UPDATE outbox SET status = 'sent', attempts = attempts + 1, sent_at = @at, last_error = NULL WHERE id = @id AND status = 'pending'`,
+    `UPDATE outbox SET status = 'sent', attempts = attempts + 1, sent_at = @at, last_error = NULL, coalesce_key = NULL WHERE id = @id AND status = 'pending'`,
   );
   const retryLater = db.prepare(
     `UPDATE outbox SET attempts = @attempts, next_attempt_at = @nextAttemptAt, last_error = @error WHERE id = @id AND status = 'pending'`,
   );
-  const failed = db.prepare(`UPDATE outbox SET status = 'failed', attempts = @attempts, last_error = @error WHERE id = @id AND status = 'pending'`);
+  const failed = db.prepare(`UPDATE outbox SET status = 'failed', attempts = @attempts, last_error = @error, coalesce_key = NULL WHERE id = @id AND status = 'pending'`);
+  const waitingByKey = db.prepare(
+    `SELECT id, message_id, created_at, next_attempt_at, attempts FROM outbox WHERE coalesce_key = ? AND status = 'pending' ORDER BY id LIMIT 1`,
+  );
+  const postpone = db.prepare(`UPDATE outbox SET next_attempt_at = ? WHERE id = ? AND status = 'pending' AND attempts = 0`);
   const backToPending = db.prepare(
     `UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = @at WHERE id = @id AND status = 'failed'`,
   );
@@ -137,8 +155,21 @@ export function createOutboxRepository(db: Db, cipher: FieldCipher) {
           locale: email.locale,
           messageId: email.messageId,
           at: at.toISOString(),
+          dueAt: (email.dueAt ?? at).toISOString(),
+          coalesceKey: email.coalesceKey ?? null,
         }).lastInsertRowid,
       );
+    },
+
+    /** The email with this coalescing key that still waits to be sent, if any. */
+    findWaiting(coalesceKey: string): WaitingEmail | undefined {
+      const row = waitingByKey.get(coalesceKey) as { id: number; message_id: string; created_at: string; next_attempt_at: string; attempts: number } | undefined;
+      return row && { id: row.id, messageId: row.message_id, queuedAt: new Date(row.created_at), dueAt: new Date(row.next_attempt_at), attempts: row.attempts };
+    },
+
+    /** Moves a waiting email that was never tried to `dueAt` (a failed one keeps its retry schedule). */
+    postpone(id: number, dueAt: Date): void {
+      postpone.run(dueAt.toISOString(), id);
     },
 
     /**

@@ -2,6 +2,7 @@ import type { Statement } from 'better-sqlite3';
 import type { Db } from './db';
 import type { Category, ReportSource, Urgency } from '../domain/reference';
 import { openStatuses, reportStatuses, type ReportStatus } from '../domain/reportStatus';
+import { isLocale, type Locale } from '../i18n';
 
 export interface QueueFilters {
   /** One status, or every open one (the default view). */
@@ -34,7 +35,12 @@ export interface QueueRow {
   createdAt: Date;
   escalatedAt: Date | null;
   claimedByName: string | null;
+  /** Accepted into a case: that case's social worker, if one is assigned. */
+  caseAssigneeName: string | null;
+  caseId: number | null;
   departmentName: string | null;
+  /** The language it was written in, to ask in. */
+  language: Locale | null;
   cursor: QueueCursor;
 }
 
@@ -51,7 +57,10 @@ interface Row {
   created_at: string;
   escalated_at: string | null;
   claimed_by_name: string | null;
+  case_id: number | null;
+  case_assignee_name: string | null;
   department_name: string | null;
+  language: string | null;
 }
 
 // Literal, not bound: SQLite uses the partial index reports_open_queue only when the query's
@@ -107,10 +116,13 @@ export function createQueueRepository(db: Db) {
       }
       const index = filters.status === 'open' ? 'reports_open_queue' : 'reports_status_queue';
       const sql = `SELECT r.id, r.reference, r.source, r.category, r.urgency, r.urgency_rank, r.status, r.kecamatan_code,
-          r.sla_due_at, r.created_at, r.escalated_at, a.name AS claimed_by_name, d.name AS department_name
+          r.sla_due_at, r.created_at, r.escalated_at, a.name AS claimed_by_name, d.name AS department_name, r.language,
+          r.case_id, w.name AS case_assignee_name
         FROM reports r INDEXED BY ${index}
         LEFT JOIN accounts a ON a.id = r.claimed_by
         LEFT JOIN departments d ON d.id = r.department_id
+        LEFT JOIN cases c ON c.id = r.case_id
+        LEFT JOIN accounts w ON w.id = c.assigned_to
         WHERE ${where.join(' AND ')}
         ORDER BY r.urgency_rank, r.sla_due_at, r.id
         LIMIT ?`;
@@ -126,7 +138,10 @@ export function createQueueRepository(db: Db) {
         createdAt: new Date(r.created_at),
         escalatedAt: r.escalated_at === null ? null : new Date(r.escalated_at),
         claimedByName: r.claimed_by_name,
+        caseAssigneeName: r.case_assignee_name,
+        caseId: r.case_id,
         departmentName: r.department_name,
+        language: isLocale(r.language) ? r.language : null,
         cursor: { urgencyRank: r.urgency_rank, slaDueAt: r.sla_due_at, id: r.id },
       }));
     },

@@ -9,6 +9,7 @@ import type {
   Urgency,
 } from '../domain/reference';
 import type { ReportStatus } from '../domain/reportStatus';
+import { isLocale, type Locale } from '../i18n';
 
 export interface NewReport {
   reference: string;
@@ -25,6 +26,8 @@ export interface NewReport {
   urgency: Urgency;
   reporterRelation: ReporterRelation;
   contact: ContactDetails | null;
+  /** The language of the page or API request it came through: staff ask in it, emails to the reporter are in it. */
+  language: Locale;
   status: ReportStatus;
   slaDueAt: Date;
   createdAt: Date;
@@ -64,6 +67,8 @@ export interface StaffReport extends ReportForReporter {
   narrative: string;
   reporterRelation: ReporterRelation;
   contact: ContactDetails | null;
+  /** The language it was written in (older reports: filled in at start, see recordOlderLanguages). */
+  language: Locale;
   departmentId: number | null;
   claimedBy: number | null;
   claimedByName: string | null;
@@ -74,6 +79,8 @@ export interface StaffReport extends ReportForReporter {
   caseId: number | null;
   caseNumber: string | null;
   caseAssignee: number | null;
+  /** The social worker of the case it was accepted into, if one is assigned. */
+  caseAssigneeName: string | null;
   escalatedAt: Date | null;
   escalatedTo: string | null;
 }
@@ -86,6 +93,7 @@ interface StaffRow extends ReporterRow {
   narrative_enc: string;
   reporter_relation: ReporterRelation;
   contact_enc: string | null;
+  language: string | null;
   department_id: number | null;
   claimed_by: number | null;
   claimed_by_name: string | null;
@@ -97,6 +105,7 @@ interface StaffRow extends ReporterRow {
   case_id: number | null;
   case_number: string | null;
   case_assignee: number | null;
+  case_assignee_name: string | null;
   escalated_at: string | null;
   escalated_to: string | null;
   groups: string | null;
@@ -143,26 +152,28 @@ export function createReportRepository(db: Db, cipher: FieldCipher) {
   const insertReport = db.prepare(
     `INSERT INTO reports (reference, receipt_hash, source, category, kecamatan_code, kelurahan_code,
        location_detail_enc, narrative_enc, urgency, reporter_relation, contact_enc, wants_contact,
-       status, sla_due_at, created_at, updated_at, department_id)
+       status, sla_due_at, created_at, updated_at, department_id, language)
      VALUES (@reference, @receiptHash, @source, @category, @kecamatanCode, @kelurahanCode,
        @locationDetailEnc, @narrativeEnc, @urgency, @reporterRelation, @contactEnc, @wantsContact,
-       @status, @slaDueAt, @createdAt, @createdAt, @departmentId)`,
+       @status, @slaDueAt, @createdAt, @createdAt, @departmentId, @language)`,
   );
   const insertGroup = db.prepare('INSERT INTO report_affected_groups (report_id, group_code) VALUES (?, ?)');
   const idByReceipt = db.prepare('SELECT id FROM reports WHERE receipt_hash = ?').pluck();
   const forReporter = db.prepare(
     'SELECT id, reference, category, urgency, status, decision_reason, sla_due_at, created_at FROM reports WHERE id = ?',
   );
+  const contactLeft = db.prepare('SELECT contact_enc IS NOT NULL FROM reports WHERE id = ?').pluck();
   const setStatus = db.prepare('UPDATE reports SET status = ?, updated_at = ? WHERE id = ?');
   const staffView = db.prepare(
     `SELECT r.*, claimer.name AS claimed_by_name, decider.name AS decided_by_name, dup.reference AS duplicate_of_reference,
-       c.number AS case_number, c.assigned_to AS case_assignee,
+       c.number AS case_number, c.assigned_to AS case_assignee, worker.name AS case_assignee_name,
        (SELECT group_concat(group_code) FROM report_affected_groups g WHERE g.report_id = r.id) AS groups
      FROM reports r
      LEFT JOIN accounts claimer ON claimer.id = r.claimed_by
      LEFT JOIN accounts decider ON decider.id = r.decided_by
      LEFT JOIN reports dup ON dup.id = r.duplicate_of
      LEFT JOIN cases c ON c.id = r.case_id
+     LEFT JOIN accounts worker ON worker.id = c.assigned_to
      WHERE r.reference = ?`,
   );
   const idByReference = db.prepare('SELECT id FROM reports WHERE reference = ?').pluck();
@@ -178,6 +189,11 @@ export function createReportRepository(db: Db, cipher: FieldCipher) {
   );
   const setEscalation = db.prepare('UPDATE reports SET escalated_at = ?, escalated_to = ?, updated_at = ? WHERE id = ?');
   const reportsOfCase = db.prepare('SELECT reference FROM reports WHERE case_id = ? ORDER BY id').pluck();
+  const withoutLanguage = db.prepare('SELECT id, reference, contact_enc FROM reports WHERE language IS NULL ORDER BY id LIMIT ?');
+  const setLanguage = db.prepare('UPDATE reports SET language = ? WHERE id = ? AND language IS NULL');
+
+  const decryptContact = (reference: string, contactEnc: string | null): ContactDetails | null =>
+    contactEnc === null ? null : (JSON.parse(cipher.decrypt(contactEnc, reportFieldContext.contact(reference))) as ContactDetails);
 
   return {
     /** Next reference of the year, like LAP-2026-000123. Call inside the inserting transaction. */
@@ -191,6 +207,7 @@ export function createReportRepository(db: Db, cipher: FieldCipher) {
         reference: r.reference,
         receiptHash: r.receiptHash,
         departmentId: r.departmentId,
+        language: r.language,
         source: r.source,
         category: r.category,
         kecamatanCode: r.kecamatanCode,
@@ -220,6 +237,11 @@ export function createReportRepository(db: Db, cipher: FieldCipher) {
       return row ? toReporterView(row) : undefined;
     },
 
+    /** Whether the reporter left a way to reach her: the answer only, never the details (nothing is decrypted). */
+    leftContact(id: number): boolean {
+      return contactLeft.get(id) === 1;
+    },
+
     updateStatus(id: number, status: ReportStatus, at: Date): void {
       setStatus.run(status, at.toISOString(), id);
     },
@@ -241,7 +263,9 @@ export function createReportRepository(db: Db, cipher: FieldCipher) {
         locationDetail: r.location_detail_enc === null ? null : cipher.decrypt(r.location_detail_enc, reportFieldContext.locationDetail(r.reference)),
         narrative: cipher.decrypt(r.narrative_enc, reportFieldContext.narrative(r.reference)),
         reporterRelation: r.reporter_relation,
-        contact: r.contact_enc === null ? null : (JSON.parse(cipher.decrypt(r.contact_enc, reportFieldContext.contact(r.reference))) as ContactDetails),
+        contact: decryptContact(r.reference, r.contact_enc),
+        // Every report has one once the server has started (recordOlderLanguages); 'id' only guards the type.
+        language: isLocale(r.language) ? r.language : 'id',
         departmentId: r.department_id,
         claimedBy: r.claimed_by,
         claimedByName: r.claimed_by_name,
@@ -252,6 +276,7 @@ export function createReportRepository(db: Db, cipher: FieldCipher) {
         caseId: r.case_id,
         caseNumber: r.case_number,
         caseAssignee: r.case_assignee,
+        caseAssigneeName: r.case_assignee_name,
         escalatedAt: dateOrNull(r.escalated_at),
         escalatedTo: r.escalated_to,
       };
@@ -289,6 +314,22 @@ export function createReportRepository(db: Db, cipher: FieldCipher) {
 
     referencesOfCase(caseId: number): string[] {
       return reportsOfCase.all(caseId) as string[];
+    },
+
+    /**
+     * Reports filed before their language was recorded (migration 0012), `limit` at a time, with
+     * the locale their contact details kept for "there is news" emails, if any.
+     */
+    withoutLanguage(limit: number): { id: number; contactLocale: Locale | null }[] {
+      return (withoutLanguage.all(limit) as { id: number; reference: string; contact_enc: string | null }[]).map((r) => {
+        const locale = decryptContact(r.reference, r.contact_enc)?.locale;
+        return { id: r.id, contactLocale: isLocale(locale) ? locale : null };
+      });
+    },
+
+    /** Records the language of a report that has none yet. */
+    setLanguage(id: number, language: Locale): void {
+      setLanguage.run(language, id);
     },
   };
 }

@@ -64,3 +64,23 @@ export function maskAddress(address: string): string {
   if (at <= 0) return '•••';
   return `${address[0]}•••${address.slice(at)}`;
 }
+
+/**
+ * Emails that say only "something happened, come and look" (a reporter's "there is news") are
+ * coalesced: the first waits `quietMs` before it is due, and each later cause while it still waits
+ * adds nothing but moves it to `quietMs` after that cause — never beyond `maxWaitMs` after the
+ * first. So the actions of one sitting send one email, and a long sitting still sends it.
+ */
+export interface Coalescing {
+  quietMs: number;
+  maxWaitMs: number;
+}
+
+/** A reporter's "there is news": 10 minutes after the last action of a sitting, 1 hour at most after the first. */
+export const reporterUpdateCoalescing: Coalescing = { quietMs: 10 * MINUTE, maxWaitMs: 1 * HOUR };
+
+/** When an email still waiting should now be due, given one more cause at `at` (never earlier than it already is). */
+export function coalescedDueAt(rule: Coalescing, queuedAt: Date, dueAt: Date, at: Date): Date {
+  const wanted = Math.min(at.getTime() + rule.quietMs, queuedAt.getTime() + rule.maxWaitMs);
+  return new Date(Math.max(wanted, dueAt.getTime()));
+}

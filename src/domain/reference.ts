@@ -46,6 +46,9 @@ export interface ContactDetails {
   mayLeaveMessage: boolean;
   /** Asked to be emailed "there is news" (never the news itself); absent on reports from before it existed. */
   notifyByEmail?: boolean;
-  /** The language those emails are written in: the one the person reported in. */
+  /**
+   * Kept only by reports filed before the report itself recorded its language (migration 0012),
+   * which takes it from here once; the report's `language` is what emails follow.
+   */
   locale?: 'id' | 'en';
 }

@@ -138,3 +138,13 @@ export function createFileTransport(folder: string): MailTransport {
 export function createMailTransport(config: { smtpUrl?: string; dataDir: string }): MailTransport {
   return config.smtpUrl ? createSmtpTransport(config.smtpUrl) : createFileTransport(mailFolder(config.dataDir));
 }
+
+/**
+ * One line for the server's console at start: where the emails go, so that whoever starts Lentera
+ * without SMTP_URL knows which folder to open (never the SMTP credentials).
+ */
+export function describeMailDestination(description: MailTransport['description']): string {
+  return description.kind === 'smtp'
+    ? `Email: sent through the SMTP server ${description.server} (SMTP_URL).`
+    : `Email: SMTP_URL is not set, so each email is written as an .eml file to ${path.resolve(description.folder)} (open one with any mail program).`;
+}

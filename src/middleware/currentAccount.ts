@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import type { AccountRepository } from '../data/accountRepository';
 import type { CurrentAccount, Role } from '../domain/roles';
-import { HttpError } from '../errors';
+import { HttpError, PermissionDeniedError } from '../errors';
 
 declare module 'express-session' {
   interface SessionData {
@@ -38,14 +38,17 @@ export function setUpCurrentAccount(accounts: AccountRepository, now: () => Date
   };
 }
 
-/** Admits only signed-in accounts with one of the roles; others go to the login page or get 403. */
+/**
+ * Admits only signed-in accounts with one of the roles. Not signed in: the login page (a GET) or
+ * 403 (a POST, whose session has ended); signed in with another role: the permission page.
+ */
 export function requireRole(...allowed: Role[]): RequestHandler {
   return (req, res, next) => {
     if (!req.account) {
       if (req.method === 'GET') return res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
       return next(new HttpError(403, 'Not signed in'));
     }
-    if (!allowed.includes(req.account.role)) return next(new HttpError(403, `Role ${req.account.role} may not ${req.method} ${req.path}`));
+    if (!allowed.includes(req.account.role)) return next(new PermissionDeniedError(`Role ${req.account.role} may not ${req.method} ${req.path}`));
     next();
   };
 }

@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { HttpError, isDatabaseUnavailable } from '../errors';
+import { HttpError, PermissionDeniedError, isDatabaseUnavailable } from '../errors';
+import { homeFor } from '../domain/staffNavigation';
 
 const shownStatuses = new Set([400, 403, 404, 413, 429, 500, 503]);
 
@@ -27,6 +28,8 @@ export function setUpErrorHandler(log: (message: string) => void): ErrorRequestH
     const shown = shownStatuses.has(status) ? status : status >= 500 ? 500 : 400;
     res.status(status);
     if (!res.locals.t) return res.type('text/plain').send(`Error ${status}`);
+    // Signed in, but not allowed: a page of its own in the back office's layout, never "page expired".
+    if (err instanceof PermissionDeniedError && req.account) return res.render('errors/permission', { homeHref: homeFor(req.account.role) });
     res.render('errors/error', { status: shown });
   };
 }

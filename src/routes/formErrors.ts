@@ -22,6 +22,21 @@ export function errorKey(prefix: string, message: string): string {
 }
 
 /**
+ * Said of a field whose issue has no text in the locale files — a zod default such as "Invalid
+ * input" that a schema forgot to name. A page never shows a raw key; test/unit/formErrorKeys.test.ts
+ * walks every form's schema so that this stays a safety net, not a message anyone reads.
+ */
+export const FALLBACK_ERROR = `${SHARED_ERRORS}.invalid`;
+
+/** The text of an issue's message (see errorKey), or the fallback when the locale files have none. */
+export function errorText(t: Translate, prefix: string, message: string): string {
+  const key = errorKey(prefix, message);
+  const text = t(key);
+  // t() answers a key it does not know with the key itself.
+  return text === key ? t(FALLBACK_ERROR) : text;
+}
+
+/**
  * Turns zod issues into summary errors, in the order of `fieldOrder`, one per field. Each issue's
  * message is a locale key under `prefix` (or a shared one, see errorKey); `anchors` names the
  * element to link to when it is not `#field`.
@@ -40,7 +55,7 @@ export function formErrors(
   }
   return fieldOrder
     .filter((f) => byField.has(f))
-    .map((f) => ({ field: f, text: t(errorKey(prefix, byField.get(f)!)), href: `#${anchors[f] ?? f}` }));
+    .map((f) => ({ field: f, text: errorText(t, prefix, byField.get(f)!), href: `#${anchors[f] ?? f}` }));
 }
 
 /** The fields named by issues, in the order the issues came: for forms whose order is the schema's own. */

@@ -71,7 +71,7 @@ export function createAcknowledgementService(deps: AcknowledgementServiceDeps) {
       at,
     );
     const report = reports.findForStaff(redirect.reference);
-    if (report?.source === 'public') notify.reporterUpdate(report.contact, at);
+    if (report?.source === 'public') notify.reporterUpdate(report, at);
     return { ok: true };
   }
 

@@ -105,6 +105,21 @@ export function createAuthService(deps: AuthServiceDeps) {
       return account.totpSecretEnc === null ? { kind: 'needs_enrolment', accountId: account.id } : { kind: 'needs_code', accountId: account.id };
     },
 
+    /**
+     * Someone who has just set their password with their invitation link goes on as if they had
+     * typed it at /login: signed in, or on to enrol the second factor (their account has none yet).
+     * The link was the proof; asking for the same password again a moment later adds nothing.
+     */
+    afterInvitationAccepted(accountId: number, client: string): PasswordOutcome {
+      const account = accounts.findCredentials(accountId);
+      if (!account || !account.active || !isApprovalSettled(account.approval) || account.passwordHash === null) return { kind: 'refused' };
+      if (!require2fa) {
+        signedIn(account, client, 'invitation', null);
+        return { kind: 'signed_in', account: toCurrent(account) };
+      }
+      return account.totpSecretEnc === null ? { kind: 'needs_enrolment', accountId: account.id } : { kind: 'needs_code', accountId: account.id };
+    },
+
     async checkCode(accountId: number, code: string, client: string): Promise<CodeOutcome> {
       const account = accounts.findCredentials(accountId);
       if (!account || !account.active || account.totpSecretEnc === null) return { kind: 'restart' };

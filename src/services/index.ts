@@ -7,6 +7,7 @@ import { createReportTimelineRepository } from '../data/reportTimelineRepository
 import { createHolidayRepository } from '../data/holidayRepository';
 import { createReportService } from './reportService';
 import { createReceiptHandoff } from './receiptHandoff';
+import { RECEIPT_VIEWABLE_MINUTES } from '../domain/receipt';
 import { createRedirectRepository } from '../data/redirectRepository';
 import { createCaseRepository } from '../data/caseRepository';
 import { createQueueRepository } from '../data/queueRepository';
@@ -14,6 +15,7 @@ import { createTriageService } from './triageService';
 import { createReferralRepository } from '../data/referralRepository';
 import { createReferralService } from './referralService';
 import { createIntake } from './intake';
+import { createReportLanguages } from './reportLanguages';
 import { createCaseService } from './caseService';
 import { createAccountRepository } from '../data/accountRepository';
 import { createAuditRepository } from '../data/auditRepository';
@@ -44,9 +46,8 @@ import { createRetentionRepository } from '../data/retentionRepository';
 import { createRetentionService } from './retentionService';
 import { createStatsRepository } from '../data/statsRepository';
 import { createStatsService } from './statsService';
-
-/** How long a new receipt waits (sealed, see receiptHandoff.ts) for the page that shows it. */
-const RECEIPT_HANDOFF_MS = 10 * 60 * 1000;
+import { createPublicSummaryRepository } from '../data/publicSummaryRepository';
+import { createPublicSummaryService, PUBLIC_SUMMARY_CACHE_MS } from './publicSummaryService';
 
 /** Builds the repositories once and the services on top of them. */
 export function createServices(config: Config, db: Db, dataKey: Buffer, now: () => Date, log: (message: string) => void = (m) => console.error(m)) {
@@ -82,18 +83,23 @@ export function createServices(config: Config, db: Db, dataKey: Buffer, now: () 
   // Every email an action causes, written to the outbox in that action's transaction. Partners
   // answer a redirect through signed links (`ackLinks`), see `acknowledgementService`.
   const ackLinks = createAckLinks(deriveKey(dataKey, 'redirect-ack-links'), config.baseUrl);
+  const reporterUpdateKeys = createKeyedHasher(dataKey, 'outbox-coalesce');
   const notify = createNotifications({
     outbox: outboxService,
     ackLinks,
     referralOfficer: (reportId) => referrals.officerOf(reportId),
     activeAccount: (id) => accounts.findActive(id),
+    reporterUpdateKey: (reportId) => reporterUpdateKeys.hash(`reporter_update:${reportId}`).toString('base64url'),
     settings: { baseUrl: config.baseUrl, triageEmail: config.triageEmail, serviceContact: config.serviceContact, defaultLocale: config.defaultLocale },
   });
   const intake = createIntake({ reports, timeline, holidays, triageTargets: config.triageTargets, notify });
 
   // Residents, departments and triage.
+  // Reports filed before their language was recorded get one at start (bootstrap.ts).
+  const reportLanguages = createReportLanguages({ transaction, reports, defaultLocale: config.defaultLocale });
   const reportService = createReportService({ transaction, intake, reports, timeline, redirects, receiptHasher: createKeyedHasher(dataKey, 'receipt'), now });
-  const receiptHandoff = createReceiptHandoff(RECEIPT_HANDOFF_MS, () => now().getTime());
+  // A new receipt stays viewable (sealed, see receiptHandoff.ts) for RECEIPT_VIEWABLE_MINUTES at most.
+  const receiptHandoff = createReceiptHandoff(RECEIPT_VIEWABLE_MINUTES * 60 * 1000, () => now().getTime());
   const referralService = createReferralService({
     transaction,
     intake,
@@ -103,6 +109,7 @@ export function createServices(config: Config, db: Db, dataKey: Buffer, now: () 
     timeline,
     audit,
     requestHasher: createKeyedHasher(dataKey, 'api-idempotency'),
+    defaultLocale: config.defaultLocale,
     now,
   });
   const triageService = createTriageService({
@@ -144,6 +151,8 @@ export function createServices(config: Config, db: Db, dataKey: Buffer, now: () 
   const auditLog = createAuditLogService({ transaction, audit, queries: createAuditQueryRepository(db), now });
   // Statistics by code over a range of filing dates (`/staff/stats`); each view and CSV export is audited.
   const statsService = createStatsService({ transaction, stats: createStatsRepository(db), audit, now });
+  // The public summary (`/transparency`): the same anonymised statistics, small counts protected, cached in memory.
+  const publicSummary = createPublicSummaryService({ summaries: createPublicSummaryRepository(db), now, cacheMs: PUBLIC_SUMMARY_CACHE_MS });
   // `npm run retention`: purges what is past RETENTION_DAYS (never the audit log).
   const retentionService = createRetentionService({
     transaction,
@@ -199,6 +208,8 @@ export function createServices(config: Config, db: Db, dataKey: Buffer, now: () 
     acknowledgementService,
     redirectReminders,
     retentionService,
+    reportLanguages,
+    publicSummary,
   };
 }
 

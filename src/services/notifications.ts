@@ -2,14 +2,14 @@ import type { Locale } from '../i18n';
 import type { ContactDetails, Urgency } from '../domain/reference';
 import type { ReportStatus } from '../domain/reportStatus';
 import type { Role } from '../domain/roles';
-import { isValidRecipient } from '../domain/outbox';
+import { isValidRecipient, reporterUpdateCoalescing, type Coalescing } from '../domain/outbox';
 import type { MailTemplate, OutgoingEmail, RecipientKind } from '../mail/types';
 import type { TemplateParams } from '../mail/templates';
 import type { AckLinks } from './ackLinks';
 
 /** The outbox as the actions that cause emails see it (outboxService): sync, inside their transaction. */
 export interface MailQueue {
-  enqueue(email: OutgoingEmail, at: Date): void;
+  enqueue(email: OutgoingEmail, at: Date, coalesce?: { key: string; rule: Coalescing }): void;
 }
 
 export interface NotificationSettings {
@@ -28,7 +28,17 @@ export interface NotificationsDeps {
   referralOfficer(reportId: number): { officerAccountId: number | null; departmentReference: string } | undefined;
   /** An active account's address and name. */
   activeAccount(id: number): { email: string; name: string } | undefined;
+  /** The outbox's coalescing key for a report's "there is news" emails: a keyed hash, never the report itself. */
+  reporterUpdateKey(reportId: number): string;
   settings: NotificationSettings;
+}
+
+/** What a reporter's "there is news" needs of her report. */
+export interface ReportForUpdate {
+  id: number;
+  contact: ContactDetails | null;
+  /** The language she reported in: the email's. */
+  language: Locale;
 }
 
 // A control character other than tab and line breaks (pasted into a summary, say) means nothing
@@ -49,13 +59,21 @@ export interface RedirectMailFacts {
  * only writes to the outbox, so call it inside the transaction of the action that causes it — the
  * email and the action are committed together or not at all.
  */
-export function createNotifications({ outbox, ackLinks, referralOfficer, activeAccount, settings }: NotificationsDeps) {
+export function createNotifications({ outbox, ackLinks, referralOfficer, activeAccount, reporterUpdateKey, settings }: NotificationsDeps) {
   const { baseUrl, defaultLocale } = settings;
 
-  function send<T extends MailTemplate>(template: T, to: string, recipientKind: RecipientKind, params: TemplateParams[T], locale: Locale, at: Date): boolean {
+  function send<T extends MailTemplate>(
+    template: T,
+    to: string,
+    recipientKind: RecipientKind,
+    params: TemplateParams[T],
+    locale: Locale,
+    at: Date,
+    coalesce?: { key: string; rule: Coalescing },
+  ): boolean {
     // An address that could not be delivered is left out, never allowed to undo the action.
     if (!isValidRecipient(to)) return false;
-    outbox.enqueue({ to, recipientKind, template, params: plain(params as Record<string, string>), locale }, at);
+    outbox.enqueue({ to, recipientKind, template, params: plain(params as Record<string, string>), locale }, at, coalesce);
     return true;
   }
 
@@ -118,10 +136,16 @@ export function createNotifications({ outbox, ackLinks, referralOfficer, activeA
       );
     },
 
-    /** "There is news; check with your receipt" — only to a reporter who asked for it, never with the news. */
-    reporterUpdate(contact: ContactDetails | null, at: Date): void {
+    /**
+     * "There is news; check with your receipt" — only to a reporter who asked for it, never with the
+     * news, in the language of her report. Several staff actions in one sitting send her one email:
+     * it waits a few minutes, and while it waits later news adds nothing but a short delay
+     * (domain/outbox.ts, reporterUpdateCoalescing).
+     */
+    reporterUpdate(report: ReportForUpdate, at: Date): void {
+      const { contact } = report;
       if (!contact?.notifyByEmail || contact.email === '') return;
-      send('reporter_update', contact.email, 'reporter', {}, contact.locale ?? defaultLocale, at);
+      send('reporter_update', contact.email, 'reporter', {}, report.language, at, { key: reporterUpdateKey(report.id), rule: reporterUpdateCoalescing });
     },
 
     /** The invitation link goes to the invitee (and, for administrators and department officers only, is also shown once to whoever invited them). */

@@ -5,7 +5,7 @@ import type { AuditRepository } from '../data/auditRepository';
 import type { MailTransport } from '../mail/transport';
 import { mailTemplates, type MailTemplate, type OutgoingEmail, type RecipientKind, type RenderedEmail } from '../mail/types';
 import { isLocale, type Locale } from '../i18n';
-import { anyControlCharacter, isValidRecipient, paramNamePattern, type OutboxStatus } from '../domain/outbox';
+import { anyControlCharacter, coalescedDueAt, isValidRecipient, paramNamePattern, type Coalescing, type OutboxStatus } from '../domain/outbox';
 import { HttpError } from '../errors';
 
 export type RenderEmail = (template: MailTemplate, params: Record<string, string>, locale: Locale, context: { orgName: string; baseUrl: string }) => RenderedEmail;
@@ -148,8 +148,10 @@ export function createOutboxService(deps: OutboxServiceDeps) {
      * address that is not one plain address, or for anything that would put a line break or other
      * control character into a header — the template is rendered here once to check its subject
      * with the real parameters, so a partner's name with CR/LF in it cannot add a header.
+     * With `coalesce`, an email with the same key still waiting takes this one's place (see
+     * domain/outbox.ts, Coalescing): nothing new is queued, and its id is returned.
      */
-    enqueue(email: OutgoingEmail, at: Date): { id: number; messageId: string } {
+    enqueue(email: OutgoingEmail, at: Date, coalesce?: { key: string; rule: Coalescing }): { id: number; messageId: string } {
       validate(email);
       let rendered: RenderedEmail;
       try {
@@ -158,8 +160,27 @@ export function createOutboxService(deps: OutboxServiceDeps) {
         throw new EmailRefusedError('invalid_params', `the template did not render: ${(err as Error).message}`);
       }
       checkSubject(rendered);
+      if (coalesce) {
+        // One email with this key is still waiting: it will carry this cause too, a little later.
+        const waiting = outbox.findWaiting(coalesce.key);
+        if (waiting) {
+          if (waiting.attempts === 0) outbox.postpone(waiting.id, coalescedDueAt(coalesce.rule, waiting.queuedAt, waiting.dueAt, at));
+          return { id: waiting.id, messageId: waiting.messageId };
+        }
+      }
       const messageId = newMessageId(renderContext.baseUrl);
-      const id = outbox.insert({ recipient: email.to, recipientKind: email.recipientKind, template: email.template, params: email.params, locale: email.locale, messageId }, at);
+      const id = outbox.insert(
+        {
+          recipient: email.to,
+          recipientKind: email.recipientKind,
+          template: email.template,
+          params: email.params,
+          locale: email.locale,
+          messageId,
+          ...(coalesce && { coalesceKey: coalesce.key, dueAt: new Date(at.getTime() + coalesce.rule.quietMs) }),
+        },
+        at,
+      );
       return { id, messageId };
     },
 

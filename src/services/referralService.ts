@@ -10,6 +10,7 @@ import type { ReferralInput } from '../domain/referrals';
 import { consentProblem } from '../domain/referrals';
 import { statusAfterReporterMessage, type ReportStatus } from '../domain/reportStatus';
 import { canonicalJson } from '../domain/idempotency';
+import type { Locale } from '../i18n';
 
 /** Who files a referral: an officer through the form, or a department's system through the API. */
 export type ReferralSubmitter =
@@ -45,6 +46,8 @@ export interface ReferralServiceDeps {
   audit: AuditRepository;
   /** HMAC under a key derived from DATA_KEY ('api-idempotency'): a body holds the client's identity, so never a plain hash. */
   requestHasher: KeyedHasher;
+  /** DEFAULT_LOCALE: the language of a referral whose caller did not say. */
+  defaultLocale: Locale;
   now: () => Date;
 }
 
@@ -59,7 +62,7 @@ const auditVia = (s: ReferralSubmitter): Record<string, string | number> => (s.v
  * department through its own pages or the API — only its own, and never case content.
  */
 export function createReferralService(deps: ReferralServiceDeps) {
-  const { transaction, intake, reports, referrals, departments, timeline, audit, requestHasher, now } = deps;
+  const { transaction, intake, reports, referrals, departments, timeline, audit, requestHasher, defaultLocale, now } = deps;
 
   /** Why this referral cannot be filed, if it cannot; call inside the filing transaction, so nothing changes in between. */
   function refusal(submitter: ReferralSubmitter, input: ReferralInput): SubmitRefusal | undefined {
@@ -73,7 +76,7 @@ export function createReferralService(deps: ReferralServiceDeps) {
   }
 
   /** Files the referral and its audit event; call inside a transaction, after `refusal`. Returns its reference. */
-  function file(submitter: ReferralSubmitter, input: ReferralInput, at: Date): string {
+  function file(submitter: ReferralSubmitter, input: ReferralInput, language: Locale, at: Date): string {
     const { id, reference } = intake.file(
       {
         receiptHash: null,
@@ -88,6 +91,7 @@ export function createReferralService(deps: ReferralServiceDeps) {
         urgency: input.urgency,
         reporterRelation: 'professional',
         contact: null,
+        language,
       },
       at,
     );
@@ -116,9 +120,12 @@ export function createReferralService(deps: ReferralServiceDeps) {
   }
 
   return {
-    /** A referral from the department form. */
-    submit(submitter: ReferralSubmitter, input: ReferralInput): SubmitOutcome {
-      return transaction(() => refusal(submitter, input) ?? { ok: true, reference: file(submitter, input, now()) });
+    /**
+     * A referral from the department form. `language`: the page's, in which triage then writes to
+     * the department (DEFAULT_LOCALE when not given).
+     */
+    submit(submitter: ReferralSubmitter, input: ReferralInput, language: Locale = defaultLocale): SubmitOutcome {
+      return transaction(() => refusal(submitter, input) ?? { ok: true, reference: file(submitter, input, language, now()) });
     },
 
     /**
@@ -127,7 +134,14 @@ export function createReferralService(deps: ReferralServiceDeps) {
      * and its answer in the same transaction as the referral; the same key with the same body then
      * gets that answer again (recorded as `referral.replayed`), with another body a refusal.
      */
-    submitFromApi(submitter: ReferralSubmitter, input: ReferralInput, idempotencyKey: string | undefined, statusUrlOf: (reference: string) => string): ApiSubmitOutcome {
+    submitFromApi(
+      submitter: ReferralSubmitter,
+      input: ReferralInput,
+      idempotencyKey: string | undefined,
+      statusUrlOf: (reference: string) => string,
+      // The request's (Accept-Language, as its answers); not part of the body, so not of the idempotency hash either.
+      language: Locale = defaultLocale,
+    ): ApiSubmitOutcome {
       const key = idempotencyKey === undefined ? undefined : { value: idempotencyKey, requestHash: requestHasher.hash(canonicalJson(input)) };
       return transaction((): ApiSubmitOutcome => {
         const at = now();
@@ -147,7 +161,7 @@ export function createReferralService(deps: ReferralServiceDeps) {
         }
         const refused = refusal(submitter, input);
         if (refused) return refused;
-        const reference = file(submitter, input, at);
+        const reference = file(submitter, input, language, at);
         const answer: IdempotentAnswer = { reference, status: FILED_STATUS, statusUrl: statusUrlOf(reference) };
         if (key) referrals.rememberIdempotencyKey(submitter.departmentId, key.value, key.requestHash, answer, at);
         return { ok: true, answer, replayed: false };

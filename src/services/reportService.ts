@@ -12,13 +12,14 @@ import type { AckStatus } from '../domain/acknowledgements';
 /** A resident's report as the form collected it, already validated: what the report row stores of it. */
 export type PublicReportInput = Pick<
   NewReport,
-  'category' | 'affectedGroups' | 'kecamatanCode' | 'kelurahanCode' | 'locationDetail' | 'narrative' | 'urgency' | 'reporterRelation' | 'contact'
+  'category' | 'affectedGroups' | 'kecamatanCode' | 'kelurahanCode' | 'locationDetail' | 'narrative' | 'urgency' | 'reporterRelation' | 'contact' | 'language'
 >;
 
 /** Where a redirected report went, in the words staff wrote for the reporter. */
 export interface RedirectForReporter {
   partnerName: string;
   partnerPhone: string;
+  partnerEmail: string;
   partnerAddress: string;
   explanation: string;
   /** The partner's answer so far, told to the reporter in plain words. */
@@ -30,6 +31,8 @@ export interface ReporterStatusView {
   events: TimelineEvent[];
   messages: Message[];
   redirect: RedirectForReporter | null;
+  /** Whether she left a way to contact her (so the page can say who will): never the details. */
+  leftContact: boolean;
 }
 
 export interface ReportServiceDeps {
@@ -101,11 +104,13 @@ export function createReportService(deps: ReportServiceDeps) {
           ? {
               partnerName: redirect.partnerName,
               partnerPhone: redirect.partnerPhone,
+              partnerEmail: redirect.partnerEmail,
               partnerAddress: redirect.partnerAddress,
               explanation: redirect.reporterExplanation,
               ackStatus: redirect.ackStatus,
             }
           : null,
+        leftContact: reports.leftContact(reportId),
       };
     },
 

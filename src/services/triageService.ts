@@ -15,6 +15,7 @@ import { jakartaDate, workingDaysDueAt } from '../domain/sla';
 import type { RedirectAttentionRow } from '../data/redirectRepository';
 import type { Notifications } from './notifications';
 import { ackChoices, type AckAnswer } from '../domain/acknowledgements';
+import { handledBy, type HandledBy } from '../domain/handling';
 
 /** The partner lookups a redirect needs (implemented by the partner repository). */
 export interface PartnerLookup {
@@ -59,10 +60,13 @@ export interface ReportPage {
   redirectOverdue: boolean;
   /** The answers staff may still record for the partner (none once it is final). */
   ackChoices: readonly AckAnswer[];
+  /** Whom "Handled by" names: the case's social worker once accepted, else whoever claimed it. */
+  handledBy: HandledBy;
 }
 
 export interface QueueEntry extends QueueRow {
   overdue: boolean;
+  handledBy: HandledBy;
 }
 
 export interface TriageServiceDeps {
@@ -118,7 +122,7 @@ export function createTriageService(deps: TriageServiceDeps) {
 
   /** A reporter who asked to be told gets "there is news" (departments follow their own pages). */
   function tellReporter(report: StaffReport, at: Date): void {
-    if (report.source === 'public') notify.reporterUpdate(report.contact, at);
+    if (report.source === 'public') notify.reporterUpdate(report, at);
   }
 
   /** The report, if this person may see it; undefined otherwise (the route answers 404 either way). */
@@ -170,7 +174,7 @@ export function createTriageService(deps: TriageServiceDeps) {
       const at = now();
       const rows = queue.page(filters, after, pageSize + 1);
       const more = rows.length > pageSize;
-      const shown = (more ? rows.slice(0, pageSize) : rows).map((r) => ({ ...r, overdue: isOverdue(r.status, r.slaDueAt, at) }));
+      const shown = (more ? rows.slice(0, pageSize) : rows).map((r) => ({ ...r, overdue: isOverdue(r.status, r.slaDueAt, at), handledBy: handledBy(r) }));
       return { rows: shown, next: more ? shown[shown.length - 1]!.cursor : null, counts: queue.statusCounts() };
     },
 
@@ -197,6 +201,7 @@ export function createTriageService(deps: TriageServiceDeps) {
         canReopen: canReopenReports(who),
         open: isOpen(report.status),
         overdue: isOverdue(report.status, report.slaDueAt, now()),
+        handledBy: handledBy(report),
       };
     },
 

@@ -74,7 +74,7 @@ describe('account pages (axe, WCAG 2.2 AA)', () => {
         expect(new URL(page.url()).pathname).toMatch(/^\/staff\/users\/\d+$/);
         await axe.check('account detail');
 
-        // Sign out; the invitee sets a password, then is asked for a code at the next sign-in.
+        // Sign out; the invitee sets a password and goes straight on to enrol the second factor.
         await submitAndWait(page, 'form[action="/logout"] button[type=submit]');
         expect(new URL(page.url()).pathname).toBe('/login');
         await page.goto(url(invitation));
@@ -82,7 +82,11 @@ describe('account pages (axe, WCAG 2.2 AA)', () => {
         await page.fill('#password', 'kata sandi budi panjang');
         await page.fill('#password_confirm', 'kata sandi budi panjang');
         expect(await submitAndWait(page, 'main form button[type=submit]')).toBe(200);
+        expect(new URL(page.url()).pathname).toBe('/login/enrol');
+        await axe.check('enrolment right after the invitation');
 
+        // The administrator is asked for a code at the next sign-in.
+        await page.goto(url('/login'));
         await page.fill('#email', 'ani@lk3.test');
         await page.fill('#password', password);
         await submitAndWait(page, 'main form button[type=submit]');

@@ -260,7 +260,19 @@ describe('statistics kept apart from content', () => {
     // What stays holds codes only: nothing links it back to a report that is gone.
     const kept = lentera.db.prepare('SELECT * FROM report_statistics WHERE report_id IS NULL').all() as Record<string, unknown>[];
     expect(kept).toHaveLength(4);
-    expect(Object.keys(kept[0]!).sort()).toEqual(['category', 'decided_late', 'filed_on', 'hours_to_decision', 'id', 'kecamatan_code', 'report_id', 'source', 'status', 'urgency']);
+    expect(Object.keys(kept[0]!).sort()).toEqual([
+      'category',
+      'decided_late',
+      'filed_on',
+      'hours_to_decision',
+      'hours_to_first_decision',
+      'id',
+      'kecamatan_code',
+      'report_id',
+      'source',
+      'status',
+      'urgency',
+    ]);
   });
 
   it('fills the statistics from the reports already there when the migration runs', () => {

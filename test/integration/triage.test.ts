@@ -176,7 +176,7 @@ describe('triage: the queue, the report page and decisions', () => {
       expect(row.number).toMatch(/^LK3\/\d{4}\/\d{4}$/);
       expect(auditActions(reference)).toEqual(expect.arrayContaining(['report.viewed', 'report.accepted']));
       const seen = await residentSees(receipt);
-      expect(seen).toContain('Ditangani sebagai kasus');
+      expect(seen).toContain('Ditangani pekerja sosial');
       expect(seen).not.toContain('Perlu kunjungan rumah');
       // The caseworker now sees the report behind their case.
       await (await as(caseworker)).get(`/staff/reports/${reference}`).expect(200);
@@ -208,7 +208,7 @@ describe('triage: the queue, the report page and decisions', () => {
       const enc = lentera.db.prepare('SELECT summary_enc FROM redirects ORDER BY id DESC LIMIT 1').pluck().get() as string;
       expect(enc).toMatch(/^v1:/);
       const seen = await residentSees(receipt);
-      expect(seen).toContain('Dialihkan ke lembaga lain');
+      expect(seen).toContain('Diteruskan ke lembaga lain');
       expect(seen).toContain('UPTD PPA Kota Padang');
       expect(seen).toContain('0751-123456');
       expect(seen).toContain('Laporan Anda kami teruskan ke UPTD PPA');
@@ -236,7 +236,7 @@ describe('triage: the queue, the report page and decisions', () => {
       expect(res.status).toBe(303);
       const seen = await residentSees(receipt);
       expect(seen).toContain('Ditutup');
-      expect(seen).toContain('di luar kewenangan layanan kami');
+      expect(seen).toContain('bukan bagian dari tugas layanan kami');
       expect(seen).not.toContain('Bukan masalah kesejahteraan');
       expect(lentera.db.prepare('SELECT decision_note_enc FROM reports WHERE reference = ?').pluck().get(reference)).toMatch(/^v1:/);
     });
@@ -399,7 +399,7 @@ describe('triage: the queue, the report page and decisions', () => {
       const { reference, receipt } = await newReport();
       const agent = await as(triage);
       await post(agent, `/staff/reports/${reference}/claim`, {});
-      expect(await residentSees(receipt)).toContain('<h2 id="current-status" class="status-name">Sedang ditelaah</h2>');
+      expect(await residentSees(receipt)).toContain('<h2 id="current-status" class="status-name">Sedang dipelajari petugas</h2>');
       await post(agent, `/staff/reports/${reference}/release`, {});
       expect(lentera.db.prepare('SELECT status, claimed_by FROM reports WHERE reference = ?').get(reference)).toEqual({ status: 'new', claimed_by: null });
       expect(auditActions(reference)).toEqual(expect.arrayContaining(['report.claimed', 'report.released']));

@@ -64,8 +64,8 @@ describe('email templates', () => {
   });
 
   it('name a referral outcome and a role in plain words, in the email language', () => {
-    expect(render('referral_decided', examples.referral_decided).text).toContain('Hasil: Ditangani sebagai kasus');
-    expect(render('referral_decided', { ...examples.referral_decided, outcome: 'redirected' }, 'en').text).toContain('Outcome: Redirected');
+    expect(render('referral_decided', examples.referral_decided).text).toContain('Hasil: Ditangani pekerja sosial');
+    expect(render('referral_decided', { ...examples.referral_decided, outcome: 'redirected' }, 'en').text).toContain('Outcome: Passed on to another institution');
     expect(render('staff_invitation', examples.staff_invitation).text).toContain('sebagai Petugas triase');
   });
 

@@ -59,7 +59,7 @@ export function referralApiRoutes({ referralService, areas, translator, apiBaseU
     const parsed = referralSchema(areas, jakartaDate(now())).safeParse(req.body);
     if (!parsed.success) throw new ApiProblem('validation', { errors: fieldErrors(req, parsed.error.issues) });
 
-    const outcome = referralService.submitFromApi(submitter, parsed.data, idempotencyKey, statusUrlOf);
+    const outcome = referralService.submitFromApi(submitter, parsed.data, idempotencyKey, statusUrlOf, req.locale);
     const t = translator.forLocale(req.locale);
     if (!outcome.ok && outcome.problem === 'duplicate_reference') {
       // The referral already on record, so a retry whose first attempt was saved learns its reference.

@@ -13,21 +13,21 @@ import { confirmationIssues, emailField, nameField, newPasswordField } from './p
 /** The client, as a key for counting failed sign-ins in memory (IPv6 grouped by network). Never stored. */
 const clientOf = (req: Request) => ipKeyGenerator(req.ip ?? 'unknown');
 
-const loginSchema = z.object({
+export const loginSchema = z.object({
   email: z.string().trim().min(1, 'email_missing').max(1000, 'credentials'),
   password: z.string().min(1, 'password_missing').max(1000, 'credentials'),
 });
 
-const codeSchema = z.object({
+export const codeSchema = z.object({
   code: z
     .string()
     .transform((c) => c.replace(/\s+/g, ''))
     .pipe(z.string().min(1, 'code_missing').regex(/^\d{6}$/, 'code_format')),
 });
 
-const setupSchema = z.object({ name: nameField, email: emailField, password: newPasswordField, password_confirm: z.string() });
-const passwordSchema = z.object({ password: newPasswordField, password_confirm: z.string() });
-const changePasswordSchema = z.object({
+export const setupSchema = z.object({ name: nameField, email: emailField, password: newPasswordField, password_confirm: z.string() });
+export const passwordSchema = z.object({ password: newPasswordField, password_confirm: z.string() });
+export const changePasswordSchema = z.object({
   current_password: z.string().min(1, 'current_missing').max(1000, 'current_wrong'),
   password: newPasswordField,
   password_confirm: z.string(),
@@ -200,6 +200,8 @@ export function authRoutes(deps: AppDeps): Router {
     const token = req.params.token;
     if (!accountService.isSetupLinkUsable(token)) return linkGone(res);
     const raw = { name: textValue(req.body.name), email: textValue(req.body.email), password: textValue(req.body.password), password_confirm: textValue(req.body.password_confirm) };
+    // The language switch posts the form: the same page in the other language, name and email kept, nothing checked or stored.
+    if (req.languageSwitch) return renderSetup(res, token, { name: raw.name, email: raw.email }, []);
     const parsed = setupSchema.safeParse(raw);
     const issues = issuesOf(parsed, confirmationIssues(raw.password, raw.password_confirm));
     if (!parsed.success || issues.length > 0) {
@@ -227,14 +229,32 @@ export function authRoutes(deps: AppDeps): Router {
     const token = req.params.token;
     const invitee = accountService.invitationFor(token);
     if (!invitee) return linkGone(res);
+    // The language switch posts the form: the same page in the other language (a password is never shown again).
+    if (req.languageSwitch) return renderInvite(res, token, invitee, []);
     const raw = { password: textValue(req.body.password), password_confirm: textValue(req.body.password_confirm) };
     const parsed = passwordSchema.safeParse(raw);
     const issues = issuesOf(parsed, confirmationIssues(raw.password, raw.password_confirm));
     if (!parsed.success || issues.length > 0) return renderInvite(res, token, invitee, formErrors(issues, res.locals.t, 'auth.errors', passwordFields));
     const accepted = await accountService.acceptInvitation(token, parsed.data.password);
     if (!accepted.ok) return linkGone(res);
-    req.session.notice = 'auth.invite.done';
-    res.redirect(303, '/login');
+    // Signed in straight away (or on to enrol the second factor), as /login would after this password.
+    const outcome = authService.afterInvitationAccepted(accepted.id, clientOf(req));
+    switch (outcome.kind) {
+      case 'signed_in':
+        await completeLogin(req, outcome.account.id, nowMs());
+        req.session.notice = 'auth.invite.signedIn';
+        return res.redirect(303, homeFor(outcome.account.role));
+      case 'needs_code':
+      case 'needs_enrolment': {
+        const stage = outcome.kind === 'needs_code' ? 'code' : 'enrol';
+        await startPendingLogin(req, { accountId: outcome.accountId, stage, since: nowMs(), next: null });
+        req.session.notice = 'auth.invite.saved';
+        return res.redirect(303, stage === 'code' ? '/login/code' : '/login/enrol');
+      }
+      default:
+        req.session.notice = 'auth.invite.done';
+        return res.redirect(303, '/login');
+    }
   });
 
   // ---- the signed-in person's own account ----

@@ -5,23 +5,24 @@ import { affectedGroups, categories, urgencies } from '../../domain/reference';
 import { consentMethods, noConsentGrounds, sexes } from '../../domain/referrals';
 import { jakartaDate } from '../../domain/sla';
 import { requireRole } from '../../middleware/currentAccount';
-import { HttpError } from '../../errors';
+import { HttpError, PermissionDeniedError } from '../../errors';
 import type { ReferralSubmitter } from '../../services/referralService';
 import { errorsByField, formErrors, textValue, type FormError } from '../formErrors';
 import { multilineText } from '../textFields';
+import { onLanguageSwitch } from '../languageSwitch';
 import { REASON_MAX } from '../referralSchema';
 import { parseReferralForm, referralFieldAnchors, referralFieldOrder, referralFormValues, type ReferralFormValues } from './referralForm';
 
 export const REFERRAL_PAGE_SIZE = 25;
 const MESSAGE_MAX = 4000;
 
-const messageSchema = z.object({ message: multilineText().trim().min(1, 'message_empty').max(MESSAGE_MAX, 'message_long') });
+export const messageSchema = z.object({ message: multilineText().trim().min(1, 'message_empty').max(MESSAGE_MAX, 'message_long') });
 const listQuery = z.object({ before: z.coerce.number().int().positive().optional().catch(undefined) });
 
 /** The officer's department; an officer account without one cannot act for any department. */
 function submitterOf(req: Request): ReferralSubmitter {
   const account = req.account;
-  if (!account || account.departmentId === null) throw new HttpError(403, 'Department officer without a department');
+  if (!account || account.departmentId === null) throw new PermissionDeniedError('Department officer without a department');
   return { via: 'form', accountId: account.id, departmentId: account.departmentId };
 }
 
@@ -69,14 +70,14 @@ export function departmentRoutes({ services, areas, now }: AppDeps): Router {
 
   router.get('/department/referrals/new', officers, (req, res) => renderForm(req, res, referralFormValues(), []));
 
-  router.post('/department/referrals/new', officers, (req, res) => {
+  router.post('/department/referrals/new', officers, onLanguageSwitch((req, res) => renderForm(req, res, referralFormValues(req.body), [])), (req, res) => {
     const values = referralFormValues(req.body);
     const t = res.locals.t;
     const parsed = parseReferralForm(values, areas, jakartaDate(now()));
     if (!parsed.ok) {
       return renderForm(req, res, values, formErrors(parsed.issues, t, 'referral.errors', referralFieldOrder, referralFieldAnchors));
     }
-    const outcome = referralService.submit(submitterOf(req), parsed.input);
+    const outcome = referralService.submit(submitterOf(req), parsed.input, req.locale);
     if (!outcome.ok) {
       const field = { duplicate_reference: 'department_reference', child_ground_without_child: 'no_consent_ground', department_inactive: 'department_reference' }[outcome.problem];
       return renderForm(req, res, values, [{ field, text: t(`referral.errors.${outcome.problem}`), href: `#${referralFieldAnchors[field] ?? field}` }]);

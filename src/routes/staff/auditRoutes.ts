@@ -14,7 +14,7 @@ type FilterValues = Record<(typeof filterFieldOrder)[number], string>;
 const code = /^[a-z0-9_.-]{1,100}$/i;
 const optional = <T extends z.ZodType<string>>(s: T) => z.union([z.literal(''), s]);
 
-const filterSchema = z
+export const filterSchema = z
   .object({
     action: optional(z.string().regex(code, 'action')),
     actor: optional(z.union([z.literal('system'), z.string().regex(/^\d{1,15}$/, 'actor')])),

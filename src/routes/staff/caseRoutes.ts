@@ -5,7 +5,7 @@ import type { CurrentAccount } from '../../domain/roles';
 import { caseClosureReasons, caseNumberToSlug, slugToCaseNumber, workingStages } from '../../domain/cases';
 import { riskLevels } from '../../domain/decisions';
 import { requireRole } from '../../middleware/currentAccount';
-import { HttpError } from '../../errors';
+import { HttpError, PermissionDeniedError } from '../../errors';
 import type { CaseOutcome } from '../../services/caseService';
 import { errorsByField, formErrors, issueFields, type FormError } from '../formErrors';
 import { caseChangeSchemas, formValues, NOTE_MAX, type CaseForm } from './decisionForms';
@@ -71,7 +71,7 @@ export function caseRoutes({ services }: AppDeps): Router {
       const outcome: CaseOutcome | undefined = caseService.change(req.account as CurrentAccount, numberOf(req), parsed.data);
       if (outcome === undefined) throw new HttpError(404, 'Case not found or not visible');
       if (!outcome.ok) {
-        if (outcome.refusal === 'not_allowed') throw new HttpError(403, 'Not this person\'s case to change');
+        if (outcome.refusal === 'not_allowed') throw new PermissionDeniedError('Not this person\'s case to change');
         const field = outcome.refusal === 'unknown_assignee' ? 'assign-assignee' : null;
         return render(req, res, {
           status: field ? 400 : 409,

@@ -12,8 +12,8 @@ import { lineText, multilineText } from '../textFields';
 const text = (max: number, key: string) => multilineText(key).trim().max(max, key).default('');
 const required = (max: number, key: string) => multilineText(key).trim().min(1, key).max(max, key);
 const id = (key: string) => z.coerce.number({ error: key }).int(key).positive(key);
-const optionalId = (key: string) =>
-  z.union([z.literal('').transform(() => null), id(key)]);
+// A union names its own error: without one, zod's "Invalid input" would reach formErrors (a select left out, say).
+const optionalId = (key: string) => z.union([z.literal('').transform(() => null), id(key)], { error: key });
 
 export const NOTE_MAX = 4000;
 
@@ -23,7 +23,7 @@ export const decisionSchemas = {
       'accept-case_mode': z.enum(['new', 'existing'], { error: 'case_mode' }),
       'accept-case_number': lineText('case_number').trim().max(30, 'case_number').default(''),
       'accept-assignee': optionalId('assignee'),
-      'accept-risk': z.union([z.literal('').transform(() => null), z.enum(riskLevels, { error: 'risk' })]),
+      'accept-risk': z.union([z.literal('').transform(() => null), z.enum(riskLevels, { error: 'risk' })], { error: 'risk' }),
       'accept-note': text(NOTE_MAX, 'note'),
     })
     .superRefine((v, ctx) => {

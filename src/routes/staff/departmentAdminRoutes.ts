@@ -10,13 +10,13 @@ import { lineText } from '../textFields';
 
 export const DEPARTMENTS_PATH = '/staff/departments';
 
-const nameSchema = z.object({
+export const nameSchema = z.object({
   // The text rule runs before spaces are tidied, so a name with a line break is refused, not joined.
   name: lineText()
     .transform(normalizeDepartmentName)
     .pipe(z.string().min(DEPARTMENT_NAME_MIN, 'name').max(DEPARTMENT_NAME_MAX, 'name_long')),
 });
-const labelSchema = z.object({ label: lineText().trim().min(1, 'label').max(TOKEN_LABEL_MAX, 'label_long') });
+export const labelSchema = z.object({ label: lineText().trim().min(1, 'label').max(TOKEN_LABEL_MAX, 'label_long') });
 
 /** A route parameter that names a row: digits only, else there is no such page. */
 function idParam(req: Request, name: 'id' | 'tokenId'): number {

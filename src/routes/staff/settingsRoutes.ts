@@ -14,7 +14,7 @@ const HOLIDAYS_PATH = `${SETTINGS_PATH}/holidays`;
 const holidayFieldOrder = ['date', 'name_id', 'name_en'] as const;
 type HolidayFormValues = Record<(typeof holidayFieldOrder)[number], string>;
 
-const holidaySchema = (today: string) =>
+export const holidaySchema = (today: string) =>
   z.object({
     date: z
       .string()

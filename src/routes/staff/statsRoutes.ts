@@ -20,7 +20,7 @@ function fiveYearsAfter(date: string): string {
   return `${String(Number(date.slice(0, 4)) + MAX_YEARS).padStart(4, '0')}${date.slice(4)}`;
 }
 
-const rangeSchema = z
+export const rangeSchema = z
   .object({
     from: z.string().refine(isCalendarDate, 'from'),
     to: z.string().refine(isCalendarDate, 'to'),

@@ -13,7 +13,7 @@ export const USERS_PATH = '/staff/users';
 const inviteFields = ['email', 'name', 'role', 'department'] as const;
 const inviteAnchors = { role: `role-${roles[0]}` };
 
-const inviteSchema = z.object({
+export const inviteSchema = z.object({
   email: emailField,
   name: nameField,
   role: z.enum(roles, { error: 'role' }),
