@@ -49,10 +49,10 @@ export function bootstrap(
   const sessionSecret = openSessionSecret(config, warn);
   const services = createServices(config, db, dataKey, now, log);
   const sessionStore = new SqliteSessionStore(db, IDLE_TIMEOUT_MS, () => now().getTime());
-  // First start: no account yet, so the first administrator needs a way in. A new link on every
-  // start until someone has used one (the old link stops working).
   const languagesRecorded = services.reportLanguages.recordOlderLanguages();
   if (languagesRecorded > 0) log(`Recorded the language of ${languagesRecorded} report(s) filed before Lentera kept it.`);
+  // First start: no account yet, so the first administrator needs a way in. A new link on every
+  // start until someone has used one (the old link stops working).
   const setupLink = services.accountService.issueSetupLinkIfNoAccounts();
   if (setupLink) {
     log(`No accounts yet. Open this link within 24 hours to create the first administrator (it works once):\n  ${setupLink}`);

@@ -1,5 +1,5 @@
 import type { Db } from './db';
-import type { CodeCount } from './statsRepository';
+import type { CodeCount } from '../domain/codeCounts';
 
 /** Whole months (YYYY-MM), both included: every period the public summary publishes is made of them. */
 export interface MonthRange {

@@ -1,4 +1,5 @@
 import type { Db } from './db';
+import type { CodeCount } from '../domain/codeCounts';
 
 /** Filing days on the Asia/Jakarta calendar (YYYY-MM-DD), both included. */
 export interface FiledRange {
@@ -6,10 +7,6 @@ export interface FiledRange {
   to: string;
 }
 
-export interface CodeCount {
-  code: string;
-  count: number;
-}
 
 export const statsDimensions = ['month', 'category', 'kecamatan', 'source', 'status', 'urgency'] as const;
 export type StatsDimension = (typeof statsDimensions)[number];

@@ -42,7 +42,30 @@ export function loadTranslator(dir: string): Translator {
   };
 }
 
-const intlLocale: Record<Locale, string> = { id: 'id-ID', en: 'en-GB' };
+/** The Intl locale each of our languages is written in. */
+export const intlLocale: Record<Locale, string> = { id: 'id-ID', en: 'en-GB' };
+
+/**
+ * Labels for the codes a table of counts lists, in the reader's language: a month (YYYY-MM) by name
+ * (`monthFormat`), a kecamatan by its name, any other code by its locale key (`<prefix>.<code>`
+ * from `keyPrefixes`), and the code itself when there is no text for it.
+ */
+export function codeLabeller(
+  locale: Locale,
+  t: Translate,
+  kecamatanName: (code: string) => string | undefined,
+  keyPrefixes: Partial<Record<string, string>>,
+  monthFormat: Intl.DateTimeFormatOptions,
+): (dimension: string, code: string) => string {
+  const month = new Intl.DateTimeFormat(intlLocale[locale], { ...monthFormat, timeZone: 'UTC' });
+  return (dimension, code) => {
+    if (dimension === 'month') return /^\d{4}-\d{2}$/.test(code) ? month.format(new Date(`${code}-01T00:00:00Z`)) : code;
+    if (dimension === 'kecamatan') return kecamatanName(code) ?? code;
+    const key = `${keyPrefixes[dimension]}.${code}`;
+    const text = t(key);
+    return text === key ? code : text;
+  };
+}
 
 /** Dates as a reader expects them, on the Asia/Jakarta clock ("1 Desember 2026 pukul 14.05 WIB"). */
 export function formatDateTime(locale: Locale, instant: Date, withTime = true): string {

@@ -52,7 +52,7 @@ function setLocaleLocals(res: Response, config: Config, translator: Translator, 
 
 /**
  * Everything every view needs, set in one place: the translator for this request, the language
- * switch, the quick exit, hotlines, and a CSRF token on demand (a cookie only for pages with a form; never a session).
+ * switch, hotlines, the office's contact, and a CSRF token on demand (a cookie only for pages with a form; never a session).
  */
 export function setUpLocals(config: Config, translator: Translator, csrf: Csrf): RequestHandler {
   return (req, res, next) => {
@@ -62,7 +62,6 @@ export function setUpLocals(config: Config, translator: Translator, csrf: Csrf):
     // (a page with a form switches by posting the form instead: see setUpLanguageSwitch).
     res.locals.languageSwitchHref = req.method === 'GET' ? languageSwitchHref(req.originalUrl, locale === 'id' ? 'en' : 'id') : null;
     res.locals.orgName = config.orgName;
-    res.locals.quickExitUrl = config.quickExitUrl;
     res.locals.csrfToken = () => csrf.tokenFor(req, res);
     res.locals.currentPath = req.path;
     res.locals.staffNav = req.account ? navigationFor(req.account.role) : [];

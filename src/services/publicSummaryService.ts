@@ -1,4 +1,4 @@
-import type { CodeCount } from '../data/statsRepository';
+import { withAllCodes, type CodeCount } from '../domain/codeCounts';
 import type { PeriodCounts, PublicSummaryRepository } from '../data/publicSummaryRepository';
 import { categories } from '../domain/reference';
 import { isReportStatus } from '../domain/reportStatus';
@@ -69,14 +69,6 @@ function monthsOf(from: string, to: string): string[] {
   const months: string[] = [];
   for (let m = Number(from.slice(5, 7)); m <= Number(to.slice(5, 7)); m += 1) months.push(`${from.slice(0, 4)}-${String(m).padStart(2, '0')}`);
   return months;
-}
-
-/** The known codes in their order with zero for those absent, then any other code the data holds. */
-function withAllCodes(known: readonly string[], counts: readonly CodeCount[]): CodeCount[] {
-  const byCode = new Map(counts.map((c) => [c.code, c.count]));
-  const rows = known.map((code) => ({ code, count: byCode.get(code) ?? 0 }));
-  for (const c of counts) if (!known.includes(c.code)) rows.push(c);
-  return rows;
 }
 
 function byOutcome(byStatus: readonly CodeCount[]): CodeCount[] {

@@ -1,10 +1,11 @@
 import type { Transactor } from '../data/transaction';
 import type { AuditRepository } from '../data/auditRepository';
-import { statsDimensions, type CodeCount, type StatsDimension, type StatsRepository } from '../data/statsRepository';
+import { statsDimensions, type StatsDimension, type StatsRepository } from '../data/statsRepository';
+import { withAllCodes } from '../domain/codeCounts';
 import type { AreaDirectory } from '../domain/areas';
 import { categories, reportSources, urgencies } from '../domain/reference';
 import { reportStatuses } from '../domain/reportStatus';
-import type { Locale, Translate } from '../i18n';
+import { codeLabeller, type Locale, type Translate } from '../i18n';
 
 /** Jakarta calendar dates (YYYY-MM-DD), both included; validated by the caller (see statsRoutes). */
 export interface StatsRange {
@@ -43,8 +44,6 @@ export interface StatsSummary {
   tables: StatsTable[];
 }
 
-const intlLocale: Record<Locale, string> = { id: 'id-ID', en: 'en-GB' };
-
 /** Every YYYY-MM from the month of `from` to the month of `to`. */
 function monthsBetween(from: string, to: string): string[] {
   const months: string[] = [];
@@ -62,14 +61,6 @@ function monthsBetween(from: string, to: string): string[] {
     }
   }
   return months;
-}
-
-/** The known codes in their own order with zero for those absent, then any other code the data holds. */
-function withAllCodes(known: readonly string[], counts: CodeCount[]): CodeCount[] {
-  const byCode = new Map(counts.map((c) => [c.code, c.count]));
-  const rows = known.map((code) => ({ code, count: byCode.get(code) ?? 0 }));
-  for (const c of counts) if (!known.includes(c.code)) rows.push(c);
-  return rows;
 }
 
 const labelKeys: Partial<Record<StatsDimension, string>> = {
@@ -101,7 +92,6 @@ export function createStatsService(deps: { transaction: Transactor; stats: Stats
       return result;
     });
     const { t, areas, locale } = viewer;
-    const monthFormat = new Intl.DateTimeFormat(intlLocale[locale], { month: 'long', year: 'numeric', timeZone: 'UTC' });
     const known: Record<StatsDimension, readonly string[]> = {
       month: monthsBetween(range.from, range.to),
       category: categories,
@@ -110,13 +100,7 @@ export function createStatsService(deps: { transaction: Transactor; stats: Stats
       status: reportStatuses,
       urgency: urgencies,
     };
-    const label = (dimension: StatsDimension, code: string): string => {
-      if (dimension === 'month') return /^\d{4}-\d{2}$/.test(code) ? monthFormat.format(new Date(`${code}-01T00:00:00Z`)) : code;
-      if (dimension === 'kecamatan') return areas.findKecamatan(code)?.name ?? code;
-      const key = `${labelKeys[dimension]}.${code}`;
-      const text = t(key);
-      return text === key ? code : text;
-    };
+    const label = codeLabeller(locale, t, (code) => areas.findKecamatan(code)?.name, labelKeys, { month: 'long', year: 'numeric' });
     const tables = statsDimensions.map((dimension) => {
       const rows = withAllCodes(known[dimension], counts.byDimension[dimension]).map((c) => ({ ...c, label: label(dimension, c.code) }));
       return { dimension, rows, max: Math.max(1, ...rows.map((r) => r.count)) };

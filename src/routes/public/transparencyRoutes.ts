@@ -2,12 +2,10 @@ import { Router } from 'express';
 import type { AreaDirectory } from '../../domain/areas';
 import type { Cell } from '../../domain/publicSummary';
 import { HttpError } from '../../errors';
-import type { Locale, Translate } from '../../i18n';
+import { codeLabeller, intlLocale, type Locale, type Translate } from '../../i18n';
 import type { PublicDimension, PublicSummaryService } from '../../services/publicSummaryService';
 
 export const TRANSPARENCY_PATH = '/transparency';
-
-const intlLocale: Record<Locale, string> = { id: 'id-ID', en: 'en-GB' };
 
 /** A cell as the page writes it: the number, "< 5", or the word for a hidden count. */
 export interface ShownCell {
@@ -36,19 +34,12 @@ export function transparencyRoutes({ publicSummary, areas }: { publicSummary: Pu
     const t = res.locals.t as Translate;
     const numbers = new Intl.NumberFormat(intlLocale[locale]);
     const days = new Intl.NumberFormat(intlLocale[locale], { style: 'unit', unit: 'day', unitDisplay: 'long', maximumFractionDigits: 1 });
-    const monthName = new Intl.DateTimeFormat(intlLocale[locale], { month: 'long', timeZone: 'UTC' });
     const dayFormat = new Intl.DateTimeFormat(intlLocale[locale], { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
     const shown = (cell: Cell): ShownCell => ({
       kind: cell.kind,
       text: cell.kind === 'count' ? numbers.format(cell.count) : cell.kind === 'small' ? '< 5' : t('transparency.hidden'),
     });
-    const label = (dimension: PublicDimension, code: string): string => {
-      if (dimension === 'month') return /^\d{4}-\d{2}$/.test(code) ? monthName.format(new Date(`${code}-01T00:00:00Z`)) : code;
-      if (dimension === 'kecamatan') return areas.findKecamatan(code)?.name ?? code;
-      const key = `${labelKeys[dimension]}.${code}`;
-      const text = t(key);
-      return text === key ? code : text;
-    };
+    const label = codeLabeller(locale, t, (code) => areas.findKecamatan(code)?.name, labelKeys, { month: 'long' });
 
     res.render('public/transparency', {
       lastDay: dayFormat.format(new Date(`${summary.lastDay}T00:00:00Z`)),
