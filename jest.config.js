@@ -3,7 +3,10 @@ const tsJest = {
   '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
   // otplib 13 depends on ESM-only packages (@scure/base, @noble/hashes); Jest loads CommonJS, so
   // those (and only those) are compiled to CommonJS on the way in.
-  '^.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true, module: 'commonjs', target: 'ES2022', esModuleInterop: true }, isolatedModules: true }],
+  '^.+\\.js$': [
+    'ts-jest',
+    { tsconfig: { allowJs: true, module: 'commonjs', target: 'ES2022', esModuleInterop: true }, isolatedModules: true },
+  ],
 };
 const esmOnlyPackages = ['@scure/base', '@noble/hashes', 'otplib', '@otplib'];
 const common = {

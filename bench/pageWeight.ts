@@ -213,7 +213,7 @@ function decodeEntities(value: string): string {
 
 function attributesOf(tagBody: string): Map<string, string> {
   const attributes = new Map<string, string>();
-  const pattern = /([^\s"'<>\/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?/g;
+  const pattern = /([^\s"'<>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?/g;
   for (const m of tagBody.matchAll(pattern)) {
     attributes.set(m[1]!.toLowerCase(), decodeEntities(m[2] ?? m[3] ?? m[4] ?? ''));
   }
@@ -245,7 +245,9 @@ function referencesIn(html: string): Reference[] {
 /** Link relations a browser fetches while showing the page. */
 function isLoadedLink(rel: string): boolean {
   const rels = rel.toLowerCase().split(/\s+/);
-  return rels.some((r) => ['stylesheet', 'icon', 'shortcut', 'apple-touch-icon', 'preload', 'modulepreload', 'manifest', 'prefetch'].includes(r));
+  return rels.some((r) =>
+    ['stylesheet', 'icon', 'shortcut', 'apple-touch-icon', 'preload', 'modulepreload', 'manifest', 'prefetch'].includes(r),
+  );
 }
 
 /** url(...) and @import in a stylesheet. */
@@ -264,7 +266,8 @@ function isThirdParty(value: string, base: string, ownOrigin: string): boolean {
   } catch {
     return false;
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return url.protocol !== 'tel:' && url.protocol !== 'mailto:' && url.protocol !== 'data:';
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    return url.protocol !== 'tel:' && url.protocol !== 'mailto:' && url.protocol !== 'data:';
   return url.origin !== ownOrigin;
 }
 
@@ -351,7 +354,12 @@ async function weighAllPages(baseUrl: string, lang: 'id' | 'en'): Promise<PageWe
   const check = await visitor.get('/status');
   await add('status check', check, 200, /id="receipt"/);
   const checkToken = csrfToken(check.text);
-  await add('status check, wrong receipt', await visitor.post('/status', { receipt: '0000 0000 0000 0000', _csrf: checkToken }), 400, /class="error-summary"/);
+  await add(
+    'status check, wrong receipt',
+    await visitor.post('/status', { receipt: '0000 0000 0000 0000', _csrf: checkToken }),
+    400,
+    /class="error-summary"/,
+  );
   const opened = await visitor.post('/status', { receipt, _csrf: checkToken });
   await add('status page', await visitor.follow(opened), 200, /id="current-status"/);
 
@@ -417,7 +425,10 @@ async function measureLatency(baseUrl: string): Promise<Timing[]> {
 function table(headers: string[], rows: string[][], rightAligned: Set<number>): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) =>
-    cells.map((c, i) => (rightAligned.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+    cells
+      .map((c, i) => (rightAligned.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
@@ -426,7 +437,9 @@ async function main(): Promise<number> {
   let failures: string[] = [];
   let finished = false;
   try {
-    console.log(`Lentera page weight: ${served.baseUrl}, budget ${BUDGET_BYTES} bytes per page (HTML + same-origin assets, uncompressed)\n`);
+    console.log(
+      `Lentera page weight: ${served.baseUrl}, budget ${BUDGET_BYTES} bytes per page (HTML + same-origin assets, uncompressed)\n`,
+    );
     const pages = [...(await weighAllPages(served.baseUrl, 'id')), ...(await weighAllPages(served.baseUrl, 'en'))];
 
     const rows = pages.map((p) => [
@@ -445,7 +458,9 @@ async function main(): Promise<number> {
     for (const p of pages) for (const a of p.assets) assetSizes.set(a.url, a.bytes);
     console.log(`\nAssets: ${[...assetSizes].map(([u, b]) => `${u} ${b} B`).join(', ')}`);
     const heaviest = pages.reduce((a, b) => (total(b) > total(a) ? b : a));
-    console.log(`Heaviest page: ${heaviest.name} (${heaviest.lang}), ${total(heaviest)} bytes, ${((100 * total(heaviest)) / BUDGET_BYTES).toFixed(1)}% of the budget`);
+    console.log(
+      `Heaviest page: ${heaviest.name} (${heaviest.lang}), ${total(heaviest)} bytes, ${((100 * total(heaviest)) / BUDGET_BYTES).toFixed(1)}% of the budget`,
+    );
 
     failures = pages.flatMap((p) => [
       ...(total(p) > BUDGET_BYTES ? [`${p.name} (${p.lang}): ${total(p)} bytes, over the ${BUDGET_BYTES}-byte budget`] : []),
@@ -455,7 +470,9 @@ async function main(): Promise<number> {
     console.log(failures.length === 0 ? 'No page refers to a third-party origin.' : '');
 
     console.log(`\nLatency over ${LATENCY_RUNS} sequential requests each (after ${LATENCY_WARMUP} warm-up), 127.0.0.1, informational:`);
-    console.log(`(express view cache: ${served.lentera.app.enabled('view cache') ? 'on' : 'off'}, NODE_ENV=${process.env.NODE_ENV ?? 'unset'})`);
+    console.log(
+      `(express view cache: ${served.lentera.app.enabled('view cache') ? 'on' : 'off'}, NODE_ENV=${process.env.NODE_ENV ?? 'unset'})`,
+    );
     const timings = await measureLatency(served.baseUrl);
     console.log(
       table(

@@ -33,7 +33,19 @@ function main(): void {
     migrate(db, migrationsDir);
     const at = new Date().toISOString();
     db.prepare("INSERT INTO accounts (email, name, role, created_at, updated_at) VALUES ('t@bench', 'Bench', 'triage', ?, ?)").run(at, at);
-    const kecamatan = ['13.71.01', '13.71.02', '13.71.03', '13.71.04', '13.71.05', '13.71.06', '13.71.07', '13.71.08', '13.71.09', '13.71.10', '13.71.11'];
+    const kecamatan = [
+      '13.71.01',
+      '13.71.02',
+      '13.71.03',
+      '13.71.04',
+      '13.71.05',
+      '13.71.06',
+      '13.71.07',
+      '13.71.08',
+      '13.71.09',
+      '13.71.10',
+      '13.71.11',
+    ];
     const insert = db.prepare(
       `INSERT INTO reports (reference, source, category, kecamatan_code, narrative_enc, urgency, reporter_relation, status, sla_due_at, created_at, updated_at, claimed_by)
        VALUES (?, 'public', ?, ?, 'v1:AAAA', ?, 'other', ?, ?, ?, ?, ?)`,
@@ -42,7 +54,7 @@ function main(): void {
     const base = Date.parse('2020-01-01T00:00:00Z');
     const span = Date.now() - base;
     let seed = 42;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
     const decided = ['accepted', 'redirected', 'duplicate', 'closed'];
     const openStates = ['new', 'in_review', 'awaiting_info'];
     const fill = db.transaction((from: number, to: number) => {
@@ -113,7 +125,9 @@ function main(): void {
       countTimes.push(Number(process.hrtime.bigint() - t) / 1e6);
     }
     countTimes.sort((a, b) => a - b);
-    console.log(`| status counts (trigger-kept table) | ${percentile(countTimes, 50).toFixed(3)} | ${percentile(countTimes, 95).toFixed(3)} | 7 |`);
+    console.log(
+      `| status counts (trigger-kept table) | ${percentile(countTimes, 50).toFixed(3)} | ${percentile(countTimes, 95).toFixed(3)} | 7 |`,
+    );
 
     // The plans: no full scan of reports, no sort of the result.
     for (const [status, extra] of [

@@ -78,7 +78,10 @@ function main(): void {
 
     const repository = createPublicSummaryRepository(db);
     const year2025 = { from: '2025-01', to: '2025-12' };
-    const rowsIn2025 = db.prepare("SELECT count(*) FROM report_statistics WHERE filed_on BETWEEN '2025-01-01' AND '2025-12-31'").pluck().get() as number;
+    const rowsIn2025 = db
+      .prepare("SELECT count(*) FROM report_statistics WHERE filed_on BETWEEN '2025-01-01' AND '2025-12-31'")
+      .pluck()
+      .get() as number;
     const monthlyRows = db.prepare('SELECT count(*) FROM report_statistics_monthly').pluck().get() as number;
     console.log(`report_statistics_monthly holds ${monthlyRows.toLocaleString('en')} rows.`);
     let clock = new Date('2026-07-15T03:00:00Z');
@@ -86,18 +89,34 @@ function main(): void {
 
     console.log(`\n| what | median ms | p95 ms |`);
     console.log('|---|---:|---:|');
-    const line = (name: string, t: { median: number; p95: number }) => console.log(`| ${name} | ${t.median.toFixed(2)} | ${t.p95.toFixed(2)} |`);
-    line('years (every year to the end of last month)', time(RUNS, () => repository.years('2026-06')));
-    line(`one year, every table and the median, uncached (${rowsIn2025.toLocaleString('en')} rows)`, time(RUNS, () => repository.period(year2025)));
-    line('the whole page, first view after the cache lapsed', time(RUNS, () => {
-      clock = new Date(clock.getTime() + 11 * 60 * 1000);
-      service.summary(2025, kecamatan);
-    }));
-    line('the whole page, cache warm', time(CACHED_RUNS, () => service.summary(2025, kecamatan)));
+    const line = (name: string, t: { median: number; p95: number }) =>
+      console.log(`| ${name} | ${t.median.toFixed(2)} | ${t.p95.toFixed(2)} |`);
+    line(
+      'years (every year to the end of last month)',
+      time(RUNS, () => repository.years('2026-06')),
+    );
+    line(
+      `one year, every table and the median, uncached (${rowsIn2025.toLocaleString('en')} rows)`,
+      time(RUNS, () => repository.period(year2025)),
+    );
+    line(
+      'the whole page, first view after the cache lapsed',
+      time(RUNS, () => {
+        clock = new Date(clock.getTime() + 11 * 60 * 1000);
+        service.summary(2025, kecamatan);
+      }),
+    );
+    line(
+      'the whole page, cache warm',
+      time(CACHED_RUNS, () => service.summary(2025, kecamatan)),
+    );
 
     let problems = 0;
     for (const [name, sql] of [
-      ['by category', `SELECT category, sum(count) FROM report_statistics_monthly WHERE month BETWEEN '2025-01' AND '2025-12' GROUP BY category`],
+      [
+        'by category',
+        `SELECT category, sum(count) FROM report_statistics_monthly WHERE month BETWEEN '2025-01' AND '2025-12' GROUP BY category`,
+      ],
       ['years', `SELECT substr(month, 1, 4), sum(count) FROM report_statistics_monthly WHERE month <= '2026-06' GROUP BY 1`],
       [
         'median',
@@ -107,7 +126,10 @@ function main(): void {
       const details = (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((p) => p.detail);
       console.log(`\nplan (${name}): ${details.join(' / ')}`);
       // Counts read the small monthly table (by its key); the median, report_statistics_first_decisions only.
-      if (details.some((d) => /^SCAN report_statistics\b/.test(d)) || !details.some((d) => /report_statistics_monthly USING PRIMARY KEY|COVERING INDEX report_statistics_first_decisions/.test(d))) {
+      if (
+        details.some((d) => /^SCAN report_statistics\b/.test(d)) ||
+        !details.some((d) => /report_statistics_monthly USING PRIMARY KEY|COVERING INDEX report_statistics_first_decisions/.test(d))
+      ) {
         console.error('  ✗ the query reads the statistics table instead of the monthly counts or its index');
         problems += 1;
       }

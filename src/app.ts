@@ -92,7 +92,12 @@ export function createApp(deps: AppDeps): express.Express {
       now,
       // Past RATE_REPORTS_GLOBAL an hour, only each client's first report of the hour is taken.
       flood: floodLimit(
-        createFloodGuard({ perClient: limits.reportsPerIp, flood: { global: limits.reportsGlobal, kind: 'success', allowance: 1 }, windowMs, now: nowMs }),
+        createFloodGuard({
+          perClient: limits.reportsPerIp,
+          flood: { global: limits.reportsGlobal, kind: 'success', allowance: 1 },
+          windowMs,
+          now: nowMs,
+        }),
       ),
     }),
   );
@@ -104,7 +109,12 @@ export function createApp(deps: AppDeps): express.Express {
       // Past RATE_RECEIPT_CHECKS_GLOBAL wrong receipts an hour, a client with three wrong ones waits;
       // a correct receipt from anyone else is still answered.
       receiptFlood: floodLimit(
-        createFloodGuard({ perClient: limits.receiptChecksPerIp, flood: { global: limits.receiptChecksGlobal, kind: 'failure', allowance: 3 }, windowMs, now: nowMs }),
+        createFloodGuard({
+          perClient: limits.receiptChecksPerIp,
+          flood: { global: limits.receiptChecksGlobal, kind: 'failure', allowance: 3 },
+          windowMs,
+          now: nowMs,
+        }),
       ),
       messageLimit: (answer) => perKey(limits.messagesPerReport, windowMs, (req) => `report:${req.session.receiptReportId}`, answer),
     }),

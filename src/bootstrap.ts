@@ -37,10 +37,7 @@ export interface Lentera {
  * Config → secrets → database → migrations → services → app. Used by server.ts and by the tests,
  * so that both run exactly the same wiring.
  */
-export function bootstrap(
-  env: NodeJS.ProcessEnv,
-  options: { now?: () => Date; log?: (message: string) => void } = {},
-): Lentera {
+export function bootstrap(env: NodeJS.ProcessEnv, options: { now?: () => Date; log?: (message: string) => void } = {}): Lentera {
   const now = options.now ?? (() => new Date());
   const log = options.log ?? ((m: string) => console.error(m));
   const config = loadConfig(env);

@@ -2,9 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { projectRoot } from './paths';
 
-const booleanFromString = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const booleanFromString = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 const positiveInt = z.coerce.number().int().positive();
 
@@ -15,7 +13,10 @@ const trustProxy = z
   .transform((v) => (v === 'loopback' ? 'loopback' : Number(v)));
 
 /** A phone number as people write it ("(0751) 123456", "0812-3456-7890", "+62 812 …"). */
-const officePhone = z.string().trim().regex(/^\+?[0-9 ().-]{5,25}$/, 'must be a phone number: digits, spaces, + ( ) . -');
+const officePhone = z
+  .string()
+  .trim()
+  .regex(/^\+?[0-9 ().-]{5,25}$/, 'must be a phone number: digits, spaces, + ( ) . -');
 
 const hotline = z.object({ number: z.string().min(1), id: z.string().min(1), en: z.string().min(1) });
 
@@ -27,7 +28,10 @@ const envSchema = z.object({
   DATABASE_PATH: z.string().min(1).default('./data/lentera.db'),
   DATA_KEY: z.string().optional(),
   SESSION_SECRET: z.string().optional(),
-  SMTP_URL: z.string().regex(/^smtps?:\/\/[^/?#]/, 'SMTP_URL must be smtp://… or smtps://…').optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/[^/?#]/, 'SMTP_URL must be smtp://… or smtps://…')
+    .optional(),
   MAIL_FROM: z.string().default('Lentera <no-reply@localhost>'),
   TRIAGE_EMAIL: z.string().default('triase@localhost'),
   SERVICE_CONTACT: z.string().trim().min(1).max(200).optional(),
@@ -38,7 +42,10 @@ const envSchema = z.object({
   MAIL_FILES_KEEP_DAYS: positiveInt.default(7),
   ORG_NAME: z.string().min(1).default('LK3 Dinas Sosial Kota Padang'),
   DEFAULT_LOCALE: z.enum(['id', 'en']).default('id'),
-  AREAS_CSV: z.string().min(1).default(path.join(projectRoot, 'reference', 'padang-wilayah.csv')),
+  AREAS_CSV: z
+    .string()
+    .min(1)
+    .default(path.join(projectRoot, 'reference', 'padang-wilayah.csv')),
   QUICK_EXIT_URL: z.url().default('https://www.google.com/'),
   OFFICE_ADDRESS: z.string().trim().min(1).max(300).default('Dinas Sosial Kota Padang'),
   OFFICE_PHONE: officePhone.optional(),
@@ -76,7 +83,11 @@ export type Hotline = z.infer<typeof hotline>;
 export const defaultHotlines: Hotline[] = [
   { number: '112', id: 'Layanan darurat', en: 'Emergency services' },
   { number: '110', id: 'Polisi', en: 'Police' },
-  { number: '129', id: 'SAPA 129 untuk perempuan dan anak (WhatsApp 08111-129-129)', en: 'SAPA 129 for women and children (WhatsApp 08111-129-129)' },
+  {
+    number: '129',
+    id: 'SAPA 129 untuk perempuan dan anak (WhatsApp 08111-129-129)',
+    en: 'SAPA 129 for women and children (WhatsApp 08111-129-129)',
+  },
   { number: '119', id: 'Ambulans dan layanan kesehatan jiwa', en: 'Ambulance and mental health' },
 ];
 
@@ -153,7 +164,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     if (!baseUrl.startsWith('https://')) {
       throw new ConfigError(`NODE_ENV=production needs BASE_URL to start with https:// (it is ${baseUrl}); refusing to start.`);
     }
-    if (!e.REQUIRE_2FA) throw new ConfigError('NODE_ENV=production refuses REQUIRE_2FA=false: every account signs in with a second factor; refusing to start.');
+    if (!e.REQUIRE_2FA)
+      throw new ConfigError(
+        'NODE_ENV=production refuses REQUIRE_2FA=false: every account signs in with a second factor; refusing to start.',
+      );
   }
   const databasePath = path.resolve(e.DATABASE_PATH);
   return {

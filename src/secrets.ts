@@ -24,12 +24,19 @@ export const dataKeyFile = (dataDir: string) => path.join(dataDir, 'data.key');
  * into that file only when `mayGenerate` says so — for an empty database: for one that holds data,
  * a new key would open none of it. Null when there is no key and none may be made.
  */
-export function resolveDataKey(dataDir: string, fromEnv: string | undefined, options: { mayGenerate: boolean; warn: (m: string) => void }): Buffer | null {
+export function resolveDataKey(
+  dataDir: string,
+  fromEnv: string | undefined,
+  options: { mayGenerate: boolean; warn: (m: string) => void },
+): Buffer | null {
   if (fromEnv) return parseDataKey(fromEnv, 'environment');
   const file = dataKeyFile(dataDir);
   if (fs.existsSync(file)) return parseDataKey(fs.readFileSync(file, 'utf8').trim(), file);
   if (!options.mayGenerate) return null;
-  return parseDataKey(create(file, options.warn, 'Back it up apart from the database: without it the encrypted fields cannot be read.'), file);
+  return parseDataKey(
+    create(file, options.warn, 'Back it up apart from the database: without it the encrypted fields cannot be read.'),
+    file,
+  );
 }
 
 /** SESSION_SECRET from the environment, or else from `<data directory>/session.secret`, generated the first time. */

@@ -20,7 +20,8 @@ export function runAuditVerify(env: NodeJS.ProcessEnv, out: (line: string) => vo
     const broken = audit.verify();
     if (broken) {
       out(`Audit log BROKEN at event ${broken.id}: ${problems[broken.problem]}.`);
-      if (broken.id === 1 && broken.problem === 'hash') out('If every event fails, check that DATA_KEY is the key this database was written with.');
+      if (broken.id === 1 && broken.problem === 'hash')
+        out('If every event fails, check that DATA_KEY is the key this database was written with.');
       return 1;
     }
     const { count, lastHash } = queries.summary();

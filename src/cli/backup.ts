@@ -13,7 +13,12 @@ import { copyDatabase, fsyncPath, verifyCopy } from '../data/backupCopy';
  * file. A failed run leaves nothing behind. The copy holds the encrypted fields as they are: it is
  * useless without DATA_KEY, which is backed up apart from it. Exit codes: 0 done, 2 could not run.
  */
-export async function runBackup(env: NodeJS.ProcessEnv, args: string[], out: (line: string) => void, err: (line: string) => void): Promise<number> {
+export async function runBackup(
+  env: NodeJS.ProcessEnv,
+  args: string[],
+  out: (line: string) => void,
+  err: (line: string) => void,
+): Promise<number> {
   const target = args[0];
   if (!target || args.length > 1) {
     err('Usage: npm run backup -- FILE');

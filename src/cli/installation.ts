@@ -14,7 +14,11 @@ export interface Installation {
  * a key — a fresh one would only let the command report on nothing — so it prints why and returns
  * null when it cannot open the installation.
  */
-export function openInstallation(env: NodeJS.ProcessEnv, err: (line: string) => void, now: () => Date = () => new Date()): Installation | null {
+export function openInstallation(
+  env: NodeJS.ProcessEnv,
+  err: (line: string) => void,
+  now: () => Date = () => new Date(),
+): Installation | null {
   try {
     const config = loadConfig(env);
     const { db, dataKey } = openStore(config, { create: false, warn: (m) => err(`WARNING: ${m}`), now });

@@ -41,9 +41,14 @@ export function runRetention(
       err(`Retention could not run: ${e instanceof Error ? e.message : String(e)}`);
       return 2;
     }
-    out(`Retention: ${config.retentionDays} days (decided or closed before ${run.cutoff}).${dryRun ? ' Dry run: nothing is deleted.' : ''}`);
+    out(
+      `Retention: ${config.retentionDays} days (decided or closed before ${run.cutoff}).${dryRun ? ' Dry run: nothing is deleted.' : ''}`,
+    );
     out(describeCounts(run.counts, dryRun));
-    if (run.mailFilesLeft > 0) err(`${run.mailFilesLeft} email file(s) in ${mailFolder(config.dataDir)} could not be deleted (check their owner and permissions); the next run tries again.`);
+    if (run.mailFilesLeft > 0)
+      err(
+        `${run.mailFilesLeft} email file(s) in ${mailFolder(config.dataDir)} could not be deleted (check their owner and permissions); the next run tries again.`,
+      );
     if (run.checkpoint && run.checkpoint.busy !== 0) {
       err('The WAL could not be emptied now (another connection was reading); it empties at the next checkpoint, or run this again.');
     }

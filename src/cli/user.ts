@@ -39,7 +39,8 @@ const messages: Record<string, string> = {
   // The text rule's shared messages (domain/text.ts), said for the one place they can come from here.
   'forms.errors.line_break': 'The name and email address must each be on one line.',
   'forms.errors.control_character': 'The name or email address holds a control character; type it again.',
-  'forms.errors.invalid_character': 'The name or email address holds a character that is not valid text (U+FFFD or a broken one); type it again.',
+  'forms.errors.invalid_character':
+    'The name or email address holds a character that is not valid text (U+FFFD or a broken one); type it again.',
 };
 
 /** Standard input without the one line ending a shell or `echo` adds. */
@@ -79,9 +80,10 @@ export async function runUserCommand(argv: string[], io: UserCommandIo): Promise
   }
   const email = emailField.safeParse(values.email ?? '');
   const name = nameField.safeParse(values.name ?? '');
-  const problems = [...(email.success ? [] : [email.error.issues[0]!.message]), ...(name.success ? [] : [name.error.issues[0]!.message])].map(
-    (m) => messages[m] ?? m,
-  );
+  const problems = [
+    ...(email.success ? [] : [email.error.issues[0]!.message]),
+    ...(name.success ? [] : [name.error.issues[0]!.message]),
+  ].map((m) => messages[m] ?? m);
   if (!isRole(values.role)) problems.push(`Give a role with --role: one of ${roles.join(', ')}.`);
   else if (!needsDepartment(values.role) && values.department !== undefined) problems.push('Only the department role takes --department.');
   if (problems.length > 0 || !email.success || !name.success || !isRole(values.role)) {
@@ -120,7 +122,10 @@ export async function runUserCommand(argv: string[], io: UserCommandIo): Promise
         return 2;
       }
     }
-    const result = await accountService.createFromCommandLine({ email: email.data, name: name.data, role: values.role, departmentId }, password);
+    const result = await accountService.createFromCommandLine(
+      { email: email.data, name: name.data, role: values.role, departmentId },
+      password,
+    );
     if (!result.ok) {
       io.err(messages[result.problem] ?? result.problem);
       return 1;
@@ -131,10 +136,13 @@ export async function runUserCommand(argv: string[], io: UserCommandIo): Promise
       io.out(`Send them this one-time link (works once, for 72 hours) to set their password:\n  ${result.invitationLink}`);
       io.out(`It is also emailed to ${shownEmail}: the email goes out with the server's next outbox run (or npm run outbox:drain).`);
     } else {
-      io.out(`Created ${shownEmail} (${values.role}), account #${result.id}.${config.require2fa ? ' They enrol a second factor at their first sign-in.' : ''}`);
+      io.out(
+        `Created ${shownEmail} (${values.role}), account #${result.id}.${config.require2fa ? ' They enrol a second factor at their first sign-in.' : ''}`,
+      );
     }
     // Direct from the shell (its holder holds the data key anyway), but never unnoticed.
-    if (grantsContent(values.role)) io.out('Every active supervisor is told by email that this role, which reads report content, was granted from the server.');
+    if (grantsContent(values.role))
+      io.out('Every active supervisor is told by email that this role, which reads report content, was granted from the server.');
     return 0;
   } finally {
     db.close();

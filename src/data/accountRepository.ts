@@ -87,7 +87,9 @@ const usable = "active = 1 AND (approval IS NULL OR approval = 'approved')";
 /** Staff and department accounts. */
 export function createAccountRepository(db: Db) {
   const byId = db.prepare('SELECT id, email, name, role, department_id, active, approval FROM accounts WHERE id = ?');
-  const activeByRole = db.prepare(`SELECT id, email, name, role, department_id, active FROM accounts WHERE role = ? AND ${usable} ORDER BY name`);
+  const activeByRole = db.prepare(
+    `SELECT id, email, name, role, department_id, active FROM accounts WHERE role = ? AND ${usable} ORDER BY name`,
+  );
   return {
     /** An account that may act, or undefined (deactivated accounts, and those awaiting or refused approval, cannot). */
     findActive(id: number): CurrentAccount | undefined {

@@ -27,9 +27,9 @@ export function createAccountTokenRepository(db: Db) {
   const markUsed = db.prepare('UPDATE account_tokens SET used_at = ? WHERE id = ? AND used_at IS NULL');
   const deleteUnusedForPurpose = db.prepare('DELETE FROM account_tokens WHERE purpose = ? AND used_at IS NULL');
   const deleteUnusedForAccount = db.prepare('DELETE FROM account_tokens WHERE account_id = ? AND purpose = ? AND used_at IS NULL');
-  const pendingForAccount = db.prepare(
-    'SELECT max(expires_at) FROM account_tokens WHERE account_id = ? AND purpose = ? AND used_at IS NULL AND expires_at > ?',
-  ).pluck();
+  const pendingForAccount = db
+    .prepare('SELECT max(expires_at) FROM account_tokens WHERE account_id = ? AND purpose = ? AND used_at IS NULL AND expires_at > ?')
+    .pluck();
 
   return {
     insert(token: { accountId: number | null; purpose: AccountTokenPurpose; tokenHash: Buffer; expiresAt: Date }, at: Date): void {

@@ -60,7 +60,9 @@ export function createApiTokenRepository(db: Db) {
   const unrevokedOfDepartment = db.prepare('SELECT id FROM api_tokens WHERE department_id = ? AND revoked_at IS NULL ORDER BY id').pluck();
   // Written at most once a minute per token: "last used" is shown to the minute, and a busy
   // client should not cost a disk write on every call.
-  const touch = db.prepare('UPDATE api_tokens SET last_used_at = @at WHERE id = @id AND (last_used_at IS NULL OR last_used_at < @notBefore)');
+  const touch = db.prepare(
+    'UPDATE api_tokens SET last_used_at = @at WHERE id = @id AND (last_used_at IS NULL OR last_used_at < @notBefore)',
+  );
 
   return {
     insert(token: { departmentId: number; label: string; tokenHash: Buffer; createdBy: number }, at: Date): number {

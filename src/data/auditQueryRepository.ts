@@ -94,7 +94,9 @@ export function createAuditQueryRepository(db: Db) {
     )
     .pluck();
   const accounts = db.prepare('SELECT id, name, email, active FROM accounts ORDER BY name COLLATE NOCASE, id');
-  const summary = db.prepare('SELECT count(*) AS count, (SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1) AS lastHash FROM audit_events');
+  const summary = db.prepare(
+    'SELECT count(*) AS count, (SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1) AS lastHash FROM audit_events',
+  );
 
   return {
     /** Up to `limit` events older than `before` (all when null), newest first. */
@@ -135,7 +137,10 @@ export function createAuditQueryRepository(db: Db) {
 
     /** Every account, active or not, for the actor filter. */
     actors(): AuditActor[] {
-      return (accounts.all() as { id: number; name: string; email: string; active: number }[]).map((a) => ({ ...a, active: a.active === 1 }));
+      return (accounts.all() as { id: number; name: string; email: string; active: number }[]).map((a) => ({
+        ...a,
+        active: a.active === 1,
+      }));
     },
   };
 }

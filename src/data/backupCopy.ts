@@ -43,19 +43,35 @@ const between = (value: number, a: number, b: number) => value >= Math.min(a, b)
  * value, row counts between the live ones just before and just after the copy, and an intact
  * audit chain. Returns the copy's counts.
  */
-export function verifyCopy(file: string, dataKey: Buffer, live: CountRange): { ok: true; counts: CopyCounts } | { ok: false; problem: CopyProblem; detail: string } {
+export function verifyCopy(
+  file: string,
+  dataKey: Buffer,
+  live: CountRange,
+): { ok: true; counts: CopyCounts } | { ok: false; problem: CopyProblem; detail: string } {
   const copy = new Database(file, { readonly: true, fileMustExist: true });
   try {
     const integrity = copy.pragma('integrity_check', { simple: false }) as { integrity_check: string }[];
     if (integrity.length !== 1 || integrity[0]!.integrity_check !== 'ok') {
-      return { ok: false, problem: 'integrity', detail: integrity.map((r) => r.integrity_check).slice(0, 3).join('; ') };
+      return {
+        ok: false,
+        problem: 'integrity',
+        detail: integrity
+          .map((r) => r.integrity_check)
+          .slice(0, 3)
+          .join('; '),
+      };
     }
     const keyCheck = copy.prepare('SELECT key_check FROM installation WHERE id = 1').pluck().get() as string | undefined;
-    if (keyCheck !== undefined && keyCheck !== keyCheckValue(dataKey)) return { ok: false, problem: 'key', detail: 'the key check value differs' };
+    if (keyCheck !== undefined && keyCheck !== keyCheckValue(dataKey))
+      return { ok: false, problem: 'key', detail: 'the key check value differs' };
     const counts = copy.prepare(countsQuery).get() as CopyCounts;
     for (const table of Object.keys(counts) as (keyof CopyCounts)[]) {
       if (!between(counts[table], live.before[table], live.after[table])) {
-        return { ok: false, problem: 'counts', detail: `${table}: ${counts[table]} in the copy, ${live.before[table]} to ${live.after[table]} live` };
+        return {
+          ok: false,
+          problem: 'counts',
+          detail: `${table}: ${counts[table]} in the copy, ${live.before[table]} to ${live.after[table]} live`,
+        };
       }
     }
     const broken = createAuditRepository(copy, dataKey).verify();

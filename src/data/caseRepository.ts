@@ -4,16 +4,7 @@ import { formatCaseNumber, type CaseStage } from '../domain/cases';
 import type { RiskLevel } from '../domain/decisions';
 
 export type CaseEventKind =
-  | 'opened'
-  | 'note'
-  | 'stage_changed'
-  | 'assigned'
-  | 'risk_changed'
-  | 'hold'
-  | 'resumed'
-  | 'closed'
-  | 'report_added'
-  | 'report_detached';
+  'opened' | 'note' | 'stage_changed' | 'assigned' | 'risk_changed' | 'hold' | 'resumed' | 'closed' | 'report_added' | 'report_detached';
 
 export interface CaseSummary {
   id: number;
@@ -174,19 +165,32 @@ export function createCaseRepository(db: Db, cipher: FieldCipher) {
     },
 
     addEvent(caseId: number, accountId: number | null, kind: CaseEventKind, code: string | null, body: string | null, at: Date): void {
-      insertEvent.run(caseId, accountId, kind, code, body === null ? null : cipher.encrypt(body, context.eventBody(caseId)), at.toISOString());
+      insertEvent.run(
+        caseId,
+        accountId,
+        kind,
+        code,
+        body === null ? null : cipher.encrypt(body, context.eventBody(caseId)),
+        at.toISOString(),
+      );
     },
 
     events(caseId: number): CaseEvent[] {
-      return (eventsOf.all(caseId) as { kind: CaseEventKind; code: string | null; body_enc: string | null; created_at: string; author_name: string | null }[]).map(
-        (e) => ({
-          kind: e.kind,
-          code: e.code,
-          body: e.body_enc === null ? null : cipher.decrypt(e.body_enc, context.eventBody(caseId)),
-          authorName: e.author_name,
-          at: new Date(e.created_at),
-        }),
-      );
+      return (
+        eventsOf.all(caseId) as {
+          kind: CaseEventKind;
+          code: string | null;
+          body_enc: string | null;
+          created_at: string;
+          author_name: string | null;
+        }[]
+      ).map((e) => ({
+        kind: e.kind,
+        code: e.code,
+        body: e.body_enc === null ? null : cipher.decrypt(e.body_enc, context.eventBody(caseId)),
+        authorName: e.author_name,
+        at: new Date(e.created_at),
+      }));
     },
   };
 }

@@ -68,7 +68,8 @@ export function createDatabaseHealth(db: Db, file: string, intervalMs: number, l
     const done = check.result
       .then(({ ok }) => {
         if (ok === null) return;
-        if (!ok && integrity?.ok !== false) log(`Database integrity check FAILED for ${file}: /healthz now reports it; restore from a backup.`);
+        if (!ok && integrity?.ok !== false)
+          log(`Database integrity check FAILED for ${file}: /healthz now reports it; restore from a backup.`);
         integrity = { ok, at: new Date().toISOString() };
       })
       .finally(() => {

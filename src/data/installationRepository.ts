@@ -3,7 +3,19 @@ import { reportFieldContext } from './reportRepository';
 
 /** Something already in the database that only the right data key opens (for databases older than the key check). */
 export type KeyEvidence =
-  | { kind: 'audit'; event: { id: number; at: string; actorAccountId: number | null; action: string; subjectType: string | null; subjectId: string | null; detail: string | null; hash: string } }
+  | {
+      kind: 'audit';
+      event: {
+        id: number;
+        at: string;
+        actorAccountId: number | null;
+        action: string;
+        subjectType: string | null;
+        subjectId: string | null;
+        detail: string | null;
+        hash: string;
+      };
+    }
   | { kind: 'narrative'; value: string; context: string }
   | null;
 
@@ -16,7 +28,9 @@ export function createInstallationRepository(db: Db) {
   const insert = db.prepare('INSERT INTO installation (id, key_check, created_at, last_started_at) VALUES (1, ?, ?, ?)');
   const started = db.prepare('UPDATE installation SET last_started_at = ? WHERE id = 1');
   const anyRow = dataTables.map((table) => db.prepare(`SELECT EXISTS (SELECT 1 FROM ${table})`).pluck());
-  const firstAudit = db.prepare('SELECT id, at, actor_account_id, action, subject_type, subject_id, detail, hash FROM audit_events ORDER BY id LIMIT 1');
+  const firstAudit = db.prepare(
+    'SELECT id, at, actor_account_id, action, subject_type, subject_id, detail, hash FROM audit_events ORDER BY id LIMIT 1',
+  );
   const someNarrative = db.prepare('SELECT reference, narrative_enc FROM reports ORDER BY id LIMIT 1');
 
   return {
@@ -39,7 +53,16 @@ export function createInstallationRepository(db: Db) {
 
     keyEvidence(): KeyEvidence {
       const audit = firstAudit.get() as
-        | { id: number; at: string; actor_account_id: number | null; action: string; subject_type: string | null; subject_id: string | null; detail: string | null; hash: string }
+        | {
+            id: number;
+            at: string;
+            actor_account_id: number | null;
+            action: string;
+            subject_type: string | null;
+            subject_id: string | null;
+            detail: string | null;
+            hash: string;
+          }
         | undefined;
       if (audit) {
         return {

@@ -73,7 +73,8 @@ interface OutboxRow {
 const recipientContext = (messageId: string) => `outbox.recipient:${messageId}`;
 const paramsContext = (messageId: string) => `outbox.params:${messageId}`;
 
-export type OutboxRetryResult = { ok: true; previousAttempts: number; template: MailTemplate } | { ok: false; reason: 'not_found' | 'not_failed' };
+export type OutboxRetryResult =
+  { ok: true; previousAttempts: number; template: MailTemplate } | { ok: false; reason: 'not_found' | 'not_failed' };
 
 /** The durable outbox (migrations/0006). All its SQL is here. */
 export function createOutboxRepository(db: Db, cipher: FieldCipher) {
@@ -81,9 +82,7 @@ export function createOutboxRepository(db: Db, cipher: FieldCipher) {
     `INSERT INTO outbox (recipient_enc, recipient_kind, template, params_enc, locale, message_id, status, attempts, next_attempt_at, created_at, coalesce_key)
      VALUES (@recipientEnc, @recipientKind, @template, @paramsEnc, @locale, @messageId, 'pending', 0, @dueAt, @at, @coalesceKey)`,
   );
-  const due = db.prepare(
-    `SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?`,
-  );
+  const due = db.prepare(`SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?`);
   const setNextAttempt = db.prepare(`UPDATE outbox SET next_attempt_at = ? WHERE id = ? AND status = 'pending'`);
   const byId = db.prepare('SELECT * FROM outbox WHERE id = ?');
   const sent = db.prepare(
@@ -92,7 +91,9 @@ export function createOutboxRepository(db: Db, cipher: FieldCipher) {
   const retryLater = db.prepare(
     `UPDATE outbox SET attempts = @attempts, next_attempt_at = @nextAttemptAt, last_error = @error WHERE id = @id AND status = 'pending'`,
   );
-  const failed = db.prepare(`UPDATE outbox SET status = 'failed', attempts = @attempts, last_error = @error, coalesce_key = NULL WHERE id = @id AND status = 'pending'`);
+  const failed = db.prepare(
+    `UPDATE outbox SET status = 'failed', attempts = @attempts, last_error = @error, coalesce_key = NULL WHERE id = @id AND status = 'pending'`,
+  );
   const waitingByKey = db.prepare(
     `SELECT id, message_id, created_at, next_attempt_at, attempts FROM outbox WHERE coalesce_key = ? AND status = 'pending' ORDER BY id LIMIT 1`,
   );
@@ -163,8 +164,17 @@ export function createOutboxRepository(db: Db, cipher: FieldCipher) {
 
     /** The email with this coalescing key that still waits to be sent, if any. */
     findWaiting(coalesceKey: string): WaitingEmail | undefined {
-      const row = waitingByKey.get(coalesceKey) as { id: number; message_id: string; created_at: string; next_attempt_at: string; attempts: number } | undefined;
-      return row && { id: row.id, messageId: row.message_id, queuedAt: new Date(row.created_at), dueAt: new Date(row.next_attempt_at), attempts: row.attempts };
+      const row = waitingByKey.get(coalesceKey) as
+        { id: number; message_id: string; created_at: string; next_attempt_at: string; attempts: number } | undefined;
+      return (
+        row && {
+          id: row.id,
+          messageId: row.message_id,
+          queuedAt: new Date(row.created_at),
+          dueAt: new Date(row.next_attempt_at),
+          attempts: row.attempts,
+        }
+      );
     },
 
     /** Moves a waiting email that was never tried to `dueAt` (a failed one keeps its retry schedule). */
@@ -227,9 +237,19 @@ export function createOutboxRepository(db: Db, cipher: FieldCipher) {
     },
 
     /** For tests and the service: the stored Message-ID and state of one email. */
-    findState(id: number): { messageId: string; status: OutboxStatus; attempts: number; nextAttemptAt: string; lastError: string | null } | undefined {
+    findState(
+      id: number,
+    ): { messageId: string; status: OutboxStatus; attempts: number; nextAttemptAt: string; lastError: string | null } | undefined {
       const row = byId.get(id) as OutboxRow | undefined;
-      return row && { messageId: row.message_id, status: row.status, attempts: row.attempts, nextAttemptAt: row.next_attempt_at, lastError: row.last_error };
+      return (
+        row && {
+          messageId: row.message_id,
+          status: row.status,
+          attempts: row.attempts,
+          nextAttemptAt: row.next_attempt_at,
+          lastError: row.last_error,
+        }
+      );
     },
   };
 }

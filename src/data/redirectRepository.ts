@@ -131,9 +131,17 @@ export function createRedirectRepository(db: Db, cipher: FieldCipher) {
   const unconfirmed = db.prepare(
     `SELECT ${attentionColumns} WHERE d.ack_status = 'sent' AND d.ack_due_at < ? AND ${STILL_STANDING} ORDER BY d.ack_due_at, d.id LIMIT ?`,
   );
-  const unconfirmedCount = db.prepare(`SELECT count(*) FROM redirects d JOIN reports r ON r.id = d.report_id WHERE d.ack_status = 'sent' AND d.ack_due_at < ? AND ${STILL_STANDING}`).pluck();
-  const declined = db.prepare(`SELECT ${attentionColumns} WHERE d.ack_status = 'declined' AND ${STILL_STANDING} ORDER BY d.ack_at, d.id LIMIT ?`);
-  const declinedCount = db.prepare(`SELECT count(*) FROM redirects d JOIN reports r ON r.id = d.report_id WHERE d.ack_status = 'declined' AND ${STILL_STANDING}`).pluck();
+  const unconfirmedCount = db
+    .prepare(
+      `SELECT count(*) FROM redirects d JOIN reports r ON r.id = d.report_id WHERE d.ack_status = 'sent' AND d.ack_due_at < ? AND ${STILL_STANDING}`,
+    )
+    .pluck();
+  const declined = db.prepare(
+    `SELECT ${attentionColumns} WHERE d.ack_status = 'declined' AND ${STILL_STANDING} ORDER BY d.ack_at, d.id LIMIT ?`,
+  );
+  const declinedCount = db
+    .prepare(`SELECT count(*) FROM redirects d JOIN reports r ON r.id = d.report_id WHERE d.ack_status = 'declined' AND ${STILL_STANDING}`)
+    .pluck();
   const toAttention = (r: AttentionRow): RedirectAttentionRow => ({
     reference: r.reference,
     partnerName: r.partner_name,
@@ -185,7 +193,17 @@ export function createRedirectRepository(db: Db, cipher: FieldCipher) {
 
     findForAck(id: number): RedirectForAck | undefined {
       const r = forAck.get(id) as
-        | { id: number; report_id: number; reference: string; report_status: ReportStatus; partner_name: string; ack_status: AckStatus; ack_at: string | null; created_at: string; is_latest: number }
+        | {
+            id: number;
+            report_id: number;
+            reference: string;
+            report_status: ReportStatus;
+            partner_name: string;
+            ack_status: AckStatus;
+            ack_at: string | null;
+            created_at: string;
+            is_latest: number;
+          }
         | undefined;
       if (!r) return undefined;
       return {
@@ -209,7 +227,15 @@ export function createRedirectRepository(db: Db, cipher: FieldCipher) {
 
     /** Unanswered redirects past their due time whose one reminder has not gone out yet. */
     dueForReminder(at: Date, limit: number): RedirectToRemind[] {
-      return (toRemind.all(at.toISOString(), limit) as { id: number; reference: string; partner_name: string; partner_email: string; created_at: string }[]).map((r) => ({
+      return (
+        toRemind.all(at.toISOString(), limit) as {
+          id: number;
+          reference: string;
+          partner_name: string;
+          partner_email: string;
+          created_at: string;
+        }[]
+      ).map((r) => ({
         id: r.id,
         reference: r.reference,
         partnerName: r.partner_name,
@@ -224,7 +250,10 @@ export function createRedirectRepository(db: Db, cipher: FieldCipher) {
     },
 
     /** For the queue: standing redirects the partner declined, and those still unconfirmed past their due time. */
-    needingAttention(at: Date, limit: number): { declined: RedirectAttentionRow[]; declinedCount: number; unconfirmed: RedirectAttentionRow[]; unconfirmedCount: number } {
+    needingAttention(
+      at: Date,
+      limit: number,
+    ): { declined: RedirectAttentionRow[]; declinedCount: number; unconfirmed: RedirectAttentionRow[]; unconfirmedCount: number } {
       const atIso = at.toISOString();
       return {
         declined: (declined.all(limit) as AttentionRow[]).map(toAttention),

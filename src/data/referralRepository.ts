@@ -119,9 +119,13 @@ export function createReferralRepository(db: Db, cipher: FieldCipher) {
        @consentMethod, @consentByEnc, @noConsentGround, @justificationEnc, @actionsEnc, @channel, @at)`,
   );
   const referenceOf = db
-    .prepare('SELECT r.reference FROM referrals f JOIN reports r ON r.id = f.report_id WHERE f.department_id = ? AND f.department_reference = ?')
+    .prepare(
+      'SELECT r.reference FROM referrals f JOIN reports r ON r.id = f.report_id WHERE f.department_id = ? AND f.department_reference = ?',
+    )
     .pluck();
-  const keyOf = db.prepare('SELECT request_hash, reference, status, status_url FROM api_idempotency_keys WHERE department_id = ? AND idempotency_key = ?');
+  const keyOf = db.prepare(
+    'SELECT request_hash, reference, status, status_url FROM api_idempotency_keys WHERE department_id = ? AND idempotency_key = ?',
+  );
   const insertKey = db.prepare(
     `INSERT INTO api_idempotency_keys (department_id, idempotency_key, request_hash, reference, status, status_url, created_at)
      VALUES (@departmentId, @key, @requestHash, @reference, @status, @statusUrl, @at)`,
@@ -187,7 +191,11 @@ export function createReferralRepository(db: Db, cipher: FieldCipher) {
       if (!r) return undefined;
       const consent: Consent =
         r.consent === 'obtained'
-          ? { state: 'obtained', method: r.consent_method ?? 'verbal', obtainedBy: decryptOr(r.consent_by_enc, context.consentBy(reportId)) }
+          ? {
+              state: 'obtained',
+              method: r.consent_method ?? 'verbal',
+              obtainedBy: decryptOr(r.consent_by_enc, context.consentBy(reportId)),
+            }
           : {
               state: 'not_obtained',
               ground: r.no_consent_ground ?? 'danger_to_life',
@@ -213,10 +221,16 @@ export function createReferralRepository(db: Db, cipher: FieldCipher) {
 
     /** One referral, only when it belongs to the department (the object check is in the query). */
     findForDepartment(departmentId: number, reference: string): DepartmentReferralView | undefined {
-      const r = oneOfDepartment.get(departmentId, reference) as (ListRow & { client_enc: string; response_enc: string | null; decision_reason: string | null }) | undefined;
+      const r = oneOfDepartment.get(departmentId, reference) as
+        (ListRow & { client_enc: string; response_enc: string | null; decision_reason: string | null }) | undefined;
       if (!r) return undefined;
       const client = JSON.parse(cipher.decrypt(r.client_enc, context.client(r.report_id))) as ClientIdentity;
-      return { ...toListRow(r), clientName: client.name, response: decryptOr(r.response_enc, context.response(r.report_id)), decisionReason: r.decision_reason };
+      return {
+        ...toListRow(r),
+        clientName: client.name,
+        response: decryptOr(r.response_enc, context.response(r.report_id)),
+        decisionReason: r.decision_reason,
+      };
     },
 
     /** Who to tell of the decision: the officer who filed it (null through the API), and the department's reference. */

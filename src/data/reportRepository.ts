@@ -1,13 +1,6 @@
 import type { Db } from './db';
 import type { FieldCipher } from './fieldCipher';
-import type {
-  AffectedGroup,
-  Category,
-  ContactDetails,
-  ReportSource,
-  ReporterRelation,
-  Urgency,
-} from '../domain/reference';
+import type { AffectedGroup, Category, ContactDetails, ReportSource, ReporterRelation, Urgency } from '../domain/reference';
 import type { ReportStatus } from '../domain/reportStatus';
 import { isLocale, type Locale } from '../i18n';
 
@@ -260,7 +253,8 @@ export function createReportRepository(db: Db, cipher: FieldCipher) {
         affectedGroups: (r.groups ?? '').split(',').filter(Boolean) as AffectedGroup[],
         kecamatanCode: r.kecamatan_code,
         kelurahanCode: r.kelurahan_code,
-        locationDetail: r.location_detail_enc === null ? null : cipher.decrypt(r.location_detail_enc, reportFieldContext.locationDetail(r.reference)),
+        locationDetail:
+          r.location_detail_enc === null ? null : cipher.decrypt(r.location_detail_enc, reportFieldContext.locationDetail(r.reference)),
         narrative: cipher.decrypt(r.narrative_enc, reportFieldContext.narrative(r.reference)),
         reporterRelation: r.reporter_relation,
         contact: decryptContact(r.reference, r.contact_enc),
@@ -271,7 +265,8 @@ export function createReportRepository(db: Db, cipher: FieldCipher) {
         claimedByName: r.claimed_by_name,
         decidedByName: r.decided_by_name,
         decidedAt: dateOrNull(r.decided_at),
-        decisionNote: r.decision_note_enc === null ? null : cipher.decrypt(r.decision_note_enc, reportFieldContext.decisionNote(r.reference)),
+        decisionNote:
+          r.decision_note_enc === null ? null : cipher.decrypt(r.decision_note_enc, reportFieldContext.decisionNote(r.reference)),
         duplicateOfReference: r.duplicate_of_reference,
         caseId: r.case_id,
         caseNumber: r.case_number,

@@ -40,9 +40,11 @@ export function createReportTimelineRepository(db: Db, cipher: FieldCipher) {
     },
 
     events(reportId: number): TimelineEvent[] {
-      return (eventsOf.all(reportId) as { kind: TimelineEventKind; status: ReportStatus | null; created_at: string }[]).map(
-        (r) => ({ kind: r.kind, status: r.status, at: new Date(r.created_at) }),
-      );
+      return (eventsOf.all(reportId) as { kind: TimelineEventKind; status: ReportStatus | null; created_at: string }[]).map((r) => ({
+        kind: r.kind,
+        status: r.status,
+        at: new Date(r.created_at),
+      }));
     },
 
     addMessage(reportId: number, author: MessageAuthor, body: string, at: Date, accountId: number | null = null): void {

@@ -47,7 +47,9 @@ export function createRetentionRepository(db: Db) {
 
   const reportIds = db.prepare(`SELECT r.id FROM reports r WHERE ${reportIsPurgeable} ORDER BY r.id LIMIT @limit`).pluck();
   const caseIds = db
-    .prepare(`SELECT c.id FROM cases c WHERE ${caseClosedBefore} AND NOT EXISTS (SELECT 1 FROM reports r WHERE r.case_id = c.id) ORDER BY c.id LIMIT @limit`)
+    .prepare(
+      `SELECT c.id FROM cases c WHERE ${caseClosedBefore} AND NOT EXISTS (SELECT 1 FROM reports r WHERE r.case_id = c.id) ORDER BY c.id LIMIT @limit`,
+    )
     .pluck();
 
   const countReportContent = db.prepare(
@@ -130,7 +132,9 @@ export function createRetentionRepository(db: Db) {
 
     /** The outbox rows with these ids (those left), to judge the email files named after them. */
     emailsForFiles(outboxIds: number[], cutoff: string): EmailFileFacts[] {
-      const rows = emailsByIds.all({ ids: JSON.stringify(outboxIds), cutoff }) as (Omit<EmailFileFacts, 'purgeable'> & { purgeable: number })[];
+      const rows = emailsByIds.all({ ids: JSON.stringify(outboxIds), cutoff }) as (Omit<EmailFileFacts, 'purgeable'> & {
+        purgeable: number;
+      })[];
       return rows.map((r) => ({ ...r, purgeable: r.purgeable === 1 }));
     },
 

@@ -7,7 +7,6 @@ export interface FiledRange {
   to: string;
 }
 
-
 export const statsDimensions = ['month', 'category', 'kecamatan', 'source', 'status', 'urgency'] as const;
 export type StatsDimension = (typeof statsDimensions)[number];
 
@@ -47,7 +46,9 @@ export function createStatsRepository(db: Db) {
   const byColumn = Object.fromEntries(
     Object.entries(groupColumns).map(([dimension, column]) => [
       dimension,
-      db.prepare<FiledRange, CodeCount>(`SELECT ${column} AS code, count(*) AS count FROM report_statistics WHERE ${inRange} GROUP BY ${column} ORDER BY ${column}`),
+      db.prepare<FiledRange, CodeCount>(
+        `SELECT ${column} AS code, count(*) AS count FROM report_statistics WHERE ${inRange} GROUP BY ${column} ORDER BY ${column}`,
+      ),
     ]),
   ) as Record<keyof typeof groupColumns, ReturnType<typeof db.prepare<FiledRange, CodeCount>>>;
   const decisions = db.prepare<FiledRange, { decided: number; late: number | null }>(

@@ -13,14 +13,7 @@ export type CaseStage = (typeof caseStages)[number];
 /** Stages a worker may move an open case to; `terminated` is reached only by closing it with a reason. */
 export const workingStages: readonly CaseStage[] = caseStages.filter((s) => s !== 'terminated');
 
-export const caseClosureReasons = [
-  'goals_achieved',
-  'referred_out',
-  'client_withdrew',
-  'lost_contact',
-  'moved_away',
-  'other',
-] as const;
+export const caseClosureReasons = ['goals_achieved', 'referred_out', 'client_withdrew', 'lost_contact', 'moved_away', 'other'] as const;
 export type CaseClosureReason = (typeof caseClosureReasons)[number];
 
 /** Case numbers read LK3/2026/0001; in a URL the slashes become dashes (LK3-2026-0001). */

@@ -1,11 +1,5 @@
 /** Reason codes for triage decisions (DESIGN.md, "Report lifecycle"). Texts live in the locale files. */
-export const closeReasons = [
-  'outside_mandate',
-  'not_actionable',
-  'insufficient_information',
-  'resolved_at_intake',
-  'spam',
-] as const;
+export const closeReasons = ['outside_mandate', 'not_actionable', 'insufficient_information', 'resolved_at_intake', 'spam'] as const;
 export type CloseReason = (typeof closeReasons)[number];
 
 export const redirectReasons = [

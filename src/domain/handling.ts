@@ -6,6 +6,7 @@
 export type HandledBy = { kind: 'person'; name: string } | { kind: 'case_unassigned' } | { kind: 'nobody' };
 
 export function handledBy(report: { caseId: number | null; caseAssigneeName: string | null; claimedByName: string | null }): HandledBy {
-  if (report.caseId !== null) return report.caseAssigneeName === null ? { kind: 'case_unassigned' } : { kind: 'person', name: report.caseAssigneeName };
+  if (report.caseId !== null)
+    return report.caseAssigneeName === null ? { kind: 'case_unassigned' } : { kind: 'person', name: report.caseAssigneeName };
   return report.claimedByName === null ? { kind: 'nobody' } : { kind: 'person', name: report.claimedByName };
 }

@@ -62,7 +62,7 @@ const isSmall = (n: number) => n >= 1 && n <= SMALL_COUNT_MAX;
  */
 function keepsEverySmallValueOpen(sum: number, small: number, hidden: number): boolean {
   // A "< 5" can be 4: the others at their least (1 each, 5 each hidden) leave room for it.
-  const canBeFour = sum - SMALL_COUNT_MAX >= (small - 1) + 5 * hidden;
+  const canBeFour = sum - SMALL_COUNT_MAX >= small - 1 + 5 * hidden;
   // A "< 5" can be 1: the others can take up the rest (a hidden count has no upper bound).
   const canBeOne = hidden > 0 || sum - 1 <= SMALL_COUNT_MAX * (small - 1);
   return canBeFour && canBeOne;

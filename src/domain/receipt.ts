@@ -7,7 +7,7 @@ export function formatReceipt(digits: string): string {
 
 /** The 16 digits of what a person typed (spaces, dashes and dots allowed between), or null. */
 export function normalizeReceipt(input: string): string | null {
-  const digits = input.replace(/[\s.\-]/g, '');
+  const digits = input.replace(/[\s.-]/g, '');
   return new RegExp(`^\\d{${RECEIPT_DIGITS}}$`).test(digits) ? digits : null;
 }
 

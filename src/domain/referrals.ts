@@ -69,7 +69,11 @@ export const NIK_PATTERN = /^\d{16}$/;
  * Without consent a referral is allowed only for a child at risk or a danger to life — and then
  * the ground must fit what is referred: a child at risk needs a child among those affected.
  */
-export function consentProblem(consent: Consent, affectedGroups: readonly AffectedGroup[], clientAge: number | null): 'child_ground_without_child' | null {
+export function consentProblem(
+  consent: Consent,
+  affectedGroups: readonly AffectedGroup[],
+  clientAge: number | null,
+): 'child_ground_without_child' | null {
   if (consent.state === 'obtained') return null;
   if (consent.ground === 'child_at_risk' && !affectedGroups.includes('child') && !(clientAge !== null && clientAge < 18)) {
     return 'child_ground_without_child';

@@ -2,27 +2,11 @@
  * The report lifecycle (DESIGN.md, "Report lifecycle"): the one table of allowed transitions.
  * Services ask it; nobody sets a status string by hand.
  */
-export const reportStatuses = [
-  'new',
-  'in_review',
-  'awaiting_info',
-  'accepted',
-  'redirected',
-  'duplicate',
-  'closed',
-] as const;
+export const reportStatuses = ['new', 'in_review', 'awaiting_info', 'accepted', 'redirected', 'duplicate', 'closed'] as const;
 export type ReportStatus = (typeof reportStatuses)[number];
 
 export type ReportEvent =
-  | 'claim'
-  | 'release'
-  | 'ask_reporter'
-  | 'reporter_replied'
-  | 'accept'
-  | 'redirect'
-  | 'mark_duplicate'
-  | 'close'
-  | 'reopen';
+  'claim' | 'release' | 'ask_reporter' | 'reporter_replied' | 'accept' | 'redirect' | 'mark_duplicate' | 'close' | 'reopen';
 
 const decisions: ReportEvent[] = ['accept', 'redirect', 'mark_duplicate', 'close'];
 const decisionTarget: Partial<Record<ReportEvent, ReportStatus>> = {

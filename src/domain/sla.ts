@@ -46,12 +46,7 @@ function endOfJakartaDay(date: string): Date {
 }
 
 /** When triage of a report filed at `filedAt` is due. */
-export function triageDueAt(
-  filedAt: Date,
-  urgency: Urgency,
-  targets: TriageTargets,
-  holidays: ReadonlySet<string>,
-): Date {
+export function triageDueAt(filedAt: Date, urgency: Urgency, targets: TriageTargets, holidays: ReadonlySet<string>): Date {
   if (urgency === 'immediate') return new Date(filedAt.getTime() + targets.immediateHours * 60 * 60 * 1000);
   const days = urgency === 'urgent' ? targets.urgentWorkingDays : targets.normalWorkingDays;
   return endOfJakartaDay(addWorkingDays(jakartaDate(filedAt), days, holidays));

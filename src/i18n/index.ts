@@ -79,7 +79,8 @@ export function formatDateTime(locale: Locale, instant: Date, withTime = true): 
 /** A span of time in the largest whole unit a person would use ("5 jam", "3 days"). */
 export function formatDuration(locale: Locale, ms: number): string {
   const minutes = Math.max(0, Math.floor(Math.abs(ms) / 60000));
-  const [value, unit] = minutes < 60 ? [minutes, 'minute'] : minutes < 48 * 60 ? [Math.floor(minutes / 60), 'hour'] : [Math.floor(minutes / 1440), 'day'];
+  const [value, unit] =
+    minutes < 60 ? [minutes, 'minute'] : minutes < 48 * 60 ? [Math.floor(minutes / 60), 'hour'] : [Math.floor(minutes / 1440), 'day'];
   return new Intl.NumberFormat(intlLocale[locale], { style: 'unit', unit, unitDisplay: 'long' }).format(value);
 }
 

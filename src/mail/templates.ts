@@ -47,7 +47,16 @@ export interface TemplateParams {
 
 const required: { [T in MailTemplate]: readonly (keyof TemplateParams[T])[] } = {
   new_urgent_report: ['reference', 'link'],
-  redirect_to_partner: ['reference', 'partnerName', 'summary', 'serviceContact', 'receivedLink', 'acceptedLink', 'declinedLink', 'expiresAt'],
+  redirect_to_partner: [
+    'reference',
+    'partnerName',
+    'summary',
+    'serviceContact',
+    'receivedLink',
+    'acceptedLink',
+    'declinedLink',
+    'expiresAt',
+  ],
   redirect_reminder: ['reference', 'partnerName', 'sentAt', 'serviceContact', 'receivedLink', 'acceptedLink', 'declinedLink', 'expiresAt'],
   referral_decided: ['name', 'reference', 'departmentReference', 'outcome', 'link'],
   reporter_update: [],

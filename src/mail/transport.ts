@@ -29,7 +29,10 @@ export const mailFolder = (dataDir: string) => path.join(dataDir, 'mail');
 
 /** A file name that names the email: outbox id, then the Message-ID's unique part. */
 export function emlFileName(outboxId: number, messageId: string): string {
-  const unique = messageId.replace(/^<|>$/g, '').split('@')[0]!.replace(/[^A-Za-z0-9._-]/g, '_');
+  const unique = messageId
+    .replace(/^<|>$/g, '')
+    .split('@')[0]!
+    .replace(/[^A-Za-z0-9._-]/g, '_');
   return `${String(outboxId).padStart(6, '0')}-${unique}.eml`;
 }
 

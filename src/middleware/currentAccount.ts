@@ -48,7 +48,8 @@ export function requireRole(...allowed: Role[]): RequestHandler {
       if (req.method === 'GET') return res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
       return next(new HttpError(403, 'Not signed in'));
     }
-    if (!allowed.includes(req.account.role)) return next(new PermissionDeniedError(`Role ${req.account.role} may not ${req.method} ${req.path}`));
+    if (!allowed.includes(req.account.role))
+      return next(new PermissionDeniedError(`Role ${req.account.role} may not ${req.method} ${req.path}`));
     next();
   };
 }

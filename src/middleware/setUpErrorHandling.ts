@@ -29,7 +29,8 @@ export function setUpErrorHandler(log: (message: string) => void): ErrorRequestH
     res.status(status);
     if (!res.locals.t) return res.type('text/plain').send(`Error ${status}`);
     // Signed in, but not allowed: a page of its own in the back office's layout, never "page expired".
-    if (err instanceof PermissionDeniedError && req.account) return res.render('errors/permission', { homeHref: homeFor(req.account.role) });
+    if (err instanceof PermissionDeniedError && req.account)
+      return res.render('errors/permission', { homeHref: homeFor(req.account.role) });
     res.render('errors/error', { status: shown });
   };
 }

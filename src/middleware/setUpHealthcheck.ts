@@ -17,7 +17,9 @@ export function setUpHealthcheck(report: () => HealthReport): Router {
       return res.status(503).json({ status: 'unavailable', database: 'unavailable' });
     }
     if (health.state === 'ok') return res.json({ status: 'ok' });
-    res.status(503).json({ status: 'unavailable', database: health.state, ...(health.integrity ? { integrityCheckedAt: health.integrity.at } : {}) });
+    res
+      .status(503)
+      .json({ status: 'unavailable', database: health.state, ...(health.integrity ? { integrityCheckedAt: health.integrity.at } : {}) });
   });
   return router;
 }

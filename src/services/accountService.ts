@@ -47,13 +47,13 @@ export type AccountProblem = 'email_taken' | 'department_required' | 'department
  * when the account waits for a supervisor's approval: then no link exists yet).
  */
 export type CreateResult =
-  | { ok: true; id: number; invitationLink: string | null; awaitingApproval: boolean }
-  | { ok: false; problem: AccountProblem };
+  { ok: true; id: number; invitationLink: string | null; awaitingApproval: boolean } | { ok: false; problem: AccountProblem };
 
 export type ActionResult = { ok: true } | { ok: false; problem: 'not_found' | 'self' | 'not_invited' | 'refused' };
 
 /** A new invitation: its link for an administrator's or department officer's account; null for a content role, whose link is emailed only. */
-export type ReissueResult = { ok: true; invitationLink: string | null } | { ok: false; problem: 'not_found' | 'not_invited' | 'awaiting_approval' };
+export type ReissueResult =
+  { ok: true; invitationLink: string | null } | { ok: false; problem: 'not_found' | 'not_invited' | 'awaiting_approval' };
 
 export type ApprovalResult = { ok: true } | { ok: false; problem: 'not_pending' | 'not_allowed' };
 
@@ -91,7 +91,10 @@ export function createAccountService(deps: AccountServiceDeps) {
   /** A fresh invitation link for the account (earlier unused ones stop working), and when it expires. */
   function newInvitation(accountId: number, at: Date): { link: string; expiresAt: Date } {
     tokens.deleteUnusedForAccount(accountId, 'invite');
-    return { link: `${baseUrl}/invite/${issueToken('invite', accountId, INVITE_LINK_TTL_MS, at)}`, expiresAt: new Date(at.getTime() + INVITE_LINK_TTL_MS) };
+    return {
+      link: `${baseUrl}/invite/${issueToken('invite', accountId, INVITE_LINK_TTL_MS, at)}`,
+      expiresAt: new Date(at.getTime() + INVITE_LINK_TTL_MS),
+    };
   }
 
   /** The supervisors who are told about content roles: every active one, but the account the news is about. */
@@ -113,7 +116,12 @@ export function createAccountService(deps: AccountServiceDeps) {
    * request for a content role only asks: the account waits, without any link, for a supervisor's
    * approval, and every supervisor is told. From the shell it is direct, and every supervisor is told.
    */
-  async function create(input: NewAccountInput, password: string | null, actorAccountId: number | null, via: 'cli' | 'admin'): Promise<CreateResult> {
+  async function create(
+    input: NewAccountInput,
+    password: string | null,
+    actorAccountId: number | null,
+    via: 'cli' | 'admin',
+  ): Promise<CreateResult> {
     const needsApproval = via === 'admin' && grantsContent(input.role);
     const early = problemWith(input, needsApproval);
     if (early) return { ok: false, problem: early };
@@ -135,8 +143,15 @@ export function createAccountService(deps: AccountServiceDeps) {
       );
       if (needsApproval) {
         const requester = actorAccountId === null ? undefined : accounts.findActive(actorAccountId);
-        notify.approvalRequested(supervisorsBut(id), { requester: requester?.name ?? '', invitee: person.name, inviteeEmail: person.email, role: person.role }, at);
-        audit.append({ actorAccountId, action: 'account.approval_requested', subjectType: 'account', subjectId: id, detail: { role: input.role } }, at);
+        notify.approvalRequested(
+          supervisorsBut(id),
+          { requester: requester?.name ?? '', invitee: person.name, inviteeEmail: person.email, role: person.role },
+          at,
+        );
+        audit.append(
+          { actorAccountId, action: 'account.approval_requested', subjectType: 'account', subjectId: id, detail: { role: input.role } },
+          at,
+        );
         return { ok: true, id, invitationLink: null, awaitingApproval: true };
       }
       let invitationLink: string | null = null;
@@ -144,12 +159,23 @@ export function createAccountService(deps: AccountServiceDeps) {
         const invitation = newInvitation(id, at);
         invitationLink = invitation.link;
         notify.invitation(person, invitation.link, invitation.expiresAt, at);
-        audit.append({ actorAccountId, action: 'account.invited', subjectType: 'account', subjectId: id, detail: { role: input.role, via } }, at);
+        audit.append(
+          { actorAccountId, action: 'account.invited', subjectType: 'account', subjectId: id, detail: { role: input.role, via } },
+          at,
+        );
       } else {
-        audit.append({ actorAccountId, action: 'account.created', subjectType: 'account', subjectId: id, detail: { role: input.role, via } }, at);
+        audit.append(
+          { actorAccountId, action: 'account.created', subjectType: 'account', subjectId: id, detail: { role: input.role, via } },
+          at,
+        );
       }
       // Whoever holds the server's shell holds the data key anyway; the supervisors still hear of it.
-      if (grantsContent(input.role)) notify.contentRoleGranted(supervisorsBut(id), { grantedBy: null, invitee: person.name, inviteeEmail: person.email, role: person.role }, at);
+      if (grantsContent(input.role))
+        notify.contentRoleGranted(
+          supervisorsBut(id),
+          { grantedBy: null, invitee: person.name, inviteeEmail: person.email, role: person.role },
+          at,
+        );
       return { ok: true, id, invitationLink, awaitingApproval: false };
     });
   }
@@ -172,7 +198,16 @@ export function createAccountService(deps: AccountServiceDeps) {
       if (!accounts.decideApproval(accountId, decision, who.id, at)) return { ok: false, problem: 'not_pending' };
       then(request, at);
       const action = decision === 'approved' ? 'account.approved' : 'account.refused';
-      audit.append({ actorAccountId: who.id, action, subjectType: 'account', subjectId: accountId, detail: { role: request.role, requestedBy: request.requestedBy } }, at);
+      audit.append(
+        {
+          actorAccountId: who.id,
+          action,
+          subjectType: 'account',
+          subjectId: accountId,
+          detail: { role: request.role, requestedBy: request.requestedBy },
+        },
+        at,
+      );
       return { ok: true };
     });
   }
@@ -200,14 +235,23 @@ export function createAccountService(deps: AccountServiceDeps) {
     },
 
     /** The first administrator, from the setup link. False when the link is no longer usable. */
-    async completeSetup(token: string, input: { email: string; name: string; password: string }): Promise<{ ok: true; id: number } | { ok: false }> {
+    async completeSetup(
+      token: string,
+      input: { email: string; name: string; password: string },
+    ): Promise<{ ok: true; id: number } | { ok: false }> {
       const passwordHash = await hashPassword(input.password);
       const at = now();
       return transaction(() => {
         const found = usableToken(token, 'setup', at);
         if (!found || accounts.count() > 0 || !tokens.markUsed(found.id, at)) return { ok: false as const };
-        const id = accounts.insert({ email: normalizeEmail(input.email), name: input.name.trim(), role: 'admin', departmentId: null, passwordHash }, at);
-        audit.append({ actorAccountId: id, action: 'account.created', subjectType: 'account', subjectId: id, detail: { role: 'admin', via: 'setup' } }, at);
+        const id = accounts.insert(
+          { email: normalizeEmail(input.email), name: input.name.trim(), role: 'admin', departmentId: null, passwordHash },
+          at,
+        );
+        audit.append(
+          { actorAccountId: id, action: 'account.created', subjectType: 'account', subjectId: id, detail: { role: 'admin', via: 'setup' } },
+          at,
+        );
         return { ok: true as const, id };
       });
     },
@@ -240,12 +284,19 @@ export function createAccountService(deps: AccountServiceDeps) {
         const account = accounts.findCredentials(accountId);
         if (!account) return { ok: false, problem: 'not_found' };
         if (account.approval === 'pending' && account.active) return { ok: false, problem: 'awaiting_approval' };
-        if (account.passwordHash !== null || !account.active || !isApprovalSettled(account.approval)) return { ok: false, problem: 'not_invited' };
+        if (account.passwordHash !== null || !account.active || !isApprovalSettled(account.approval))
+          return { ok: false, problem: 'not_invited' };
         const invitation = newInvitation(accountId, at);
         notify.invitation(account, invitation.link, invitation.expiresAt, at);
         const emailedOnly = grantsContent(account.role);
         audit.append(
-          { actorAccountId, action: 'account.invited', subjectType: 'account', subjectId: accountId, detail: { role: account.role, via: 'admin', reissued: true, ...(emailedOnly ? { emailedOnly } : {}) } },
+          {
+            actorAccountId,
+            action: 'account.invited',
+            subjectType: 'account',
+            subjectId: accountId,
+            detail: { role: account.role, via: 'admin', reissued: true, ...(emailedOnly ? { emailedOnly } : {}) },
+          },
           at,
         );
         return { ok: true, invitationLink: emailedOnly ? null : invitation.link };
@@ -266,7 +317,11 @@ export function createAccountService(deps: AccountServiceDeps) {
         const invitee = { email: request.email, name: request.name, role: request.role };
         const invitation = newInvitation(accountId, at);
         notify.invitation(invitee, invitation.link, invitation.expiresAt, at);
-        notify.contentRoleGranted(supervisorsBut(accountId), { grantedBy: who.name, invitee: invitee.name, inviteeEmail: invitee.email, role: invitee.role }, at);
+        notify.contentRoleGranted(
+          supervisorsBut(accountId),
+          { grantedBy: who.name, invitee: invitee.name, inviteeEmail: invitee.email, role: invitee.role },
+          at,
+        );
       });
     },
 
@@ -279,7 +334,9 @@ export function createAccountService(deps: AccountServiceDeps) {
     invitationFor(token: string): { name: string; email: string } | null {
       const found = usableToken(token, 'invite', now());
       const account = found?.accountId != null ? accounts.findCredentials(found.accountId) : undefined;
-      return account && account.active && isApprovalSettled(account.approval) && account.passwordHash === null ? { name: account.name, email: account.email } : null;
+      return account && account.active && isApprovalSettled(account.approval) && account.passwordHash === null
+        ? { name: account.name, email: account.email }
+        : null;
     },
 
     /** Sets the password from an invitation link; the link then stops working. */
@@ -289,16 +346,30 @@ export function createAccountService(deps: AccountServiceDeps) {
       return transaction(() => {
         const found = usableToken(token, 'invite', at);
         const account = found?.accountId != null ? accounts.findCredentials(found.accountId) : undefined;
-        if (!found || !account || !account.active || !isApprovalSettled(account.approval) || account.passwordHash !== null || !tokens.markUsed(found.id, at)) {
+        if (
+          !found ||
+          !account ||
+          !account.active ||
+          !isApprovalSettled(account.approval) ||
+          account.passwordHash !== null ||
+          !tokens.markUsed(found.id, at)
+        ) {
           return { ok: false as const };
         }
         accounts.setPasswordHash(account.id, passwordHash, at);
-        audit.append({ actorAccountId: account.id, action: 'account.invitation_accepted', subjectType: 'account', subjectId: account.id }, at);
+        audit.append(
+          { actorAccountId: account.id, action: 'account.invitation_accepted', subjectType: 'account', subjectId: account.id },
+          at,
+        );
         return { ok: true as const, id: account.id };
       });
     },
 
-    async changePassword(accountId: number, currentPassword: string, newPassword: string): Promise<{ ok: true } | { ok: false; problem: 'current_wrong' }> {
+    async changePassword(
+      accountId: number,
+      currentPassword: string,
+      newPassword: string,
+    ): Promise<{ ok: true } | { ok: false; problem: 'current_wrong' }> {
       const account = accounts.findCredentials(accountId);
       if (!account || !(await verifyPassword(account.passwordHash, currentPassword))) return { ok: false, problem: 'current_wrong' };
       const passwordHash = await hashPassword(newPassword);
@@ -314,7 +385,11 @@ export function createAccountService(deps: AccountServiceDeps) {
      * Enrols a second factor once a code from it has been checked. Stores the secret encrypted and
      * the code's step, so that the code cannot be used again to sign in.
      */
-    async enrolTotp(accountId: number, secret: string, code: string): Promise<{ ok: true } | { ok: false; reason: 'code' | 'code_reused' }> {
+    async enrolTotp(
+      accountId: number,
+      secret: string,
+      code: string,
+    ): Promise<{ ok: true } | { ok: false; reason: 'code' | 'code_reused' }> {
       const at = now();
       const check = await checkTotp(secret, code, at, null);
       if (!check.ok) return check;

@@ -49,7 +49,10 @@ export function createApiTokenService(deps: ApiTokenServiceDeps) {
         if (!department.active) return { ok: false, reason: 'department_inactive' } as const;
         const token = newToken();
         const id = apiTokens.insert({ departmentId, label, tokenHash: tokenHasher.hash(token), createdBy: actorAccountId }, at);
-        audit.append({ actorAccountId, action: 'api_token.issued', subjectType: 'api_token', subjectId: id, detail: { department: departmentId } }, at);
+        audit.append(
+          { actorAccountId, action: 'api_token.issued', subjectType: 'api_token', subjectId: id, detail: { department: departmentId } },
+          at,
+        );
         return { ok: true, id, token } as const;
       });
     },
@@ -62,7 +65,13 @@ export function createApiTokenService(deps: ApiTokenServiceDeps) {
         if (!token || token.departmentId !== departmentId) throw new HttpError(404, `No token ${tokenId} for department ${departmentId}`);
         if (!apiTokens.revoke(tokenId, at)) return;
         audit.append(
-          { actorAccountId, action: 'api_token.revoked', subjectType: 'api_token', subjectId: tokenId, detail: { department: departmentId, why: 'revoked' } },
+          {
+            actorAccountId,
+            action: 'api_token.revoked',
+            subjectType: 'api_token',
+            subjectId: tokenId,
+            detail: { department: departmentId, why: 'revoked' },
+          },
           at,
         );
       });

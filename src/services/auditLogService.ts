@@ -27,7 +27,12 @@ function detailPairs(detail: string | null): { key: string; value: string }[] {
 }
 
 /** Reading the audit log, which is itself recorded as `audit.viewed` with the filters used. */
-export function createAuditLogService(deps: { transaction: Transactor; audit: AuditRepository; queries: AuditQueryRepository; now: () => Date }) {
+export function createAuditLogService(deps: {
+  transaction: Transactor;
+  audit: AuditRepository;
+  queries: AuditQueryRepository;
+  now: () => Date;
+}) {
   const { transaction, audit, queries, now } = deps;
   return {
     /** One page of events, newest first; the view is appended to the log after the page is read. */

@@ -43,7 +43,13 @@ export type CodeOutcome =
 /** A secret being enrolled travels in the session only encrypted, bound to the account. */
 const pendingSecretContext = (accountId: number) => `sessions.pending_totp:${accountId}`;
 
-const toCurrent = (a: AccountCredentials): CurrentAccount => ({ id: a.id, email: a.email, name: a.name, role: a.role, departmentId: a.departmentId });
+const toCurrent = (a: AccountCredentials): CurrentAccount => ({
+  id: a.id,
+  email: a.email,
+  name: a.name,
+  role: a.role,
+  departmentId: a.departmentId,
+});
 
 /**
  * Signing in: password, then a TOTP code (enrolled at the first sign-in). Failures slow down, then
@@ -59,10 +65,20 @@ export function createAuthService(deps: AuthServiceDeps) {
     const at = now();
     transaction(() => {
       audit.append(
-        { actorAccountId: null, action: 'auth.login_failed', subjectType: accountId === null ? null : 'account', subjectId: accountId, detail: { reason } },
+        {
+          actorAccountId: null,
+          action: 'auth.login_failed',
+          subjectType: accountId === null ? null : 'account',
+          subjectId: accountId,
+          detail: { reason },
+        },
         at,
       );
-      if (lockedNow) audit.append({ actorAccountId: null, action: 'auth.login_locked', subjectType: accountId === null ? null : 'account', subjectId: accountId }, at);
+      if (lockedNow)
+        audit.append(
+          { actorAccountId: null, action: 'auth.login_locked', subjectType: accountId === null ? null : 'account', subjectId: accountId },
+          at,
+        );
     });
     return lockedNow ? 'locked' : 'refused';
   }
@@ -71,7 +87,10 @@ export function createAuthService(deps: AuthServiceDeps) {
     const at = now();
     const ok = transaction(() => {
       if (step !== null && !accounts.advanceTotpStep(account.id, step)) return false;
-      audit.append({ actorAccountId: account.id, action: 'auth.login', subjectType: 'account', subjectId: account.id, detail: { factor } }, at);
+      audit.append(
+        { actorAccountId: account.id, action: 'auth.login', subjectType: 'account', subjectId: account.id, detail: { factor } },
+        at,
+      );
       return true;
     });
     if (ok) throttle.recordSuccess(account.email, client);
@@ -102,7 +121,9 @@ export function createAuthService(deps: AuthServiceDeps) {
         signedIn(account, client, 'password', null);
         return { kind: 'signed_in', account: toCurrent(account) };
       }
-      return account.totpSecretEnc === null ? { kind: 'needs_enrolment', accountId: account.id } : { kind: 'needs_code', accountId: account.id };
+      return account.totpSecretEnc === null
+        ? { kind: 'needs_enrolment', accountId: account.id }
+        : { kind: 'needs_code', accountId: account.id };
     },
 
     /**
@@ -117,7 +138,9 @@ export function createAuthService(deps: AuthServiceDeps) {
         signedIn(account, client, 'invitation', null);
         return { kind: 'signed_in', account: toCurrent(account) };
       }
-      return account.totpSecretEnc === null ? { kind: 'needs_enrolment', accountId: account.id } : { kind: 'needs_code', accountId: account.id };
+      return account.totpSecretEnc === null
+        ? { kind: 'needs_enrolment', accountId: account.id }
+        : { kind: 'needs_code', accountId: account.id };
     },
 
     async checkCode(accountId: number, code: string, client: string): Promise<CodeOutcome> {
@@ -161,7 +184,12 @@ export function createAuthService(deps: AuthServiceDeps) {
      * other, so it is throttled with sign-in's own counters for (email, client) and client: once
      * locked, it is not even checked, and the lock is audited as sign-in's is.
      */
-    async changePassword(accountId: number, currentPassword: string, newPassword: string, client: string): Promise<{ ok: true } | { ok: false; problem: 'current_wrong' | 'locked' }> {
+    async changePassword(
+      accountId: number,
+      currentPassword: string,
+      newPassword: string,
+      client: string,
+    ): Promise<{ ok: true } | { ok: false; problem: 'current_wrong' | 'locked' }> {
       const account = accounts.findCredentials(accountId);
       if (!account) return { ok: false, problem: 'current_wrong' };
       if (await throttled(account.email, client)) return { ok: false, problem: 'locked' };
@@ -172,7 +200,12 @@ export function createAuthService(deps: AuthServiceDeps) {
       }
       if (!throttle.recordFailure(account.email, client)) return changed;
       const at = now();
-      transaction(() => audit.append({ actorAccountId: account.id, action: 'account.password_change_locked', subjectType: 'account', subjectId: account.id }, at));
+      transaction(() =>
+        audit.append(
+          { actorAccountId: account.id, action: 'account.password_change_locked', subjectType: 'account', subjectId: account.id },
+          at,
+        ),
+      );
       return { ok: false, problem: 'locked' };
     },
 
@@ -188,7 +221,9 @@ export function createAuthService(deps: AuthServiceDeps) {
 
     recordLogout(accountId: number): void {
       const at = now();
-      transaction(() => audit.append({ actorAccountId: accountId, action: 'auth.logout', subjectType: 'account', subjectId: accountId }, at));
+      transaction(() =>
+        audit.append({ actorAccountId: accountId, action: 'auth.logout', subjectType: 'account', subjectId: accountId }, at),
+      );
     },
   };
 }

@@ -68,7 +68,8 @@ export function createCaseService(deps: CaseServiceDeps) {
       case 'assign': {
         if (!canAssignCases(who)) return { ok: false, refusal: 'not_allowed' };
         const assignee = accounts.findActive(change.assigneeId);
-        if (!assignee || (assignee.role !== 'caseworker' && assignee.role !== 'supervisor')) return { ok: false, refusal: 'unknown_assignee' };
+        if (!assignee || (assignee.role !== 'caseworker' && assignee.role !== 'supervisor'))
+          return { ok: false, refusal: 'unknown_assignee' };
         cases.assign(c.id, assignee.id, at);
         cases.addEvent(c.id, who.id, 'assigned', String(assignee.id), null, at);
         return { ok: true };
@@ -81,7 +82,10 @@ export function createCaseService(deps: CaseServiceDeps) {
   }
 
   return {
-    list(who: CurrentAccount, options: { openOnly: boolean; beforeId?: number; pageSize: number }): { rows: CaseSummary[]; nextBefore: number | null } {
+    list(
+      who: CurrentAccount,
+      options: { openOnly: boolean; beforeId?: number; pageSize: number },
+    ): { rows: CaseSummary[]; nextBefore: number | null } {
       const assignee = who.role === 'caseworker' ? who.id : undefined;
       const rows = cases.list({ assignee, openOnly: options.openOnly, beforeId: options.beforeId, limit: options.pageSize + 1 });
       const more = rows.length > options.pageSize;
@@ -113,8 +117,18 @@ export function createCaseService(deps: CaseServiceDeps) {
         const at = now();
         const outcome = apply(who, detail, change, at);
         if (outcome.ok) {
-          const code = change.kind === 'stage' ? change.stage : change.kind === 'risk' ? change.level : change.kind === 'close' ? change.reason : null;
-          audit.append({ actorAccountId: who.id, action: auditAction[change.kind], subjectType: 'case', subjectId: detail.id, detail: code ? { code } : undefined }, at);
+          const code =
+            change.kind === 'stage' ? change.stage : change.kind === 'risk' ? change.level : change.kind === 'close' ? change.reason : null;
+          audit.append(
+            {
+              actorAccountId: who.id,
+              action: auditAction[change.kind],
+              subjectType: 'case',
+              subjectId: detail.id,
+              detail: code ? { code } : undefined,
+            },
+            at,
+          );
         }
         return outcome;
       });

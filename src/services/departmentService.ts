@@ -85,12 +85,24 @@ export function createDepartmentService(deps: DepartmentServiceDeps) {
         departments.setActive(id, false, at);
         const revoked = apiTokens.revokeAllOfDepartment(id, at);
         audit.append(
-          { actorAccountId, action: 'department.deactivated', subjectType: 'department', subjectId: id, detail: { tokensRevoked: revoked.length } },
+          {
+            actorAccountId,
+            action: 'department.deactivated',
+            subjectType: 'department',
+            subjectId: id,
+            detail: { tokensRevoked: revoked.length },
+          },
           at,
         );
         for (const tokenId of revoked) {
           audit.append(
-            { actorAccountId, action: 'api_token.revoked', subjectType: 'api_token', subjectId: tokenId, detail: { department: id, why: 'department_deactivated' } },
+            {
+              actorAccountId,
+              action: 'api_token.revoked',
+              subjectType: 'api_token',
+              subjectId: tokenId,
+              detail: { department: id, why: 'department_deactivated' },
+            },
             at,
           );
         }

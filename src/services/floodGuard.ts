@@ -75,7 +75,8 @@ export function createFloodGuard(options: FloodGuardOptions) {
       const c = current(client, t);
       if (!c) return { allowed: true };
       if (c.attempts >= perClient) return refuse(c.windowStart + windowMs, t);
-      if (flood && globalCount >= flood.global && c.counted >= flood.allowance) return refuse(Math.min(c.windowStart, globalWindowStart) + windowMs, t);
+      if (flood && globalCount >= flood.global && c.counted >= flood.allowance)
+        return refuse(Math.min(c.windowStart, globalWindowStart) + windowMs, t);
       return { allowed: true };
     },
 

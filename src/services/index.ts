@@ -50,7 +50,13 @@ import { createPublicSummaryRepository } from '../data/publicSummaryRepository';
 import { createPublicSummaryService, PUBLIC_SUMMARY_CACHE_MS } from './publicSummaryService';
 
 /** Builds the repositories once and the services on top of them. */
-export function createServices(config: Config, db: Db, dataKey: Buffer, now: () => Date, log: (message: string) => void = (m) => console.error(m)) {
+export function createServices(
+  config: Config,
+  db: Db,
+  dataKey: Buffer,
+  now: () => Date,
+  log: (message: string) => void = (m) => console.error(m),
+) {
   // Data access, built once.
   const cipher = createFieldCipher(dataKey);
   const transaction = createTransactor(db);
@@ -90,14 +96,27 @@ export function createServices(config: Config, db: Db, dataKey: Buffer, now: () 
     referralOfficer: (reportId) => referrals.officerOf(reportId),
     activeAccount: (id) => accounts.findActive(id),
     reporterUpdateKey: (reportId) => reporterUpdateKeys.hash(`reporter_update:${reportId}`).toString('base64url'),
-    settings: { baseUrl: config.baseUrl, triageEmail: config.triageEmail, serviceContact: config.serviceContact, defaultLocale: config.defaultLocale },
+    settings: {
+      baseUrl: config.baseUrl,
+      triageEmail: config.triageEmail,
+      serviceContact: config.serviceContact,
+      defaultLocale: config.defaultLocale,
+    },
   });
   const intake = createIntake({ reports, timeline, holidays, triageTargets: config.triageTargets, notify });
 
   // Residents, departments and triage.
   // Reports filed before their language was recorded get one at start (bootstrap.ts).
   const reportLanguages = createReportLanguages({ transaction, reports, defaultLocale: config.defaultLocale });
-  const reportService = createReportService({ transaction, intake, reports, timeline, redirects, receiptHasher: createKeyedHasher(dataKey, 'receipt'), now });
+  const reportService = createReportService({
+    transaction,
+    intake,
+    reports,
+    timeline,
+    redirects,
+    receiptHasher: createKeyedHasher(dataKey, 'receipt'),
+    now,
+  });
   // A new receipt stays viewable (sealed, see receiptHandoff.ts) for RECEIPT_VIEWABLE_MINUTES at most.
   const receiptHandoff = createReceiptHandoff(RECEIPT_VIEWABLE_MINUTES * 60 * 1000, () => now().getTime());
   const referralService = createReferralService({
@@ -144,7 +163,11 @@ export function createServices(config: Config, db: Db, dataKey: Buffer, now: () 
     departments,
     audit,
     tokenHasher: createKeyedHasher(dataKey, 'api-token'),
-    failures: createFloodGuard({ perClient: config.rateLimits.apiAuthFailuresPerIp, windowMs: config.rateWindowMs, now: () => now().getTime() }),
+    failures: createFloodGuard({
+      perClient: config.rateLimits.apiAuthFailuresPerIp,
+      windowMs: config.rateWindowMs,
+      now: () => now().getTime(),
+    }),
     now,
   });
   const holidayService = createHolidayService({ transaction, holidays, audit, now });

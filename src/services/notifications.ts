@@ -44,7 +44,8 @@ export interface ReportForUpdate {
 // A control character other than tab and line breaks (pasted into a summary, say) means nothing
 // in a plain-text email and could upset a mail client; it is dropped.
 const strayControls = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
-const plain = (params: Record<string, string>) => Object.fromEntries(Object.entries(params).map(([k, v]) => [k, v.replace(strayControls, '')]));
+const plain = (params: Record<string, string>) =>
+  Object.fromEntries(Object.entries(params).map(([k, v]) => [k, v.replace(strayControls, '')]));
 
 /** A redirect as its emails need it. */
 export interface RedirectMailFacts {
@@ -92,7 +93,14 @@ export function createNotifications({ outbox, ackLinks, referralOfficer, activeA
     /** A report or referral marked immediate or urgent: triage hears of it at once (reference and link only). */
     urgentReport(reference: string, urgency: Urgency, at: Date): void {
       if (urgency === 'normal') return;
-      send('new_urgent_report', settings.triageEmail, 'triage', { reference, link: `${baseUrl}/staff/reports/${reference}` }, defaultLocale, at);
+      send(
+        'new_urgent_report',
+        settings.triageEmail,
+        'triage',
+        { reference, link: `${baseUrl}/staff/reports/${reference}` },
+        defaultLocale,
+        at,
+      );
     },
 
     /** The redirect email with the summary staff wrote for this partner; false when the partner has no email. */
@@ -102,7 +110,13 @@ export function createNotifications({ outbox, ackLinks, referralOfficer, activeA
         'redirect_to_partner',
         r.partnerEmail,
         'partner',
-        { reference: r.reference, partnerName: r.partnerName, summary: r.summary, serviceContact: settings.serviceContact, ...ackParams(r.redirectId, at) },
+        {
+          reference: r.reference,
+          partnerName: r.partnerName,
+          summary: r.summary,
+          serviceContact: settings.serviceContact,
+          ...ackParams(r.redirectId, at),
+        },
         defaultLocale,
         at,
       );
@@ -114,7 +128,13 @@ export function createNotifications({ outbox, ackLinks, referralOfficer, activeA
         'redirect_reminder',
         r.partnerEmail,
         'partner',
-        { reference: r.reference, partnerName: r.partnerName, sentAt: r.sentAt.toISOString(), serviceContact: settings.serviceContact, ...ackParams(r.redirectId, at) },
+        {
+          reference: r.reference,
+          partnerName: r.partnerName,
+          sentAt: r.sentAt.toISOString(),
+          serviceContact: settings.serviceContact,
+          ...ackParams(r.redirectId, at),
+        },
         defaultLocale,
         at,
       );
@@ -130,7 +150,13 @@ export function createNotifications({ outbox, ackLinks, referralOfficer, activeA
         'referral_decided',
         officer.email,
         'officer',
-        { name: officer.name, reference, departmentReference: referral.departmentReference, outcome, link: `${baseUrl}/department/referrals/${reference}` },
+        {
+          name: officer.name,
+          reference,
+          departmentReference: referral.departmentReference,
+          outcome,
+          link: `${baseUrl}/department/referrals/${reference}`,
+        },
         defaultLocale,
         at,
       );
@@ -145,25 +171,46 @@ export function createNotifications({ outbox, ackLinks, referralOfficer, activeA
     reporterUpdate(report: ReportForUpdate, at: Date): void {
       const { contact } = report;
       if (!contact?.notifyByEmail || contact.email === '') return;
-      send('reporter_update', contact.email, 'reporter', {}, report.language, at, { key: reporterUpdateKey(report.id), rule: reporterUpdateCoalescing });
+      send('reporter_update', contact.email, 'reporter', {}, report.language, at, {
+        key: reporterUpdateKey(report.id),
+        rule: reporterUpdateCoalescing,
+      });
     },
 
     /** The invitation link goes to the invitee (and, for administrators and department officers only, is also shown once to whoever invited them). */
     invitation(invitee: { email: string; name: string; role: Role }, link: string, expiresAt: Date, at: Date): void {
-      send('staff_invitation', invitee.email, 'staff', { name: invitee.name, role: invitee.role, link, expiresAt: expiresAt.toISOString() }, defaultLocale, at);
+      send(
+        'staff_invitation',
+        invitee.email,
+        'staff',
+        { name: invitee.name, role: invitee.role, link, expiresAt: expiresAt.toISOString() },
+        defaultLocale,
+        at,
+      );
     },
 
     /**
      * An administrator asked for an account with a content role: every active supervisor hears who
      * asked, for whom, which role, and where to decide (nothing is granted until one of them approves).
      */
-    approvalRequested(supervisors: readonly { email: string; name: string }[], request: { requester: string; invitee: string; inviteeEmail: string; role: Role }, at: Date): void {
+    approvalRequested(
+      supervisors: readonly { email: string; name: string }[],
+      request: { requester: string; invitee: string; inviteeEmail: string; role: Role },
+      at: Date,
+    ): void {
       for (const supervisor of supervisors) {
         send(
           'account_approval_requested',
           supervisor.email,
           'staff',
-          { name: supervisor.name, requester: request.requester, invitee: request.invitee, inviteeEmail: request.inviteeEmail, role: request.role, link: `${baseUrl}/staff/approvals` },
+          {
+            name: supervisor.name,
+            requester: request.requester,
+            invitee: request.invitee,
+            inviteeEmail: request.inviteeEmail,
+            role: request.role,
+            link: `${baseUrl}/staff/approvals`,
+          },
           defaultLocale,
           at,
         );
@@ -171,7 +218,11 @@ export function createNotifications({ outbox, ackLinks, referralOfficer, activeA
     },
 
     /** A content role was granted — by a supervisor's approval, or from the server's shell (`grantedBy` null): every supervisor hears of it. */
-    contentRoleGranted(supervisors: readonly { email: string; name: string }[], grant: { grantedBy: string | null; invitee: string; inviteeEmail: string; role: Role }, at: Date): void {
+    contentRoleGranted(
+      supervisors: readonly { email: string; name: string }[],
+      grant: { grantedBy: string | null; invitee: string; inviteeEmail: string; role: Role },
+      at: Date,
+    ): void {
       for (const supervisor of supervisors) {
         send(
           'content_role_granted',

@@ -5,10 +5,22 @@ import type { AuditRepository } from '../data/auditRepository';
 import type { MailTransport } from '../mail/transport';
 import { mailTemplates, type MailTemplate, type OutgoingEmail, type RecipientKind, type RenderedEmail } from '../mail/types';
 import { isLocale, type Locale } from '../i18n';
-import { anyControlCharacter, coalescedDueAt, isValidRecipient, paramNamePattern, type Coalescing, type OutboxStatus } from '../domain/outbox';
+import {
+  anyControlCharacter,
+  coalescedDueAt,
+  isValidRecipient,
+  paramNamePattern,
+  type Coalescing,
+  type OutboxStatus,
+} from '../domain/outbox';
 import { HttpError } from '../errors';
 
-export type RenderEmail = (template: MailTemplate, params: Record<string, string>, locale: Locale, context: { orgName: string; baseUrl: string }) => RenderedEmail;
+export type RenderEmail = (
+  template: MailTemplate,
+  params: Record<string, string>,
+  locale: Locale,
+  context: { orgName: string; baseUrl: string },
+) => RenderedEmail;
 
 const recipientKinds: readonly RecipientKind[] = ['triage', 'partner', 'officer', 'reporter', 'staff'];
 
@@ -84,7 +96,8 @@ export function describeSendFailure(err: unknown): { error: string; permanent: b
   const code = typeof e.code === 'string' && /^[A-Z][A-Z0-9_]{0,31}$/.test(e.code) ? e.code : 'ERROR';
   const responseCode = typeof e.responseCode === 'number' && e.responseCode >= 200 && e.responseCode <= 599 ? e.responseCode : undefined;
   const enhanced = typeof e.response === 'string' ? /^\d{3}[ -]([245]\.\d{1,3}\.\d{1,3})\b/.exec(e.response)?.[1] : undefined;
-  const permanent = responseCode !== undefined && responseCode >= 500 && responseCode !== 503 && (code === 'EENVELOPE' || code === 'EMESSAGE');
+  const permanent =
+    responseCode !== undefined && responseCode >= 500 && responseCode !== 503 && (code === 'EENVELOPE' || code === 'EMESSAGE');
   return { error: [code, responseCode, enhanced].filter((p) => p !== undefined).join(' '), permanent };
 }
 
@@ -111,7 +124,8 @@ export function createOutboxService(deps: OutboxServiceDeps) {
       // Text only; whatever a parameter holds, it reaches a header only through the subject, checked below.
       if (typeof value !== 'string') throw new EmailRefusedError('invalid_params', `parameter ${name} is not text`);
     }
-    if (Buffer.byteLength(JSON.stringify(email.params)) > MAX_PARAMS_BYTES) throw new EmailRefusedError('invalid_params', 'parameters too long');
+    if (Buffer.byteLength(JSON.stringify(email.params)) > MAX_PARAMS_BYTES)
+      throw new EmailRefusedError('invalid_params', 'parameters too long');
   }
 
   type Attempt = { outcome: 'sent' } | { outcome: 'failed'; failure: { error: string; permanent: boolean } };
@@ -128,11 +142,21 @@ export function createOutboxService(deps: OutboxServiceDeps) {
       checkSubject(rendered);
     } catch (err) {
       // A subject that would add a header is never sent; a template that throws may be fixed by a deploy.
-      return { outcome: 'failed', failure: err instanceof EmailRefusedError ? { error: 'EHEADER', permanent: true } : { error: 'ERENDER', permanent: false } };
+      return {
+        outcome: 'failed',
+        failure: err instanceof EmailRefusedError ? { error: 'EHEADER', permanent: true } : { error: 'ERENDER', permanent: false },
+      };
     }
     try {
       await transport.send(
-        { outboxId: email.id, messageId: email.messageId, from: mailFrom, to: email.recipient, subject: rendered.subject, text: rendered.text },
+        {
+          outboxId: email.id,
+          messageId: email.messageId,
+          from: mailFrom,
+          to: email.recipient,
+          subject: rendered.subject,
+          text: rendered.text,
+        },
         AbortSignal.timeout(SEND_DEADLINE_MS),
       );
       return { outcome: 'sent' };
@@ -207,17 +231,24 @@ export function createOutboxService(deps: OutboxServiceDeps) {
         const outcome = outbox.recordFailure(email.id, failure, now(), maxAttempts);
         if (outcome?.status === 'failed') {
           result.failed += 1;
-          log(`Outbox: email ${email.id} (${email.template}) failed for good: ${failure.error}. An administrator can retry it at /staff/outbox.`);
+          log(
+            `Outbox: email ${email.id} (${email.template}) failed for good: ${failure.error}. An administrator can retry it at /staff/outbox.`,
+          );
         } else if (outcome) {
           result.retried += 1;
-          log(`Outbox: email ${email.id} (${email.template}) not sent: ${failure.error}; next attempt at ${outcome.nextAttemptAt.toISOString()}.`);
+          log(
+            `Outbox: email ${email.id} (${email.template}) not sent: ${failure.error}; next attempt at ${outcome.nextAttemptAt.toISOString()}.`,
+          );
         }
       }
       return result;
     },
 
     /** /staff/outbox: counts, and pending and failed emails newest first (never their content). */
-    overview(statuses: OutboxStatus[], before: number | null): { counts: Record<OutboxStatus, number>; entries: OutboxListEntry[]; olderBefore: number | null } {
+    overview(
+      statuses: OutboxStatus[],
+      before: number | null,
+    ): { counts: Record<OutboxStatus, number>; entries: OutboxListEntry[]; olderBefore: number | null } {
       const rows = outbox.list(statuses, before, OUTBOX_PAGE_SIZE + 1);
       const entries = rows.slice(0, OUTBOX_PAGE_SIZE);
       return { counts: outbox.counts(), entries, olderBefore: rows.length > OUTBOX_PAGE_SIZE ? entries[entries.length - 1]!.id : null };
@@ -231,7 +262,13 @@ export function createOutboxService(deps: OutboxServiceDeps) {
         if (!result.ok && result.reason === 'not_found') throw new HttpError(404, `No outbox email ${id}`);
         if (!result.ok) return { ok: false, reason: 'not_failed' } as const;
         audit.append(
-          { actorAccountId, action: 'outbox.retried', subjectType: 'outbox', subjectId: id, detail: { template: result.template, attempts: result.previousAttempts } },
+          {
+            actorAccountId,
+            action: 'outbox.retried',
+            subjectType: 'outbox',
+            subjectId: id,
+            detail: { template: result.template, attempts: result.previousAttempts },
+          },
           at,
         );
         return { ok: true } as const;
@@ -247,7 +284,13 @@ export function createOutboxService(deps: OutboxServiceDeps) {
           const result = outbox.retry(id, at);
           if (!result.ok) continue;
           audit.append(
-            { actorAccountId, action: 'outbox.retried', subjectType: 'outbox', subjectId: id, detail: { template: result.template, attempts: result.previousAttempts } },
+            {
+              actorAccountId,
+              action: 'outbox.retried',
+              subjectType: 'outbox',
+              subjectId: id,
+              detail: { template: result.template, attempts: result.previousAttempts },
+            },
             at,
           );
           count += 1;

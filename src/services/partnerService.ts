@@ -55,7 +55,10 @@ export function createPartnerService(deps: PartnerServiceDeps) {
         // Two partners of the same name could not be told apart on the redirect form.
         if (partners.idByName(fields.name) !== undefined) return { ok: false, reason: 'name_taken' } as const;
         const id = partners.create(fields, at);
-        audit.append({ actorAccountId, action: 'partner.created', subjectType: 'partner', subjectId: id, detail: { type: fields.type } }, at);
+        audit.append(
+          { actorAccountId, action: 'partner.created', subjectType: 'partner', subjectId: id, detail: { type: fields.type } },
+          at,
+        );
         return { ok: true, id } as const;
       });
     },

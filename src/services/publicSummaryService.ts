@@ -67,7 +67,8 @@ export const PUBLIC_SUMMARY_CACHE_MS = 10 * 60 * 1000;
 /** Every YYYY-MM of a range of days. */
 function monthsOf(from: string, to: string): string[] {
   const months: string[] = [];
-  for (let m = Number(from.slice(5, 7)); m <= Number(to.slice(5, 7)); m += 1) months.push(`${from.slice(0, 4)}-${String(m).padStart(2, '0')}`);
+  for (let m = Number(from.slice(5, 7)); m <= Number(to.slice(5, 7)); m += 1)
+    months.push(`${from.slice(0, 4)}-${String(m).padStart(2, '0')}`);
   return months;
 }
 
@@ -82,7 +83,9 @@ function byOutcome(byStatus: readonly CodeCount[]): CodeCount[] {
 
 function table(dimension: PublicDimension, rows: CodeCount[]): PublicTable {
   const published = protectTable(rows.map((r) => r.count));
-  return published.shown ? { dimension, rows: rows.map((r, i) => ({ code: r.code, cell: published.cells[i]! })) } : { dimension, rows: null, withheld: 'too_few' };
+  return published.shown
+    ? { dimension, rows: rows.map((r, i) => ({ code: r.code, cell: published.cells[i]! })) }
+    : { dimension, rows: null, withheld: 'too_few' };
 }
 
 /**

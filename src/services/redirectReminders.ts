@@ -28,8 +28,20 @@ export function createRedirectReminders({ transaction, redirects, audit, notify,
       for (const r of redirects.dueForReminder(at, BATCH)) {
         transaction(() => {
           if (!redirects.markReminded(r.id, at)) return;
-          notify.redirectReminder({ redirectId: r.id, reference: r.reference, partnerName: r.partnerName, partnerEmail: r.partnerEmail, sentAt: r.createdAt }, at);
-          audit.append({ actorAccountId: null, action: 'redirect.reminded', subjectType: 'report', subjectId: r.reference, detail: { redirect: r.id } }, at);
+          notify.redirectReminder(
+            { redirectId: r.id, reference: r.reference, partnerName: r.partnerName, partnerEmail: r.partnerEmail, sentAt: r.createdAt },
+            at,
+          );
+          audit.append(
+            {
+              actorAccountId: null,
+              action: 'redirect.reminded',
+              subjectType: 'report',
+              subjectId: r.reference,
+              detail: { redirect: r.id },
+            },
+            at,
+          );
           sent += 1;
         });
       }

@@ -14,8 +14,7 @@ import type { Locale } from '../i18n';
 
 /** Who files a referral: an officer through the form, or a department's system through the API. */
 export type ReferralSubmitter =
-  | { via: 'form'; accountId: number; departmentId: number }
-  | { via: 'api'; tokenId: number; departmentId: number };
+  { via: 'form'; accountId: number; departmentId: number } | { via: 'api'; tokenId: number; departmentId: number };
 
 /** Why a referral was not filed. A duplicate names the referral already filed with that department reference. */
 export type SubmitRefusal =
@@ -29,7 +28,8 @@ export type SubmitOutcome = { ok: true; reference: string } | SubmitRefusal;
  * key was used before with the same body: `replayed`), or a refusal — including the key used
  * before with another body.
  */
-export type ApiSubmitOutcome = { ok: true; answer: IdempotentAnswer; replayed: boolean } | SubmitRefusal | { ok: false; problem: 'idempotency_key_reused' };
+export type ApiSubmitOutcome =
+  { ok: true; answer: IdempotentAnswer; replayed: boolean } | SubmitRefusal | { ok: false; problem: 'idempotency_key_reused' };
 
 export interface DepartmentReferralPage {
   referral: DepartmentReferralView;
@@ -55,7 +55,8 @@ export interface ReferralServiceDeps {
 const FILED_STATUS: ReportStatus = 'new';
 
 const auditActor = (s: ReferralSubmitter) => (s.via === 'form' ? s.accountId : null);
-const auditVia = (s: ReferralSubmitter): Record<string, string | number> => (s.via === 'form' ? { via: 'form' } : { via: 'api', token: s.tokenId });
+const auditVia = (s: ReferralSubmitter): Record<string, string | number> =>
+  s.via === 'form' ? { via: 'form' } : { via: 'api', token: s.tokenId };
 
 /**
  * Department referrals: filed into the same queue as residents' reports, followed by the
@@ -142,7 +143,8 @@ export function createReferralService(deps: ReferralServiceDeps) {
       // The request's (Accept-Language, as its answers); not part of the body, so not of the idempotency hash either.
       language: Locale = defaultLocale,
     ): ApiSubmitOutcome {
-      const key = idempotencyKey === undefined ? undefined : { value: idempotencyKey, requestHash: requestHasher.hash(canonicalJson(input)) };
+      const key =
+        idempotencyKey === undefined ? undefined : { value: idempotencyKey, requestHash: requestHasher.hash(canonicalJson(input)) };
       return transaction((): ApiSubmitOutcome => {
         const at = now();
         if (key) {
@@ -153,7 +155,13 @@ export function createReferralService(deps: ReferralServiceDeps) {
           }
           if (stored) {
             audit.append(
-              { actorAccountId: auditActor(submitter), action: 'referral.replayed', subjectType: 'report', subjectId: stored.answer.reference, detail: auditVia(submitter) },
+              {
+                actorAccountId: auditActor(submitter),
+                action: 'referral.replayed',
+                subjectType: 'report',
+                subjectId: stored.answer.reference,
+                detail: auditVia(submitter),
+              },
               at,
             );
             return { ok: true, answer: stored.answer, replayed: true };
@@ -168,7 +176,11 @@ export function createReferralService(deps: ReferralServiceDeps) {
       });
     },
 
-    list(departmentId: number, beforeReportId: number | null, pageSize: number): { rows: DepartmentReferralRow[]; nextBefore: number | null } {
+    list(
+      departmentId: number,
+      beforeReportId: number | null,
+      pageSize: number,
+    ): { rows: DepartmentReferralRow[]; nextBefore: number | null } {
       const rows = referrals.listForDepartment(departmentId, beforeReportId, pageSize + 1);
       const more = rows.length > pageSize;
       const shown = more ? rows.slice(0, pageSize) : rows;
@@ -179,7 +191,16 @@ export function createReferralService(deps: ReferralServiceDeps) {
     open(submitter: ReferralSubmitter, reference: string): DepartmentReferralPage | undefined {
       const referral = referrals.findForDepartment(submitter.departmentId, reference);
       if (!referral) return undefined;
-      audit.append({ actorAccountId: auditActor(submitter), action: 'referral.viewed', subjectType: 'report', subjectId: reference, detail: auditVia(submitter) }, now());
+      audit.append(
+        {
+          actorAccountId: auditActor(submitter),
+          action: 'referral.viewed',
+          subjectType: 'report',
+          subjectId: reference,
+          detail: auditVia(submitter),
+        },
+        now(),
+      );
       return { referral, messages: timeline.messages(referral.reportId) };
     },
 
@@ -196,7 +217,16 @@ export function createReferralService(deps: ReferralServiceDeps) {
           reports.updateStatus(referral.reportId, next, at);
           timeline.addEvent(referral.reportId, 'status_changed', next, at);
         }
-        audit.append({ actorAccountId: auditActor(submitter), action: 'referral.message_sent', subjectType: 'report', subjectId: reference, detail: auditVia(submitter) }, at);
+        audit.append(
+          {
+            actorAccountId: auditActor(submitter),
+            action: 'referral.message_sent',
+            subjectType: 'report',
+            subjectId: reference,
+            detail: auditVia(submitter),
+          },
+          at,
+        );
         return true;
       });
     },

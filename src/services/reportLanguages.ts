@@ -12,7 +12,11 @@ const BATCH = 500;
  * default is configuration. Safe with several server processes starting at once: a report that
  * already has a language is never changed.
  */
-export function createReportLanguages(deps: { transaction: Transactor; reports: Pick<ReportRepository, 'withoutLanguage' | 'setLanguage'>; defaultLocale: Locale }) {
+export function createReportLanguages(deps: {
+  transaction: Transactor;
+  reports: Pick<ReportRepository, 'withoutLanguage' | 'setLanguage'>;
+  defaultLocale: Locale;
+}) {
   const { transaction, reports, defaultLocale } = deps;
   return {
     /** Returns how many reports got a language (0 on every start after the first). */

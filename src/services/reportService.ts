@@ -12,7 +12,16 @@ import type { AckStatus } from '../domain/acknowledgements';
 /** A resident's report as the form collected it, already validated: what the report row stores of it. */
 export type PublicReportInput = Pick<
   NewReport,
-  'category' | 'affectedGroups' | 'kecamatanCode' | 'kelurahanCode' | 'locationDetail' | 'narrative' | 'urgency' | 'reporterRelation' | 'contact' | 'language'
+  | 'category'
+  | 'affectedGroups'
+  | 'kecamatanCode'
+  | 'kelurahanCode'
+  | 'locationDetail'
+  | 'narrative'
+  | 'urgency'
+  | 'reporterRelation'
+  | 'contact'
+  | 'language'
 >;
 
 /** Where a redirected report went, in the words staff wrote for the reporter. */
@@ -60,7 +69,9 @@ export function createReportService(deps: ReportServiceDeps) {
 
   function insertPublicReport(input: PublicReportInput, receipt: string): string {
     const filedAt = now();
-    return transaction(() => intake.file({ ...input, receiptHash: receiptHasher.hash(receipt), departmentId: null, source: 'public' }, filedAt).reference);
+    return transaction(
+      () => intake.file({ ...input, receiptHash: receiptHasher.hash(receipt), departmentId: null, source: 'public' }, filedAt).reference,
+    );
   }
 
   return {

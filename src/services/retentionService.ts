@@ -139,7 +139,8 @@ export function createRetentionService(deps: RetentionServiceDeps) {
       }
 
       // The audit log is never purged: it holds codes, never content. A run that purged nothing says so too.
-      if (events === 0) transaction(() => audit.append({ actorAccountId: null, action: 'retention.purged', detail: { ...noCounts() } }, at));
+      if (events === 0)
+        transaction(() => audit.append({ actorAccountId: null, action: 'retention.purged', detail: { ...noCounts() } }, at));
       return { cutoff, counts, dryRun: false, mailFilesLeft, checkpoint: retention.checkpoint() };
     },
   };

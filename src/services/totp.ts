@@ -6,9 +6,7 @@ export const TOTP_PERIOD_SECONDS = 30;
 /** One step either side of now is accepted, for phones whose clocks drift a little. */
 const TOLERANCE_SECONDS = TOTP_PERIOD_SECONDS;
 
-export type TotpCheck =
-  | { ok: true; step: number }
-  | { ok: false; reason: 'code' | 'code_reused' };
+export type TotpCheck = { ok: true; step: number } | { ok: false; reason: 'code' | 'code_reused' };
 
 export function newTotpSecret(): string {
   return generateSecret();

@@ -159,22 +159,48 @@ export function createTriageService(deps: TriageServiceDeps) {
       const caseId = cases.findOpenIdByNumber(d.existingCaseNumber);
       if (caseId === undefined) return 'unknown_case';
       cases.addEvent(caseId, who.id, 'report_added', report.reference, null, at);
-      audit.append({ actorAccountId: who.id, action: 'case.report_added', subjectType: 'case', subjectId: caseId, detail: { report: report.reference } }, at);
+      audit.append(
+        {
+          actorAccountId: who.id,
+          action: 'case.report_added',
+          subjectType: 'case',
+          subjectId: caseId,
+          detail: { report: report.reference },
+        },
+        at,
+      );
       return caseId;
     }
     const opened = cases.open(Number(jakartaDate(at).slice(0, 4)), d.assigneeId, d.riskLevel, at);
     cases.addEvent(opened.id, who.id, 'opened', report.reference, d.note === '' ? null : d.note, at);
     if (d.assigneeId !== null) cases.addEvent(opened.id, who.id, 'assigned', String(d.assigneeId), null, at);
-    audit.append({ actorAccountId: who.id, action: 'case.opened', subjectType: 'case', subjectId: opened.id, detail: { report: report.reference, number: opened.number } }, at);
+    audit.append(
+      {
+        actorAccountId: who.id,
+        action: 'case.opened',
+        subjectType: 'case',
+        subjectId: opened.id,
+        detail: { report: report.reference, number: opened.number },
+      },
+      at,
+    );
     return opened.id;
   }
 
   return {
-    queuePage(filters: QueueFilters, after: QueueCursor | null, pageSize: number): { rows: QueueEntry[]; next: QueueCursor | null; counts: Record<ReportStatus, number> } {
+    queuePage(
+      filters: QueueFilters,
+      after: QueueCursor | null,
+      pageSize: number,
+    ): { rows: QueueEntry[]; next: QueueCursor | null; counts: Record<ReportStatus, number> } {
       const at = now();
       const rows = queue.page(filters, after, pageSize + 1);
       const more = rows.length > pageSize;
-      const shown = (more ? rows.slice(0, pageSize) : rows).map((r) => ({ ...r, overdue: isOverdue(r.status, r.slaDueAt, at), handledBy: handledBy(r) }));
+      const shown = (more ? rows.slice(0, pageSize) : rows).map((r) => ({
+        ...r,
+        overdue: isOverdue(r.status, r.slaDueAt, at),
+        handledBy: handledBy(r),
+      }));
       return { rows: shown, next: more ? shown[shown.length - 1]!.cursor : null, counts: queue.statusCounts() };
     },
 
@@ -268,7 +294,16 @@ export function createTriageService(deps: TriageServiceDeps) {
               ackDueAt: workingDaysDueAt(at, deps.redirectAckDays, deps.holidays.datesFrom(jakartaDate(at))),
             });
             // No email address: no email, and the report page tells staff to phone the partner.
-            notify.redirectToPartner({ redirectId, reference: report.reference, partnerName: partner.name, partnerEmail: partner.email, summary: decision.summary }, at);
+            notify.redirectToPartner(
+              {
+                redirectId,
+                reference: report.reference,
+                partnerName: partner.name,
+                partnerEmail: partner.email,
+                summary: decision.summary,
+              },
+              at,
+            );
             reason = decision.reason;
             detail.partner = partner.id;
             detail.reason = decision.reason;
@@ -292,7 +327,10 @@ export function createTriageService(deps: TriageServiceDeps) {
         reports.recordDecision(report.id, report.reference, { status, decidedBy: who.id, at, reason, note, duplicateOf, caseId });
         changeStatus(report, status, at);
         if (report.source === 'department') notify.referralDecided(report.id, report.reference, status, at);
-        audit.append({ actorAccountId: who.id, action: decisionAction[decision.kind], subjectType: 'report', subjectId: report.reference, detail }, at);
+        audit.append(
+          { actorAccountId: who.id, action: decisionAction[decision.kind], subjectType: 'report', subjectId: report.reference, detail },
+          at,
+        );
         return done;
       });
     },
@@ -309,7 +347,16 @@ export function createTriageService(deps: TriageServiceDeps) {
         } else {
           tellReporter(report, at);
         }
-        audit.append({ actorAccountId: who.id, action: 'report.message_sent', subjectType: 'report', subjectId: report.reference, detail: { status: status ?? report.status } }, at);
+        audit.append(
+          {
+            actorAccountId: who.id,
+            action: 'report.message_sent',
+            subjectType: 'report',
+            subjectId: report.reference,
+            detail: { status: status ?? report.status },
+          },
+          at,
+        );
         return done;
       });
     },
@@ -328,7 +375,10 @@ export function createTriageService(deps: TriageServiceDeps) {
     escalate(who: CurrentAccount, reference: string, to: EscalationTarget): Outcome | undefined {
       return actOnUnlessHeld(who, reference, (report, at) => {
         reports.escalate(report.id, to, at);
-        audit.append({ actorAccountId: who.id, action: 'report.escalated', subjectType: 'report', subjectId: report.reference, detail: { to } }, at);
+        audit.append(
+          { actorAccountId: who.id, action: 'report.escalated', subjectType: 'report', subjectId: report.reference, detail: { to } },
+          at,
+        );
         return done;
       });
     },
@@ -342,11 +392,29 @@ export function createTriageService(deps: TriageServiceDeps) {
         if (report.caseId !== null) {
           // The acceptance no longer stands: the report leaves its case, and the case's history says so.
           cases.addEvent(report.caseId, who.id, 'report_detached', report.reference, null, at);
-          audit.append({ actorAccountId: who.id, action: 'case.report_detached', subjectType: 'case', subjectId: report.caseId, detail: { report: report.reference } }, at);
+          audit.append(
+            {
+              actorAccountId: who.id,
+              action: 'case.report_detached',
+              subjectType: 'case',
+              subjectId: report.caseId,
+              detail: { report: report.reference },
+            },
+            at,
+          );
         }
         reports.reopen(report.id, status, who.id, at);
         changeStatus(report, status, at);
-        audit.append({ actorAccountId: who.id, action: 'report.reopened', subjectType: 'report', subjectId: report.reference, detail: { from: report.status } }, at);
+        audit.append(
+          {
+            actorAccountId: who.id,
+            action: 'report.reopened',
+            subjectType: 'report',
+            subjectId: report.reference,
+            detail: { from: report.status },
+          },
+          at,
+        );
         return done;
       });
     },

@@ -21,7 +21,9 @@ async function redirectedLink(): Promise<string> {
   const at = new Date().toISOString();
   const partnerId = Number(
     lentera.db
-      .prepare("INSERT INTO partners (name, type, phone, email, created_at, updated_at) VALUES ('UPTD PPA Kota Padang', 'uptd_ppa', '0751-123456', 'uptdppa@padang.test', ?, ?)")
+      .prepare(
+        "INSERT INTO partners (name, type, phone, email, created_at, updated_at) VALUES ('UPTD PPA Kota Padang', 'uptd_ppa', '0751-123456', 'uptdppa@padang.test', ?, ?)",
+      )
       .run(at, at).lastInsertRowid,
   );
   await fileReport(request.agent(lentera.app), validReport());
@@ -32,7 +34,15 @@ async function redirectedLink(): Promise<string> {
   await agent
     .post(`/staff/reports/${reference}/redirect`)
     .type('form')
-    .send(formBody({ 'redirect-partner': String(partnerId), 'redirect-reason': 'mandate_elsewhere', 'redirect-summary': 'Ringkasan.', 'redirect-explanation': 'Penjelasan.', _csrf: token }))
+    .send(
+      formBody({
+        'redirect-partner': String(partnerId),
+        'redirect-reason': 'mandate_elsewhere',
+        'redirect-summary': 'Ringkasan.',
+        'redirect-explanation': 'Penjelasan.',
+        _csrf: token,
+      }),
+    )
     .expect(303);
   const email = outboxEmails(lentera, before).find((e) => e.template === 'redirect_to_partner')!;
   return /(https?:\/\/\S+\?answer=accepted)/.exec(readable(lentera, email))![1]!;

@@ -39,7 +39,11 @@ describe('administration pages (axe, WCAG 2.2 AA)', () => {
       expect(new URL(page.url()).pathname).toBe('/staff/partners');
       await axe.check('partner list with a notice');
 
-      await page.locator('tr', { hasText: `Puspaga Kota Padang ${lang}` }).locator('a').first().click();
+      await page
+        .locator('tr', { hasText: `Puspaga Kota Padang ${lang}` })
+        .locator('a')
+        .first()
+        .click();
       await page.waitForURL(/\/staff\/partners\/\d+$/);
       await axe.check('partner edit form');
 

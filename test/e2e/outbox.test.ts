@@ -11,7 +11,13 @@ const pages = useBrowser();
 let smtp: TestSmtpServer;
 let admin: StaffAccount;
 
-const reporterUpdate = (to: string): OutgoingEmail => ({ to, recipientKind: 'reporter', template: 'reporter_update', locale: 'id', params: {} });
+const reporterUpdate = (to: string): OutgoingEmail => ({
+  to,
+  recipientKind: 'reporter',
+  template: 'reporter_update',
+  locale: 'id',
+  params: {},
+});
 
 beforeAll(async () => {
   smtp = await startSmtpServer();
@@ -34,7 +40,8 @@ for (const [lang, javaScriptEnabled] of [
 ] as const) {
   test(`the outbox page in ${lang === 'en' ? 'English' : 'Indonesian'}${javaScriptEnabled ? '' : ', without JavaScript'}`, async () => {
     const { lentera } = running;
-    const enqueue = (email: OutgoingEmail) => lentera.db.transaction(() => lentera.services.outboxService.enqueue(email, lentera.now()))().id;
+    const enqueue = (email: OutgoingEmail) =>
+      lentera.db.transaction(() => lentera.services.outboxService.enqueue(email, lentera.now()))().id;
     const failed = enqueue(reporterUpdate(`ditolak.${lang}${javaScriptEnabled ? '' : '.nojs'}@gmail.com`));
     smtp.rcptReplies.push(550);
     await lentera.services.outboxService.drain(1);

@@ -111,7 +111,10 @@ async function submitReportExpectingErrors(page: Page): Promise<void> {
 async function openStatusPage(page: Page, receipt: string): Promise<void> {
   await page.goto(url('/status'));
   await page.fill('#receipt', receipt);
-  const [response] = await Promise.all([submit(page, 'form[action="/status"] button[type=submit]', '/status'), page.waitForSelector('#current-status')]);
+  const [response] = await Promise.all([
+    submit(page, 'form[action="/status"] button[type=submit]', '/status'),
+    page.waitForSelector('#current-status'),
+  ]);
   expect(response.status()).toBe(303);
   expect(pathOf(page)).toBe('/status');
 }

@@ -276,7 +276,11 @@ describe('a report turned away by the rate limit', () => {
 
       const summary = page.locator('.error-summary');
       expect(await summary.isVisible()).toBe(true);
-      expect(await summary.innerText()).toMatch(mode.from === 'id' ? /setelah pukul \d{2}\.\d{2} WIB \(sekitar \d+ (menit|jam) lagi\)/ : /after \d{2}:\d{2} WIB \(in about \d+ (minutes?|hour)\)/);
+      expect(await summary.innerText()).toMatch(
+        mode.from === 'id'
+          ? /setelah pukul \d{2}\.\d{2} WIB \(sekitar \d+ (menit|jam) lagi\)/
+          : /after \d{2}:\d{2} WIB \(in about \d+ (minutes?|hour)\)/,
+      );
       const hotlines = page.locator('section.safety-urgent');
       expect(await hotlines.isVisible()).toBe(true);
       expect(await hotlines.locator('.hotline-number').allTextContents()).toEqual(expect.arrayContaining(['112', '110', '129', '119']));
@@ -315,7 +319,14 @@ describe('the status page puts first what matters', () => {
 
   async function decide(reference: string, action: string, fields: Record<string, string>): Promise<void> {
     const token = await tokenFrom(staff, `/staff/reports/${reference}`);
-    expect((await staff.post(`/staff/reports/${reference}/${action}`).type('form').send(formBody({ ...fields, _csrf: token }))).status).toBe(303);
+    expect(
+      (
+        await staff
+          .post(`/staff/reports/${reference}/${action}`)
+          .type('form')
+          .send(formBody({ ...fields, _csrf: token }))
+      ).status,
+    ).toBe(303);
   }
 
   async function openStatus(page: Page, receipt: string, locale: Locale): Promise<void> {
@@ -343,7 +354,9 @@ describe('the status page puts first what matters', () => {
       expect(await page.locator('#current-status').innerText()).toBe(t.publicStatus.new.name);
       expect(await page.locator('.status-next').innerText()).toBe(t.statusNext.new);
       // An update due within the day says the time.
-      expect(await page.locator('.next-update').innerText()).toMatch(mode.from === 'id' ? /paling lambat hari ini pukul \d{2}\.\d{2} WIB\.$/ : /by \d{2}:\d{2} WIB today\.$/);
+      expect(await page.locator('.next-update').innerText()).toMatch(
+        mode.from === 'id' ? /paling lambat hari ini pukul \d{2}\.\d{2} WIB\.$/ : /by \d{2}:\d{2} WIB today\.$/,
+      );
       expect(await page.locator('#office-title').innerText()).toBe(t.office.title);
       await checks.check('status page, danger now');
 
@@ -352,7 +365,9 @@ describe('the status page puts first what matters', () => {
       expect(await page.locator('#current-status').innerText()).toBe(t.publicStatus.awaiting_info.name);
       expect(await comesBefore(page, 'section.safety-urgent', '.question-panel')).toBe(true);
       expect(await comesBefore(page, '.question-panel', '.status-panel')).toBe(true);
-      expect(await page.locator('.question-panel .message-body').innerText()).toBe('Apakah Anda dan anak-anak sekarang di tempat yang aman?');
+      expect(await page.locator('.question-panel .message-body').innerText()).toBe(
+        'Apakah Anda dan anak-anak sekarang di tempat yang aman?',
+      );
       expect(await page.locator('.question-panel #reply-form #message').count()).toBe(1);
       expect(await page.locator('#reply-form').count()).toBe(1);
       expect(await page.locator('.status-next').innerText()).toBe(t.statusNext.awaiting_info);
@@ -363,7 +378,13 @@ describe('the status page puts first what matters', () => {
       expect(await page.locator('.question-panel').count()).toBe(0);
       expect(await page.locator('#current-status').innerText()).toBe(t.publicStatus.in_review.name);
 
-      await decide(reference, 'accept', { 'accept-case_mode': 'new', 'accept-case_number': '', 'accept-assignee': '', 'accept-risk': '', 'accept-note': '' });
+      await decide(reference, 'accept', {
+        'accept-case_mode': 'new',
+        'accept-case_number': '',
+        'accept-assignee': '',
+        'accept-risk': '',
+        'accept-note': '',
+      });
       await page.reload();
       expect(await page.locator('#current-status').innerText()).toBe(t.publicStatus.accepted.name);
       // She left no way to reach her: the page says so, and that news comes here.
@@ -378,7 +399,9 @@ describe('the status page puts first what matters', () => {
     });
 
     test(`closed: why, and how to report again; nothing cut off (${mode.name})`, async () => {
-      const { reference, receipt } = await newReport(validReport({ wants_contact: 'yes', contact_phone: '0812 1111 2222', contact_channel: 'whatsapp', contact_leave_message: 'no' }));
+      const { reference, receipt } = await newReport(
+        validReport({ wants_contact: 'yes', contact_phone: '0812 1111 2222', contact_channel: 'whatsapp', contact_leave_message: 'no' }),
+      );
       await decide(reference, 'close', { 'close-reason': 'outside_mandate', 'close-note': '' });
       const { page, log } = await pages.open(running.baseUrl, { javaScriptEnabled: mode.javaScriptEnabled, viewport: mode.viewport });
       const checks = pageChecks(page, mode, mode.from);
@@ -401,7 +424,12 @@ describe('the public pages on a 390×844 phone', () => {
   for (const javaScriptEnabled of [true, false]) {
     for (const locale of ['id', 'en'] as const) {
       const t = texts[locale];
-      const mode: Mode = { name: `phone, JavaScript ${javaScriptEnabled ? 'on' : 'off'}, ${locale}`, javaScriptEnabled, viewport: PHONE, from: locale };
+      const mode: Mode = {
+        name: `phone, JavaScript ${javaScriptEnabled ? 'on' : 'off'}, ${locale}`,
+        javaScriptEnabled,
+        viewport: PHONE,
+        from: locale,
+      };
 
       test(`"${t.home.reportButton}" is on the first screen, and no page scrolls sideways (${mode.name})`, async () => {
         const { page, log } = await pages.open(running.baseUrl, { javaScriptEnabled, viewport: PHONE });

@@ -2,13 +2,7 @@ import type { BrowserContext, BrowserContextOptions, Page } from 'playwright-cor
 import en from '../../src/i18n/locales/en.json';
 import id from '../../src/i18n/locales/id.json';
 import type { Locale } from '../../src/i18n';
-import {
-  axeChecker,
-  expectNoThirdPartyRequests,
-  pressShiftThreeTimes,
-  useAppWithNeutralSite,
-  useBrowser,
-} from '../helpers/browser';
+import { axeChecker, expectNoThirdPartyRequests, pressShiftThreeTimes, useAppWithNeutralSite, useBrowser } from '../helpers/browser';
 import { csrfTokenOf, formBody, validReport } from '../helpers/testApp';
 import { sessionIdIn } from '../helpers/receipts';
 
@@ -69,7 +63,8 @@ async function sessionIdOf(context: BrowserContext): Promise<string | null> {
   return cookie ? sessionIdIn(`lentera.sid=${cookie.value}`) : null;
 }
 
-const sessionRows = (sid: string | null) => running.lentera.db.prepare('SELECT count(*) FROM sessions WHERE sid = ?').pluck().get(sid) as number;
+const sessionRows = (sid: string | null) =>
+  running.lentera.db.prepare('SELECT count(*) FROM sessions WHERE sid = ?').pluck().get(sid) as number;
 
 interface Box {
   top: number;
@@ -115,7 +110,8 @@ async function expectNoFocusUnderQuickExit(page: Page): Promise<number> {
       const { exit, header, focused } = await focusAndExit(page);
       if (!focused) break;
       if (!focused.inHeader) {
-        if (overlap(focused, exit) || overlap(focused, header)) throw new Error(`${focused.what} lies under the quick exit after ${key}: ${JSON.stringify({ focused, header })}`);
+        if (overlap(focused, exit) || overlap(focused, header))
+          throw new Error(`${focused.what} lies under the quick exit after ${key}: ${JSON.stringify({ focused, header })}`);
         stops += 1;
       }
       if (key === 'Tab' ? focused.lastOnPage : focused.what === 'A[href=#main]') break;
@@ -307,7 +303,14 @@ describe('the receipt cannot be lost by accident', () => {
 
       // Printing the receipt page itself: only the code, how to use it, and the hotlines.
       await page.emulateMedia({ media: 'print' });
-      for (const hidden of ['header.site-header', 'footer.site-footer', 'h1', 'form[action="/report/receipt/noted"]', '.receipt-tools', '.actions']) {
+      for (const hidden of [
+        'header.site-header',
+        'footer.site-footer',
+        'h1',
+        'form[action="/report/receipt/noted"]',
+        '.receipt-tools',
+        '.actions',
+      ]) {
         expect({ hidden, visible: await page.locator(hidden).first().isVisible() }).toEqual({ hidden, visible: false });
       }
       for (const shown of ['.receipt-code', '.receipt-use', '.safety .hotlines']) {

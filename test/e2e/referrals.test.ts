@@ -197,7 +197,9 @@ async function expectFormKeeps(page: Page, entry: ReferralEntry): Promise<void> 
   expect(await page.inputValue('#kecamatan')).toBe(entry.kecamatan);
   expect(await page.inputValue('#kelurahan')).toBe(entry.kelurahan);
   expect(await page.isChecked(`#category-${entry.category}`)).toBe(true);
-  const checkedGroups = await page.locator('input[name=affected_groups]:checked').evaluateAll((els) => els.map((e) => (e as unknown as { value: string }).value));
+  const checkedGroups = await page
+    .locator('input[name=affected_groups]:checked')
+    .evaluateAll((els) => els.map((e) => (e as unknown as { value: string }).value));
   expect(checkedGroups.sort()).toEqual([...entry.groups].sort());
   expect(await page.isChecked(`#urgency-${entry.urgency}`)).toBe(true);
   expect(await page.isChecked(`#consent-${entry.consent.state}`)).toBe(true);
@@ -226,14 +228,18 @@ async function sendReferral(page: Page, lang: Lang = 'id'): Promise<string> {
 }
 
 /** The row of /department for a referral. */
-const listRow = (page: Page, reference: string) => page.locator('main tbody tr', { has: page.locator(`a[href="/department/referrals/${reference}"]`) });
+const listRow = (page: Page, reference: string) =>
+  page.locator('main tbody tr', { has: page.locator(`a[href="/department/referrals/${reference}"]`) });
 
 // ---------------------------------------------------------------- HTTP set-up for the accessibility checks
 
 /** Files a referral as the department's form does and returns its reference. */
 async function referOverHttp(agent: Agent, fields: Record<string, string | string[]>): Promise<string> {
   const token = await tokenFrom(agent, '/department/referrals/new');
-  const res = await agent.post('/department/referrals/new').type('form').send(formBody({ ...fields, _csrf: token }));
+  const res = await agent
+    .post('/department/referrals/new')
+    .type('form')
+    .send(formBody({ ...fields, _csrf: token }));
   expect(res.status).toBe(303);
   const reference = /\/department\/referrals\/(LAP-\d{4}-\d{6})$/.exec(res.headers.location as string)?.[1];
   expect(reference).toBeDefined();
@@ -297,11 +303,16 @@ describe('a referral from a department to triage and back', () => {
     const row = listRow(page, reference);
     expect(await row.count()).toBe(1);
     const cells = (await row.locator('td').allInnerTexts()).map(squash);
-    expect(cells.slice(0, 4)).toEqual([reference, first.departmentReference, id.category.parenting_child_concerns, 'Sudah masuk, menunggu dibaca']);
+    expect(cells.slice(0, 4)).toEqual([
+      reference,
+      first.departmentReference,
+      id.category.parenting_child_concerns,
+      'Sudah masuk, menunggu dibaca',
+    ]);
     expectNoThirdPartyRequests(log);
   });
 
-  test('triage finds it in the queue under the department\'s name, accepts it as a case and answers the department', async () => {
+  test("triage finds it in the queue under the department's name, accepts it as a case and answers the department", async () => {
     expect(reference).toBeDefined();
     const ref = reference!;
     const { page, log } = await open();
@@ -324,7 +335,16 @@ describe('a referral from a department to triage and back', () => {
     const panel = page.locator('section[aria-labelledby="referral-title"]');
     expect(await textOf(page, '#referral-title')).toBe(id.referral.triage.title);
     const panelText = squash(await panel.innerText());
-    for (const shown of [DEPARTMENT_NAME, officer.name, first.departmentReference, first.clientName, first.nik, first.address, first.phone, first.actionsTaken]) {
+    for (const shown of [
+      DEPARTMENT_NAME,
+      officer.name,
+      first.departmentReference,
+      first.clientName,
+      first.nik,
+      first.address,
+      first.phone,
+      first.actionsTaken,
+    ]) {
       expect(panelText).toContain(shown);
     }
     expect(panelText).toContain(`${id.referral.consentState.obtained} · ${id.referral.consentMethod.written} · Bu Lina, guru BK`);
@@ -394,7 +414,7 @@ describe('a referral from a department to triage and back', () => {
     expectNoThirdPartyRequests(log);
   });
 
-  test('triage reads the department\'s message on the report', async () => {
+  test("triage reads the department's message on the report", async () => {
     expect(reference).toBeDefined();
     const { page, log } = await open();
     await signInThroughUi(page, triage);
@@ -443,7 +463,9 @@ describe('a referral from a department to triage and back', () => {
     await page.goto(url('/department'));
     expect(await listRow(page, reference).count()).toBe(1);
     const stored = running.lentera.db
-      .prepare('SELECT r.urgency, r.kelurahan_code, f.consent, f.channel FROM reports r JOIN referrals f ON f.report_id = r.id WHERE r.reference = ?')
+      .prepare(
+        'SELECT r.urgency, r.kelurahan_code, f.consent, f.channel FROM reports r JOIN referrals f ON f.report_id = r.id WHERE r.reference = ?',
+      )
       .get(reference);
     expect(stored).toEqual({ urgency: 'normal', kelurahan_code: '13.71.01.1001', consent: 'obtained', channel: 'form' });
     expectNoThirdPartyRequests(log);
@@ -473,7 +495,14 @@ describe('accessibility of the referral pages (axe, WCAG 2.2 AA)', () => {
     openReference = await referOverHttp(agent, validReferralForm({ client_name: 'Dewi Lestari' }));
     noConsentReference = await referOverHttp(
       agent,
-      validReferralForm({ client_name: 'Putra Ramadhan', consent: 'not_obtained', consent_method: '', consent_by: '', no_consent_ground: 'child_at_risk', no_consent_justification: justification }),
+      validReferralForm({
+        client_name: 'Putra Ramadhan',
+        consent: 'not_obtained',
+        consent_method: '',
+        consent_by: '',
+        no_consent_ground: 'child_at_risk',
+        no_consent_justification: justification,
+      }),
     );
   });
 
@@ -501,7 +530,19 @@ describe('accessibility of the referral pages (axe, WCAG 2.2 AA)', () => {
       // Sent blank: every required field has its error, linked from the summary.
       await expectErrorPage(page, await submitForm(page, '/department/referrals/new'), lang);
       const links = await summaryLinks(page);
-      for (const href of ['#department_reference', '#client_name', '#client_age', '#client_sex-female', '#client_address', '#kecamatan', '#category-physical_violence', '#affected_groups-child', '#urgency-immediate', '#reason', '#consent-obtained']) {
+      for (const href of [
+        '#department_reference',
+        '#client_name',
+        '#client_age',
+        '#client_sex-female',
+        '#client_address',
+        '#kecamatan',
+        '#category-physical_violence',
+        '#affected_groups-child',
+        '#urgency-immediate',
+        '#reason',
+        '#consent-obtained',
+      ]) {
         expect(links).toContain(href);
       }
       expect(await page.getAttribute('#client_name', 'aria-invalid')).toBe('true');

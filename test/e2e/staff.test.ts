@@ -59,7 +59,8 @@ function open(options: { viewport?: { width: number; height: number } } = {}): P
 
 const url = (p: string) => running.url(p);
 const pathOf = (page: Page) => new URL(page.url()).pathname;
-const textOf = async (page: Page, selector: string) => ((await page.locator(selector).first().textContent()) ?? '').replace(/\s+/g, ' ').trim();
+const textOf = async (page: Page, selector: string) =>
+  ((await page.locator(selector).first().textContent()) ?? '').replace(/\s+/g, ' ').trim();
 
 /** Throws with what the app logged when a page answered with a server fault, so that the report shows the cause. */
 function expectNoServerFault(page: Page, response: Response | null, what: string): void {
@@ -157,7 +158,7 @@ async function openStatusPage(page: Page, receipt: string): Promise<void> {
 
 // ---------------------------------------------------------------- the story
 
-describe('from a resident\'s report to a case and a redirect', () => {
+describe("from a resident's report to a case and a redirect", () => {
   const first: ResidentReport = {
     category: 'neglect',
     urgency: 'urgent',
@@ -369,7 +370,10 @@ describe('from a resident\'s report to a case and a redirect', () => {
     expect(await note.innerText()).toContain(caseworker.name);
 
     // The caseworker can read the report behind their own case.
-    await Promise.all([page.waitForURL(url(`/staff/reports/${references![0]}`)), page.click(`main a[href="/staff/reports/${references![0]}"]`)]);
+    await Promise.all([
+      page.waitForURL(url(`/staff/reports/${references![0]}`)),
+      page.click(`main a[href="/staff/reports/${references![0]}"]`),
+    ]);
     expect(await textOf(page, 'section[aria-labelledby="narrative-title"] .message-body')).toBe(first.narrative);
 
     await signOutThroughUi(page);
@@ -417,7 +421,16 @@ describe('accessibility of the back office (axe, WCAG 2.2 AA)', () => {
     const accepted = await agent
       .post(`/staff/reports/${decidedReference}/accept`)
       .type('form')
-      .send(formBody({ 'accept-case_mode': 'new', 'accept-case_number': '', 'accept-assignee': String(caseworker.id), 'accept-risk': 'high', 'accept-note': '', _csrf: token }));
+      .send(
+        formBody({
+          'accept-case_mode': 'new',
+          'accept-case_number': '',
+          'accept-assignee': String(caseworker.id),
+          'accept-risk': 'high',
+          'accept-note': '',
+          _csrf: token,
+        }),
+      );
     expect(accepted.status).toBe(303);
     const caseNumber = lentera.db
       .prepare('SELECT c.number FROM cases c JOIN reports r ON r.case_id = c.id WHERE r.reference = ?')
@@ -545,7 +558,10 @@ describe('accessibility of the back office (axe, WCAG 2.2 AA)', () => {
       const row = page.locator('main tbody tr', { hasText: `Calon Triase ${lang.toUpperCase()}` });
       expect(await row.count()).toBe(1);
       await axe.check('approvals with a request');
-      const [approved] = await Promise.all([page.waitForNavigation(), row.getByRole('button', { name: new RegExp(text.approvals.approve) }).click()]);
+      const [approved] = await Promise.all([
+        page.waitForNavigation(),
+        row.getByRole('button', { name: new RegExp(text.approvals.approve) }).click(),
+      ]);
       expect(approved?.status()).toBe(200);
       expect(await page.textContent('main')).toContain(text.approvals.approved);
       expect(await page.locator('main').innerHTML()).not.toMatch(/\/invite\//);
@@ -590,7 +606,10 @@ describe('accessibility of the back office (axe, WCAG 2.2 AA)', () => {
       // An account as the command line makes it: a password, no second factor yet.
       const email = `baru.${lang}@lk3.test`;
       const password = `kata sandi baru ${lang} 123`;
-      const created = await lentera.services.accountService.createFromCommandLine({ email, name: `Baru ${lang}`, role: 'caseworker', departmentId: null }, password);
+      const created = await lentera.services.accountService.createFromCommandLine(
+        { email, name: `Baru ${lang}`, role: 'caseworker', departmentId: null },
+        password,
+      );
       expect(created.ok).toBe(true);
 
       const { page, log } = await open();
@@ -602,14 +621,19 @@ describe('accessibility of the back office (axe, WCAG 2.2 AA)', () => {
       expect(pathOf(page)).toBe('/login/enrol');
       expect(await textOf(page, 'h1')).toBe(text.auth.enrol.title);
       // The QR code comes from the app's own origin and has loaded.
-      expect(await page.locator('img.qr-code').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(0);
+      expect(
+        await page.locator('img.qr-code').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth),
+      ).toBeGreaterThan(0);
       await axe.check('enrolment');
 
       // A code the authenticator does not show (now, or one step either side).
       const secret = (await textOf(page, '[data-totp-secret]')).replace(/ /g, '');
       const at = lentera.now().getTime();
       const valid = await Promise.all([-30_000, 0, 30_000].map((d) => totpCodeAt(secret, new Date(at + d))));
-      await page.fill('#code', ['000000', '111111', '222222', '333333'].find((c) => !valid.includes(c))!);
+      await page.fill(
+        '#code',
+        ['000000', '111111', '222222', '333333'].find((c) => !valid.includes(c))!,
+      );
       await expectErrorPage(page, await submitForm(page, '/login/enrol'), lang);
       expect(await page.getAttribute('#code', 'aria-invalid')).toBe('true');
       // The same secret is offered again.
@@ -628,7 +652,7 @@ describe('accessibility of the back office (axe, WCAG 2.2 AA)', () => {
     });
   }
 
-  test('the first administrator\'s setup page, in both languages', async () => {
+  test("the first administrator's setup page, in both languages", async () => {
     // A separate, empty app: on first start with no accounts it prints a one-time setup link.
     const fresh = await startApp();
     apps.push(fresh);

@@ -78,7 +78,10 @@ describe('the back office', () => {
         await page.fill('#email', 'ani@lk3.test');
         await page.fill('#password', 'pendek');
         await page.fill('#password_confirm', 'pendek');
-        const [wrong] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.click('#setup-form button[type=submit]:not([hidden])')]);
+        const [wrong] = await Promise.all([
+          page.waitForResponse((r) => r.request().method() === 'POST'),
+          page.click('#setup-form button[type=submit]:not([hidden])'),
+        ]);
         expect(wrong.status()).toBe(400);
         await page.locator('.error-summary').waitFor();
         await axe.check('setup with a mistake (id)');
@@ -111,7 +114,10 @@ describe('the back office', () => {
       await axe.check('invitation');
       await page.fill('#password', 'kata sandi yang cukup panjang');
       await page.fill('#password_confirm', 'kata sandi yang cukup panjang');
-      await Promise.all([page.waitForURL((u) => u.pathname === '/staff/partners'), page.click('#invite-form button[type=submit]:not([hidden])')]);
+      await Promise.all([
+        page.waitForURL((u) => u.pathname === '/staff/partners'),
+        page.click('#invite-form button[type=submit]:not([hidden])'),
+      ]);
       expect((await page.locator('.notice').textContent())?.trim()).toBe(texts[lang].auth.invite.signedIn);
       expect(await page.locator('nav.staff-nav a[href="/account"]').count()).toBe(1);
       await axe.check('signed in after the invitation');

@@ -46,13 +46,18 @@ describe('/transparency in a browser', () => {
           expect((await page.locator('h1').textContent())?.trim()).toBe(text.transparency.title);
           await axe.check('public summary');
 
-          await Promise.all([page.waitForURL((u) => u.search === `?year=${YEAR}`), page.click(`table[data-table="years"] a[href="/transparency?year=${YEAR}"]`)]);
+          await Promise.all([
+            page.waitForURL((u) => u.search === `?year=${YEAR}`),
+            page.click(`table[data-table="years"] a[href="/transparency?year=${YEAR}"]`),
+          ]);
           expect(await page.getAttribute(`a[href="/transparency?year=${YEAR}"]`, 'aria-current')).toBe('page');
           // 2 trafficking reports read "< 5" (and "fewer than 5" to a screen reader); the 11 that would give them away are hidden.
           const trafficking = page.locator('table[data-table="category"] tr[data-code="trafficking"] td');
           expect((await trafficking.locator('[aria-hidden="true"]').innerText()).trim()).toBe('< 5');
           expect(await trafficking.locator('.visually-hidden').textContent()).toBe(text.transparency.fewerThanFive);
-          expect((await page.locator('table[data-table="category"] tr[data-code="family_conflict"] td').innerText()).trim()).toBe(text.transparency.hidden);
+          expect((await page.locator('table[data-table="category"] tr[data-code="family_conflict"] td').innerText()).trim()).toBe(
+            text.transparency.hidden,
+          );
           expect((await page.locator('table[data-table="category"] tr[data-code="neglect"] td').innerText()).trim()).toBe('40');
           expect((await page.locator('[data-total="reports"]').innerText()).trim()).toBe('53');
           await axe.check(`the figures of ${YEAR}`);

@@ -36,14 +36,22 @@ export function validateDocument(document: JsonObject): { valid: boolean; errors
     'const result = await new Validator().validate(JSON.parse(text));',
     'process.stdout.write(JSON.stringify(result));',
   ].join('\n');
-  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: projectRoot, input: JSON.stringify(document), encoding: 'utf8' });
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+    cwd: projectRoot,
+    input: JSON.stringify(document),
+    encoding: 'utf8',
+  });
   return JSON.parse(out) as { valid: boolean; errors?: unknown };
 }
 
 const DOC_ID = 'https://lentera.test/openapi.json';
 
 const pointerPart = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
-const mediaTypeOf = (header: string | string[] | undefined) => String(Array.isArray(header) ? header[0] : (header ?? '')).split(';')[0]!.trim().toLowerCase();
+const mediaTypeOf = (header: string | string[] | undefined) =>
+  String(Array.isArray(header) ? header[0] : (header ?? ''))
+    .split(';')[0]!
+    .trim()
+    .toLowerCase();
 
 interface Operation {
   operationId: string;

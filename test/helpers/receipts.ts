@@ -11,7 +11,11 @@ export function receiptOn(html: string): string | null {
 }
 
 /** Files a report as a browser does and returns the redirect's answer (the receipt page not yet fetched). */
-export async function fileReportUpToRedirect(baseUrl: string, jar: CookieJar, fields: Record<string, string | string[]> = validReport()): Promise<Response> {
+export async function fileReportUpToRedirect(
+  baseUrl: string,
+  jar: CookieJar,
+  fields: Record<string, string | string[]> = validReport(),
+): Promise<Response> {
   const form = await jar.fetch(`${baseUrl}/report`);
   expect(form.status).toBe(200);
   const posted = await jar.fetch(`${baseUrl}/report`, {
@@ -25,7 +29,13 @@ export async function fileReportUpToRedirect(baseUrl: string, jar: CookieJar, fi
 }
 
 /** Posts a form of `pagePath` as a browser does: the CSRF token read from that page, the cookies of `jar`. */
-export async function postForm(baseUrl: string, jar: CookieJar, pagePath: string, action: string, fields: Record<string, string> = {}): Promise<Response> {
+export async function postForm(
+  baseUrl: string,
+  jar: CookieJar,
+  pagePath: string,
+  action: string,
+  fields: Record<string, string> = {},
+): Promise<Response> {
   const page = await jar.fetch(`${baseUrl}${pagePath}`);
   return jar.fetch(`${baseUrl}${action}`, {
     method: 'POST',
@@ -49,7 +59,11 @@ export function receiptOnDisk(dir: string, receipt: string): boolean {
 /** The session id a `Cookie` header carries in `lentera.sid` (express-session signs it as `s:<id>.<signature>`). */
 export function sessionIdIn(cookieHeader: string): string | null {
   const value = /(?:^|;\s*)lentera\.sid=([^;]+)/.exec(cookieHeader)?.[1];
-  return value ? decodeURIComponent(value).replace(/^s:/, '').replace(/\.[^.]*$/, '') : null;
+  return value
+    ? decodeURIComponent(value)
+        .replace(/^s:/, '')
+        .replace(/\.[^.]*$/, '')
+    : null;
 }
 
 /** Serves a test app's HTTP server on a free port of 127.0.0.1, for requests made with fetch and a CookieJar. */

@@ -34,7 +34,11 @@ export interface ServerProcess {
 }
 
 /** Starts the built server (`npm run build` first; `pretest` does it) and waits until it listens. */
-export async function startServer(env: Record<string, string>, cwd: string = projectRoot, as: { uid?: number; gid?: number } = {}): Promise<ServerProcess> {
+export async function startServer(
+  env: Record<string, string>,
+  cwd: string = projectRoot,
+  as: { uid?: number; gid?: number } = {},
+): Promise<ServerProcess> {
   if (!fs.existsSync(SERVER_JS)) throw new Error(`${SERVER_JS} is missing: run npm run build`);
   const child = spawn(process.execPath, [SERVER_JS], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], ...as });
   let output = '';
@@ -68,7 +72,12 @@ export async function startServer(env: Record<string, string>, cwd: string = pro
 }
 
 /** Runs a built command (`dist/src/cli/<name>.js`) to its end. */
-export function runCommand(name: string, args: string[], env: Record<string, string>, cwd: string = projectRoot): Promise<{ code: number; out: string; err: string }> {
+export function runCommand(
+  name: string,
+  args: string[],
+  env: Record<string, string>,
+  cwd: string = projectRoot,
+): Promise<{ code: number; out: string; err: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [distCli(name), ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';

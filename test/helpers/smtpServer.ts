@@ -65,7 +65,10 @@ export async function startSmtpServer(port = 0): Promise<TestSmtpServer> {
             state.received.push({
               raw,
               parsed: await simpleParser(raw),
-              envelope: { from: session.envelope.mailFrom ? session.envelope.mailFrom.address : false, to: session.envelope.rcptTo.map((r) => r.address) },
+              envelope: {
+                from: session.envelope.mailFrom ? session.envelope.mailFrom.address : false,
+                to: session.envelope.rcptTo.map((r) => r.address),
+              },
             });
           }
           if (state.beforeDataReply) await state.beforeDataReply();

@@ -35,7 +35,8 @@ export async function createStaffAccount(
   if (role === 'department' && departmentId === null) {
     const at = lentera.now().toISOString();
     departmentId = Number(
-      lentera.db.prepare('INSERT INTO departments (name, created_at, updated_at) VALUES (?, ?, ?)').run(`Dinas Uji ${made}`, at, at).lastInsertRowid,
+      lentera.db.prepare('INSERT INTO departments (name, created_at, updated_at) VALUES (?, ?, ?)').run(`Dinas Uji ${made}`, at, at)
+        .lastInsertRowid,
     );
   }
   const { accountService } = lentera.services;
@@ -66,7 +67,12 @@ export async function unusedCode(lentera: Lentera, account: Pick<StaffAccount, '
  * Signs in through the real pages — /login with the password, then /login/code with a code from
  * the secret (skipped when REQUIRE_2FA=false) — and returns where the app sent the person.
  */
-export async function signIn(agent: Agent, lentera: Lentera, account: Pick<StaffAccount, 'id' | 'email' | 'password' | 'totpSecret'>, next?: string): Promise<string> {
+export async function signIn(
+  agent: Agent,
+  lentera: Lentera,
+  account: Pick<StaffAccount, 'id' | 'email' | 'password' | 'totpSecret'>,
+  next?: string,
+): Promise<string> {
   const loginPath = next ? `/login?next=${encodeURIComponent(next)}` : '/login';
   const token = await tokenFrom(agent, loginPath);
   const fields: Record<string, string> = { email: account.email, password: account.password, _csrf: token };
@@ -76,13 +82,19 @@ export async function signIn(agent: Agent, lentera: Lentera, account: Pick<Staff
   if (afterPassword.headers.location !== '/login/code') return afterPassword.headers.location as string;
   const codeToken = await tokenFrom(agent, '/login/code');
   const code = await unusedCode(lentera, account);
-  const afterCode = await agent.post('/login/code').type('form').send(formBody({ code, _csrf: codeToken }));
+  const afterCode = await agent
+    .post('/login/code')
+    .type('form')
+    .send(formBody({ code, _csrf: codeToken }));
   if (afterCode.status !== 303) throw new Error(`signIn: the code step answered ${afterCode.status}`);
   return afterCode.headers.location as string;
 }
 
 /** A new agent (its own cookies) signed in as `account` through the real pages (see signIn). */
-export async function signedInAgent(lentera: Lentera, account: Pick<StaffAccount, 'id' | 'email' | 'password' | 'totpSecret'>): Promise<Agent> {
+export async function signedInAgent(
+  lentera: Lentera,
+  account: Pick<StaffAccount, 'id' | 'email' | 'password' | 'totpSecret'>,
+): Promise<Agent> {
   const agent = request.agent(lentera.app);
   await signIn(agent, lentera, account);
   return agent;

@@ -95,5 +95,10 @@ export async function fileReport(agent: Agent, fields: Record<string, string | s
 /** Opens a receipt session with the receipt. */
 export async function openStatus(agent: Agent, receipt: string): Promise<void> {
   const token = await tokenFrom(agent, '/status');
-  await agent.post('/status').type('form').send(formBody({ receipt, _csrf: token })).expect(303).expect('Location', '/status');
+  await agent
+    .post('/status')
+    .type('form')
+    .send(formBody({ receipt, _csrf: token }))
+    .expect(303)
+    .expect('Location', '/status');
 }

@@ -13,7 +13,7 @@ import { totpCodeAt } from '../../src/services/totp';
  * the invitee's email only; every supervisor is told at the request and at the grant; the audit log
  * names who asked and who granted.
  */
-describe('content roles need a supervisor\'s approval', () => {
+describe("content roles need a supervisor's approval", () => {
   let smtp: TestSmtpServer;
   let lentera: TestApp;
   const clock = new Date('2026-03-02T02:00:00Z');
@@ -40,12 +40,17 @@ describe('content roles need a supervisor\'s approval', () => {
   const accountId = (email: string) => lentera.db.prepare('SELECT id FROM accounts WHERE email = ?').pluck().get(email) as number;
   const tokensOf = (id: number) => lentera.db.prepare('SELECT count(*) FROM account_tokens WHERE account_id = ?').pluck().get(id) as number;
   const audit = (action: string, id: number) =>
-    lentera.db.prepare('SELECT actor_account_id, detail FROM audit_events WHERE action = ? AND subject_id = ? ORDER BY id').all(action, String(id));
+    lentera.db
+      .prepare('SELECT actor_account_id, detail FROM audit_events WHERE action = ? AND subject_id = ? ORDER BY id')
+      .all(action, String(id));
   const linkIn = (text: string) => /(http:\/\/localhost:3000\/invite\/[A-Za-z0-9_-]{43})/.exec(text)?.[1];
 
   async function postFrom(agent: Agent, page: string, action: string, fields: Record<string, string> = {}) {
     const token = await tokenFrom(agent, page);
-    return agent.post(action).type('form').send(formBody({ ...fields, _csrf: token }));
+    return agent
+      .post(action)
+      .type('form')
+      .send(formBody({ ...fields, _csrf: token }));
   }
 
   /** Sends what the outbox holds through the real SMTP server; returns what arrived, by recipient. */
@@ -58,17 +63,19 @@ describe('content roles need a supervisor\'s approval', () => {
 
   it('the attack: an administrator invites a second account of their own as supervisor — no link on any page, no usable account', async () => {
     const before = lastOutboxId(lentera);
-    const res = await postFrom(adminAgent, '/staff/users/new', '/staff/users', { email: 'ani+2@lk3.test', name: 'Ani Kedua', role: 'supervisor', department: '' });
+    const res = await postFrom(adminAgent, '/staff/users/new', '/staff/users', {
+      email: 'ani+2@lk3.test',
+      name: 'Ani Kedua',
+      role: 'supervisor',
+      department: '',
+    });
     const id = accountId('ani+2@lk3.test');
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe(`/staff/users/${id}`);
 
     // Nothing to use: no link exists, on a page or anywhere else.
     expect(tokensOf(id)).toBe(0);
-    const pages = [
-      await adminAgent.get(`/staff/users/${id}`).expect(200),
-      await adminAgent.get('/staff/users').expect(200),
-    ];
+    const pages = [await adminAgent.get(`/staff/users/${id}`).expect(200), await adminAgent.get('/staff/users').expect(200)];
     for (const page of pages) expect(page.text).not.toContain('/invite/');
     expect(pages[0]!.text).toContain('Permintaan akun sudah dibuat');
     expect(pages[0]!.text).toContain('data-account-status="awaitingApproval"');
@@ -80,9 +87,16 @@ describe('content roles need a supervisor\'s approval', () => {
     await adminAgent.get('/staff/approvals').expect(403);
     expect((await postFrom(adminAgent, '/staff/users', `/staff/approvals/${id}/approve`)).status).toBe(403);
     expect(tokensOf(id)).toBe(0);
-    expect(lentera.db.prepare('SELECT approval, active, password_hash FROM accounts WHERE id = ?').get(id)).toEqual({ approval: 'pending', active: 1, password_hash: null });
+    expect(lentera.db.prepare('SELECT approval, active, password_hash FROM accounts WHERE id = ?').get(id)).toEqual({
+      approval: 'pending',
+      active: 1,
+      password_hash: null,
+    });
     // Not an account anyone can sign in as, assign a case to, or be told things as.
-    const login = await postFrom(request.agent(lentera.app), '/login', '/login', { email: 'ani+2@lk3.test', password: 'apa saja yang panjang' });
+    const login = await postFrom(request.agent(lentera.app), '/login', '/login', {
+      email: 'ani+2@lk3.test',
+      password: 'apa saja yang panjang',
+    });
     expect(login.status).toBe(400);
     expect(lentera.services.caseService.assignableWorkers().map((w) => w.id)).not.toContain(id);
 
@@ -93,7 +107,8 @@ describe('content roles need a supervisor\'s approval', () => {
       ['account_approval_requested', 'sinta@lk3.test'],
     ]);
     const asked = readable(lentera, emails[0]!);
-    for (const text of ['Ani Admin', 'Ani Kedua', 'ani+2@lk3.test', 'Peran: Koordinator', 'http://localhost:3000/staff/approvals']) expect(asked).toContain(text);
+    for (const text of ['Ani Admin', 'Ani Kedua', 'ani+2@lk3.test', 'Peran: Koordinator', 'http://localhost:3000/staff/approvals'])
+      expect(asked).toContain(text);
     expect(audit('account.approval_requested', id)).toEqual([{ actor_account_id: admin.id, detail: '{"role":"supervisor"}' }]);
     expect(audit('account.invited', id)).toEqual([]);
   });
@@ -106,7 +121,10 @@ describe('content roles need a supervisor\'s approval', () => {
     expect(list.text).toContain('Ani Kedua');
     expect(list.text).toContain('ani+2@lk3.test');
     expect(list.text).toContain('href="/staff/approvals"');
-    const approved = await sariAgent.post(`/staff/approvals/${id}/approve`).type('form').send(formBody({ _csrf: csrfTokenOf(list.text) }));
+    const approved = await sariAgent
+      .post(`/staff/approvals/${id}/approve`)
+      .type('form')
+      .send(formBody({ _csrf: csrfTokenOf(list.text) }));
     expect(approved.status).toBe(303);
     expect(approved.headers.location).toBe('/staff/approvals');
     const after = await sariAgent.get('/staff/approvals').expect(200);
@@ -128,7 +146,9 @@ describe('content roles need a supervisor\'s approval', () => {
     }
     expect(mail).toHaveLength(3);
     expect(audit('account.approval_requested', id)).toEqual([{ actor_account_id: admin.id, detail: '{"role":"supervisor"}' }]);
-    expect(audit('account.approved', id)).toEqual([{ actor_account_id: sari.id, detail: JSON.stringify({ role: 'supervisor', requestedBy: admin.id }) }]);
+    expect(audit('account.approved', id)).toEqual([
+      { actor_account_id: sari.id, detail: JSON.stringify({ role: 'supervisor', requestedBy: admin.id }) },
+    ]);
 
     // A new link for a content role is emailed too, never shown; the old one stops working.
     const first = linkIn(invitations[0]!.text)!;
@@ -142,31 +162,53 @@ describe('content roles need a supervisor\'s approval', () => {
     const second = linkIn(again[0]!.text)!;
     expect(second).not.toBe(first);
     await request(lentera.app).get(new URL(first).pathname).expect(404);
-    expect(audit('account.invited', id)).toEqual([{ actor_account_id: admin.id, detail: JSON.stringify({ role: 'supervisor', via: 'admin', reissued: true, emailedOnly: true }) }]);
+    expect(audit('account.invited', id)).toEqual([
+      { actor_account_id: admin.id, detail: JSON.stringify({ role: 'supervisor', via: 'admin', reissued: true, emailedOnly: true }) },
+    ]);
 
     // Whoever reads that mailbox sets a password, enrols and works as a supervisor — the supervisor chose to let them.
     const invitee = request.agent(lentera.app);
     const path = new URL(second).pathname;
     const invitePage = await invitee.get(path).expect(200);
     const password = 'kata sandi ani yang kedua';
-    await invitee.post(path).type('form').send(formBody({ password, password_confirm: password, _csrf: csrfTokenOf(invitePage.text) })).expect(303);
+    await invitee
+      .post(path)
+      .type('form')
+      .send(formBody({ password, password_confirm: password, _csrf: csrfTokenOf(invitePage.text) }))
+      .expect(303);
     const signedIn = await postFrom(invitee, '/login', '/login', { email: 'ani+2@lk3.test', password });
     expect(signedIn.headers.location).toBe('/login/enrol');
     const enrol = await invitee.get('/login/enrol').expect(200);
     const secret = /data-totp-secret>([A-Z2-7 ]+)</.exec(enrol.text)![1]!.replace(/ /g, '');
-    await invitee.post('/login/enrol').type('form').send(formBody({ code: await totpCodeAt(secret, clock), _csrf: csrfTokenOf(enrol.text) })).expect(303).expect('Location', '/staff/queue');
+    await invitee
+      .post('/login/enrol')
+      .type('form')
+      .send(formBody({ code: await totpCodeAt(secret, clock), _csrf: csrfTokenOf(enrol.text) }))
+      .expect(303)
+      .expect('Location', '/staff/queue');
   });
 
   it('a refused request ends there: no link, no reactivation, no later approval', async () => {
-    const res = await postFrom(adminAgent, '/staff/users/new', '/staff/users', { email: 'budi@lk3.test', name: 'Budi Peksos', role: 'caseworker', department: '' });
+    const res = await postFrom(adminAgent, '/staff/users/new', '/staff/users', {
+      email: 'budi@lk3.test',
+      name: 'Budi Peksos',
+      role: 'caseworker',
+      department: '',
+    });
     expect(res.status).toBe(303);
     const id = accountId('budi@lk3.test');
     const sintaAgent = await signedInAgent(lentera, sinta);
     const refused = await postFrom(sintaAgent, '/staff/approvals', `/staff/approvals/${id}/refuse`);
     expect(refused.status).toBe(303);
     expect((await sintaAgent.get('/staff/approvals').expect(200)).text).toContain('Permintaan ditolak');
-    expect(lentera.db.prepare('SELECT approval, active, password_hash FROM accounts WHERE id = ?').get(id)).toEqual({ approval: 'refused', active: 0, password_hash: null });
-    expect(audit('account.refused', id)).toEqual([{ actor_account_id: sinta.id, detail: JSON.stringify({ role: 'caseworker', requestedBy: admin.id }) }]);
+    expect(lentera.db.prepare('SELECT approval, active, password_hash FROM accounts WHERE id = ?').get(id)).toEqual({
+      approval: 'refused',
+      active: 0,
+      password_hash: null,
+    });
+    expect(audit('account.refused', id)).toEqual([
+      { actor_account_id: sinta.id, detail: JSON.stringify({ role: 'caseworker', requestedBy: admin.id }) },
+    ]);
 
     // Approving it afterwards, renewing its link or reactivating it all fail, and make no link.
     const late = await postFrom(await signedInAgent(lentera, sari), '/staff/approvals', `/staff/approvals/${id}/approve`);
@@ -195,13 +237,21 @@ describe('content roles need a supervisor\'s approval', () => {
 
   it('the shell stays direct, but every supervisor is emailed when it grants a content role (audit: via cli)', async () => {
     const out: string[] = [];
-    const code = await runUserCommand(['create', '--email', 'tari@lk3.test', '--name', 'Tari Triase', '--role', 'triage', '--password-stdin'], {
-      env: { NODE_ENV: 'test', DATABASE_PATH: lentera.config.databasePath, DATA_KEY: TEST_DATA_KEY, SESSION_SECRET: 'test-session-secret-that-is-long-enough-0123456789' },
-      readStdin: async () => 'kata sandi tari panjang',
-      out: (l) => out.push(l),
-      err: () => undefined,
-      now: () => clock,
-    });
+    const code = await runUserCommand(
+      ['create', '--email', 'tari@lk3.test', '--name', 'Tari Triase', '--role', 'triage', '--password-stdin'],
+      {
+        env: {
+          NODE_ENV: 'test',
+          DATABASE_PATH: lentera.config.databasePath,
+          DATA_KEY: TEST_DATA_KEY,
+          SESSION_SECRET: 'test-session-secret-that-is-long-enough-0123456789',
+        },
+        readStdin: async () => 'kata sandi tari panjang',
+        out: (l) => out.push(l),
+        err: () => undefined,
+        now: () => clock,
+      },
+    );
     expect(code).toBe(0);
     expect(out.join('\n')).toContain('Every active supervisor is told by email');
     const id = accountId('tari@lk3.test');
@@ -213,7 +263,12 @@ describe('content roles need a supervisor\'s approval', () => {
   });
 
   it('invitations for an administrator or a department officer stay direct: the link is shown once', async () => {
-    const res = await postFrom(adminAgent, '/staff/users/new', '/staff/users', { email: 'dodi@lk3.test', name: 'Dodi Admin', role: 'admin', department: '' });
+    const res = await postFrom(adminAgent, '/staff/users/new', '/staff/users', {
+      email: 'dodi@lk3.test',
+      name: 'Dodi Admin',
+      role: 'admin',
+      department: '',
+    });
     expect(res.status).toBe(200);
     expect(res.text).toMatch(/data-invitation-link>http:\/\/localhost:3000\/invite\//);
     await delivered();
@@ -229,12 +284,15 @@ describe('before there is any supervisor', () => {
   });
   afterAll(() => lentera.cleanup());
 
-  it('the invitation page explains that the first supervisor is made from the server\'s shell, and a content role is refused', async () => {
+  it("the invitation page explains that the first supervisor is made from the server's shell, and a content role is refused", async () => {
     const form = await adminAgent.get('/staff/users/new').expect(200);
     expect(form.text).toContain('data-no-supervisor');
     expect(form.text).toContain('npm run user -- create --email … --name "…" --role supervisor');
     const token = csrfTokenOf(form.text);
-    const res = await adminAgent.post('/staff/users').type('form').send(formBody({ email: 'tari@lk3.test', name: 'Tari', role: 'triage', department: '', _csrf: token }));
+    const res = await adminAgent
+      .post('/staff/users')
+      .type('form')
+      .send(formBody({ email: 'tari@lk3.test', name: 'Tari', role: 'triage', department: '', _csrf: token }));
     expect(res.status).toBe(400);
     expect(res.text).toContain('<a href="#role-triage">Belum ada koordinator yang dapat menyetujui peran ini');
     expect(res.text).toContain('value="Tari"');

@@ -4,7 +4,10 @@ import { createStaffAccount, signedInAgent, signIn, type StaffAccount } from '..
 
 async function changePassword(agent: Agent, fields: Record<string, string>) {
   const token = await tokenFrom(agent, '/account');
-  return agent.post('/account/password').type('form').send(formBody({ ...fields, _csrf: token }));
+  return agent
+    .post('/account/password')
+    .type('form')
+    .send(formBody({ ...fields, _csrf: token }));
 }
 
 describe('my account', () => {
@@ -22,7 +25,11 @@ describe('my account', () => {
     await request(lentera.app).get('/account').expect(303).expect('Location', '/login?next=%2Faccount');
     const agent = request.agent(lentera.app);
     const token = await tokenFrom(agent, '/login');
-    await agent.post('/account/password').type('form').send(formBody({ _csrf: token })).expect(403);
+    await agent
+      .post('/account/password')
+      .type('form')
+      .send(formBody({ _csrf: token }))
+      .expect(403);
   });
 
   it('shows who I am and that two-step verification is on, in both languages', async () => {
@@ -39,7 +46,11 @@ describe('my account', () => {
   it('refuses a wrong current password with 400 and changes nothing', async () => {
     const agent = await signedInAgent(lentera, person);
     const before = lentera.db.prepare('SELECT password_hash FROM accounts WHERE id = ?').pluck().get(person.id);
-    const res = await changePassword(agent, { current_password: 'salah sekali', password: 'kata sandi baru sekali', password_confirm: 'kata sandi baru sekali' });
+    const res = await changePassword(agent, {
+      current_password: 'salah sekali',
+      password: 'kata sandi baru sekali',
+      password_confirm: 'kata sandi baru sekali',
+    });
     expect(res.status).toBe(400);
     expect(res.text).toContain('<a href="#current_password">Kata sandi saat ini tidak cocok</a>');
     expect(res.text).not.toContain('kata sandi baru sekali');
@@ -51,7 +62,11 @@ describe('my account', () => {
     const short = await changePassword(agent, { current_password: person.password, password: 'pendek', password_confirm: 'pendek' });
     expect(short.status).toBe(400);
     expect(short.text).toContain('<a href="#password">Kata sandi paling sedikit 8 karakter</a>');
-    const mismatch = await changePassword(agent, { current_password: person.password, password: 'cukup panjang kok', password_confirm: 'cukup panjang' });
+    const mismatch = await changePassword(agent, {
+      current_password: person.password,
+      password: 'cukup panjang kok',
+      password_confirm: 'cukup panjang',
+    });
     expect(mismatch.status).toBe(400);
     expect(mismatch.text).toContain('<a href="#password_confirm">');
     const empty = await changePassword(agent, { current_password: '', password: '', password_confirm: '' });
@@ -74,9 +89,15 @@ describe('my account', () => {
     expect(await signIn(request.agent(lentera.app), lentera, person)).toBe('/staff/queue');
     const withOld = request.agent(lentera.app);
     const token = await tokenFrom(withOld, '/login');
-    await withOld.post('/login').type('form').send(formBody({ email: person.email, password: oldPassword, _csrf: token })).expect(400);
+    await withOld
+      .post('/login')
+      .type('form')
+      .send(formBody({ email: person.email, password: oldPassword, _csrf: token }))
+      .expect(400);
 
-    const audit = lentera.db.prepare("SELECT actor_account_id, subject_id, detail FROM audit_events WHERE action = 'account.password_changed'").all();
+    const audit = lentera.db
+      .prepare("SELECT actor_account_id, subject_id, detail FROM audit_events WHERE action = 'account.password_changed'")
+      .all();
     expect(audit).toEqual([{ actor_account_id: person.id, subject_id: String(person.id), detail: null }]);
     const everything = JSON.stringify(lentera.db.prepare('SELECT * FROM audit_events').all());
     expect(everything).not.toContain(newPassword);
@@ -105,7 +126,8 @@ describe('changing my password is throttled like signing in', () => {
       .send(formBody({ current_password: current, password: next, password_confirm: next, _csrf: token }));
   }
   const passwordHash = () => lentera.db.prepare('SELECT password_hash FROM accounts WHERE id = ?').pluck().get(person.id);
-  const locks = () => lentera.db.prepare("SELECT actor_account_id, subject_id FROM audit_events WHERE action = 'account.password_change_locked'").all();
+  const locks = () =>
+    lentera.db.prepare("SELECT actor_account_id, subject_id FROM audit_events WHERE action = 'account.password_change_locked'").all();
 
   it('locks after 5 wrong current passwords from one client: then even the right one is refused (429), and the lock is audited', async () => {
     const agent = await signedInAgent(lentera, person);
@@ -123,7 +145,12 @@ describe('changing my password is throttled like signing in', () => {
     // The same counters as signing in: that (email, client) pair cannot sign in either…
     const signInThere = request.agent(lentera.app);
     const loginToken = await tokenFrom(signInThere, '/login');
-    await signInThere.post('/login').set('X-Forwarded-For', '203.0.113.7').type('form').send(formBody({ email: person.email, password: person.password, _csrf: loginToken })).expect(429);
+    await signInThere
+      .post('/login')
+      .set('X-Forwarded-For', '203.0.113.7')
+      .type('form')
+      .send(formBody({ email: person.email, password: person.password, _csrf: loginToken }))
+      .expect(429);
     // …while the owner, from their own address, still changes their password.
     const elsewhere = await changeFrom(agent, '198.51.100.44', person.password, 'kalimat rahasia yang lain');
     expect(elsewhere.status).toBe(303);
@@ -134,7 +161,10 @@ describe('changing my password is throttled like signing in', () => {
     clock = new Date(clock.getTime() + 15 * 60_000 + 1000);
     const agent = await signedInAgent(lentera, person);
     expect((await changeFrom(agent, '203.0.113.7', person.password, 'kalimat rahasia ketiga')).status).toBe(303);
-    const dump = JSON.stringify([lentera.db.prepare('SELECT * FROM audit_events').all(), lentera.db.prepare('SELECT * FROM sessions').all()]);
+    const dump = JSON.stringify([
+      lentera.db.prepare('SELECT * FROM audit_events').all(),
+      lentera.db.prepare('SELECT * FROM sessions').all(),
+    ]);
     expect(dump).not.toContain('203.0.113');
     expect(dump).not.toContain('198.51.100');
   });

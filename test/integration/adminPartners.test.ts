@@ -22,7 +22,12 @@ describe('partner institutions (/staff/partners)', () => {
 
   async function createPartner(fields: Record<string, string | string[]> = {}): Promise<number> {
     const token = await tokenFrom(adminAgent, '/staff/partners/new');
-    await adminAgent.post('/staff/partners').type('form').send(formBody({ ...validPartner, ...fields, _csrf: token })).expect(303).expect('Location', '/staff/partners');
+    await adminAgent
+      .post('/staff/partners')
+      .type('form')
+      .send(formBody({ ...validPartner, ...fields, _csrf: token }))
+      .expect(303)
+      .expect('Location', '/staff/partners');
     return lentera.db.prepare('SELECT max(id) FROM partners').pluck().get() as number;
   }
 
@@ -49,11 +54,23 @@ describe('partner institutions (/staff/partners)', () => {
         await agent.get(path).expect(403);
       }
       const token = await tokenFrom(agent, '/report');
-      for (const path of ['/staff/partners', `/staff/partners/${partnerId}`, `/staff/partners/${partnerId}/deactivate`, `/staff/partners/${partnerId}/reactivate`]) {
-        await agent.post(path).type('form').send(formBody({ ...validPartner, name: `Dari ${role}`, _csrf: token })).expect(403);
+      for (const path of [
+        '/staff/partners',
+        `/staff/partners/${partnerId}`,
+        `/staff/partners/${partnerId}/deactivate`,
+        `/staff/partners/${partnerId}/reactivate`,
+      ]) {
+        await agent
+          .post(path)
+          .type('form')
+          .send(formBody({ ...validPartner, name: `Dari ${role}`, _csrf: token }))
+          .expect(403);
       }
       expect(lentera.db.prepare('SELECT count(*) FROM partners WHERE name = ?').pluck().get(`Dari ${role}`)).toBe(0);
-      expect(lentera.db.prepare('SELECT active, name FROM partners WHERE id = ?').get(partnerId)).toEqual({ active: 1, name: 'Puspaga Kota Padang' });
+      expect(lentera.db.prepare('SELECT active, name FROM partners WHERE id = ?').get(partnerId)).toEqual({
+        active: 1,
+        name: 'Puspaga Kota Padang',
+      });
     });
 
     it('sends a visitor who is not signed in to the login page, and refuses their posts', async () => {
@@ -61,8 +78,16 @@ describe('partner institutions (/staff/partners)', () => {
       await agent.get('/staff/partners').expect(303).expect('Location', '/login?next=%2Fstaff%2Fpartners');
       await agent.get(`/staff/partners/${partnerId}`).expect(303).expect('Location', `/login?next=%2Fstaff%2Fpartners%2F${partnerId}`);
       const token = await tokenFrom(agent, '/report');
-      await agent.post('/staff/partners').type('form').send(formBody({ ...validPartner, name: 'Tanpa masuk', _csrf: token })).expect(403);
-      await agent.post(`/staff/partners/${partnerId}/deactivate`).type('form').send(formBody({ _csrf: token })).expect(403);
+      await agent
+        .post('/staff/partners')
+        .type('form')
+        .send(formBody({ ...validPartner, name: 'Tanpa masuk', _csrf: token }))
+        .expect(403);
+      await agent
+        .post(`/staff/partners/${partnerId}/deactivate`)
+        .type('form')
+        .send(formBody({ _csrf: token }))
+        .expect(403);
       expect(lentera.db.prepare('SELECT count(*) FROM partners WHERE name = ?').pluck().get('Tanpa masuk')).toBe(0);
     });
 
@@ -84,16 +109,24 @@ describe('partner institutions (/staff/partners)', () => {
 
   it('creates a partner, records it in the audit log and lists it', async () => {
     const id = await createPartner();
-    expect(lentera.db.prepare('SELECT name, type, phone, email, address, areas_served, active FROM partners WHERE id = ?').get(id)).toEqual({
-      name: 'UPTD PPA Kota Padang',
-      type: 'uptd_ppa',
-      phone: '(0751) 123456',
-      email: 'uptdppa@padang.go.id',
-      address: 'Jl. Contoh No. 1, Padang',
-      areas_served: '13.71.01,13.71.02',
-      active: 1,
+    expect(lentera.db.prepare('SELECT name, type, phone, email, address, areas_served, active FROM partners WHERE id = ?').get(id)).toEqual(
+      {
+        name: 'UPTD PPA Kota Padang',
+        type: 'uptd_ppa',
+        phone: '(0751) 123456',
+        email: 'uptdppa@padang.go.id',
+        address: 'Jl. Contoh No. 1, Padang',
+        areas_served: '13.71.01,13.71.02',
+        active: 1,
+      },
+    );
+    expect(lastAudit()).toMatchObject({
+      actor_account_id: admin.id,
+      action: 'partner.created',
+      subject_type: 'partner',
+      subject_id: String(id),
+      detail: '{"type":"uptd_ppa"}',
     });
-    expect(lastAudit()).toMatchObject({ actor_account_id: admin.id, action: 'partner.created', subject_type: 'partner', subject_id: String(id), detail: '{"type":"uptd_ppa"}' });
     const list = await adminAgent.get('/staff/partners').expect(200);
     expect(list.text).toContain('Lembaga mitra sudah ditambahkan.');
     const row = new RegExp(`<tr data-partner="${id}">[\\s\\S]*?</tr>`).exec(list.text)![0];
@@ -106,7 +139,11 @@ describe('partner institutions (/staff/partners)', () => {
   it('refuses an empty form with a summary linking to each field', async () => {
     const token = await tokenFrom(adminAgent, '/staff/partners/new');
     const before = lentera.db.prepare('SELECT count(*) FROM audit_events').pluck().get();
-    const res = await adminAgent.post('/staff/partners').type('form').send(formBody({ _csrf: token })).expect(400);
+    const res = await adminAgent
+      .post('/staff/partners')
+      .type('form')
+      .send(formBody({ _csrf: token }))
+      .expect(400);
     expect(res.text).toContain('<title>Ada kesalahan: Tambah lembaga mitra · Lentera</title>');
     expect(res.text).toContain('<a href="#name">Tuliskan nama lembaga');
     expect(res.text).toContain('<a href="#type">Pilih jenis lembaga</a>');
@@ -134,7 +171,11 @@ describe('partner institutions (/staff/partners)', () => {
   it('refuses a second partner of the same name', async () => {
     await createPartner({ name: 'Puskesmas Andalas', type: 'health', areas: [] });
     const token = await tokenFrom(adminAgent, '/staff/partners/new');
-    const res = await adminAgent.post('/staff/partners').type('form').send(formBody({ ...validPartner, name: 'puskesmas andalas', _csrf: token })).expect(400);
+    const res = await adminAgent
+      .post('/staff/partners')
+      .type('form')
+      .send(formBody({ ...validPartner, name: 'puskesmas andalas', _csrf: token }))
+      .expect(400);
     expect(res.text).toContain('Sudah ada lembaga mitra dengan nama ini');
     expect(lentera.db.prepare("SELECT count(*) FROM partners WHERE name LIKE 'puskesmas andalas'").pluck().get()).toBe(1);
   });
@@ -161,7 +202,11 @@ describe('partner institutions (/staff/partners)', () => {
 
     it('refuses invalid changes with 400 and keeps them', async () => {
       const token = await tokenFrom(adminAgent, `/staff/partners/${id}`);
-      const res = await adminAgent.post(`/staff/partners/${id}`).type('form').send(formBody({ ...validPartner, name: 'LBH Padang Baru', phone: 'telepon', _csrf: token })).expect(400);
+      const res = await adminAgent
+        .post(`/staff/partners/${id}`)
+        .type('form')
+        .send(formBody({ ...validPartner, name: 'LBH Padang Baru', phone: 'telepon', _csrf: token }))
+        .expect(400);
       expect(res.text).toContain('<a href="#phone">');
       expect(res.text).toContain('value="LBH Padang Baru"');
       expect(lentera.db.prepare('SELECT name FROM partners WHERE id = ?').pluck().get(id)).toBe('LBH Padang');
@@ -172,7 +217,17 @@ describe('partner institutions (/staff/partners)', () => {
       await adminAgent
         .post(`/staff/partners/${id}`)
         .type('form')
-        .send(formBody({ name: 'LBH Padang', type: 'legal_aid', phone: '0751-111222', email: '', address: 'Jl. Baru 2', areas: ['13.71.01', '13.71.04'], _csrf: token }))
+        .send(
+          formBody({
+            name: 'LBH Padang',
+            type: 'legal_aid',
+            phone: '0751-111222',
+            email: '',
+            address: 'Jl. Baru 2',
+            areas: ['13.71.01', '13.71.04'],
+            _csrf: token,
+          }),
+        )
         .expect(303)
         .expect('Location', '/staff/partners');
       expect(lentera.db.prepare('SELECT phone, email, address, areas_served FROM partners WHERE id = ?').get(id)).toEqual({
@@ -187,17 +242,29 @@ describe('partner institutions (/staff/partners)', () => {
       expect(event.detail).not.toContain('0751');
     });
 
-    it('refuses to take another partner\'s name', async () => {
+    it("refuses to take another partner's name", async () => {
       const token = await tokenFrom(adminAgent, `/staff/partners/${id}`);
-      await adminAgent.post(`/staff/partners/${id}`).type('form').send(formBody({ ...validPartner, _csrf: token })).expect(400);
+      await adminAgent
+        .post(`/staff/partners/${id}`)
+        .type('form')
+        .send(formBody({ ...validPartner, _csrf: token }))
+        .expect(400);
     });
 
     it('answers 404 for a partner that does not exist', async () => {
       await adminAgent.get('/staff/partners/99999').expect(404);
       await adminAgent.get('/staff/partners/abc').expect(404);
       const token = await tokenFrom(adminAgent, '/staff/partners/new');
-      await adminAgent.post('/staff/partners/99999').type('form').send(formBody({ ...validPartner, name: 'Tidak ada', _csrf: token })).expect(404);
-      await adminAgent.post('/staff/partners/99999/deactivate').type('form').send(formBody({ _csrf: token })).expect(404);
+      await adminAgent
+        .post('/staff/partners/99999')
+        .type('form')
+        .send(formBody({ ...validPartner, name: 'Tidak ada', _csrf: token }))
+        .expect(404);
+      await adminAgent
+        .post('/staff/partners/99999/deactivate')
+        .type('form')
+        .send(formBody({ _csrf: token }))
+        .expect(404);
     });
   });
 
@@ -205,7 +272,12 @@ describe('partner institutions (/staff/partners)', () => {
     it('deactivates and reactivates, each recorded once; the redirect form only offers active partners', async () => {
       const id = await createPartner({ name: 'BNN Kota Padang', type: 'drug_rehab', email: '' });
       const token = await tokenFrom(adminAgent, '/staff/partners');
-      await adminAgent.post(`/staff/partners/${id}/deactivate`).type('form').send(formBody({ _csrf: token })).expect(303).expect('Location', '/staff/partners');
+      await adminAgent
+        .post(`/staff/partners/${id}/deactivate`)
+        .type('form')
+        .send(formBody({ _csrf: token }))
+        .expect(303)
+        .expect('Location', '/staff/partners');
       expect(lastAudit()).toMatchObject({ action: 'partner.deactivated', subject_id: String(id), actor_account_id: admin.id });
       expect(lentera.services.partners.listActive().map((p) => p.id)).not.toContain(id);
       expect(lentera.services.partners.findById(id)).toMatchObject({ id, active: false, name: 'BNN Kota Padang' });
@@ -219,12 +291,27 @@ describe('partner institutions (/staff/partners)', () => {
       // Deactivating twice changes nothing and records nothing.
       const partnerEvents = () => lentera.db.prepare("SELECT count(*) FROM audit_events WHERE action LIKE 'partner.%'").pluck().get();
       const before = partnerEvents();
-      await adminAgent.post(`/staff/partners/${id}/deactivate`).type('form').send(formBody({ _csrf: token })).expect(303);
+      await adminAgent
+        .post(`/staff/partners/${id}/deactivate`)
+        .type('form')
+        .send(formBody({ _csrf: token }))
+        .expect(303);
       expect(partnerEvents()).toBe(before);
 
-      await adminAgent.post(`/staff/partners/${id}/reactivate`).type('form').send(formBody({ _csrf: token })).expect(303);
+      await adminAgent
+        .post(`/staff/partners/${id}/reactivate`)
+        .type('form')
+        .send(formBody({ _csrf: token }))
+        .expect(303);
       expect(lastAudit()).toMatchObject({ action: 'partner.reactivated', subject_id: String(id) });
-      expect(lentera.services.partners.listActive()).toContainEqual({ id, name: 'BNN Kota Padang', type: 'drug_rehab', phone: '(0751) 123456', email: '', address: 'Jl. Contoh No. 1, Padang' });
+      expect(lentera.services.partners.listActive()).toContainEqual({
+        id,
+        name: 'BNN Kota Padang',
+        type: 'drug_rehab',
+        phone: '(0751) 123456',
+        email: '',
+        address: 'Jl. Contoh No. 1, Padang',
+      });
     });
 
     it('keeps a partner a report was redirected to, and has no way to delete one', async () => {
@@ -240,8 +327,16 @@ describe('partner institutions (/staff/partners)', () => {
       const page = await adminAgent.get(`/staff/partners/${id}`).expect(200);
       expect(page.text).toContain('Jumlah laporan yang pernah dialihkan ke lembaga ini: 1.');
       const token = await tokenFrom(adminAgent, `/staff/partners/${id}`);
-      await adminAgent.post(`/staff/partners/${id}/delete`).type('form').send(formBody({ _csrf: token })).expect(404);
-      await adminAgent.post(`/staff/partners/${id}/deactivate`).type('form').send(formBody({ _csrf: token })).expect(303);
+      await adminAgent
+        .post(`/staff/partners/${id}/delete`)
+        .type('form')
+        .send(formBody({ _csrf: token }))
+        .expect(404);
+      await adminAgent
+        .post(`/staff/partners/${id}/deactivate`)
+        .type('form')
+        .send(formBody({ _csrf: token }))
+        .expect(303);
       expect(lentera.db.prepare('SELECT count(*) FROM redirects WHERE partner_id = ?').pluck().get(id)).toBe(1);
       expect(lentera.services.partners.findById(id)?.active).toBe(false);
     });

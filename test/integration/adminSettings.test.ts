@@ -16,12 +16,20 @@ describe('settings: holidays and triage targets (/staff/settings)', () => {
 
   async function addHoliday(fields: Record<string, string>, status: number) {
     const token = await tokenFrom(adminAgent, '/staff/settings');
-    return adminAgent.post('/staff/settings/holidays').type('form').send(formBody({ ...fields, _csrf: token })).expect(status);
+    return adminAgent
+      .post('/staff/settings/holidays')
+      .type('form')
+      .send(formBody({ ...fields, _csrf: token }))
+      .expect(status);
   }
 
   async function removeHoliday(date: string, status: number) {
     const token = await tokenFrom(adminAgent, '/staff/settings');
-    return adminAgent.post(`/staff/settings/holidays/${date}/remove`).type('form').send(formBody({ _csrf: token })).expect(status);
+    return adminAgent
+      .post(`/staff/settings/holidays/${date}/remove`)
+      .type('form')
+      .send(formBody({ _csrf: token }))
+      .expect(status);
   }
 
   beforeAll(async () => {
@@ -35,9 +43,19 @@ describe('settings: holidays and triage targets (/staff/settings)', () => {
     const agent = await signedInAgent(lentera, await createStaffAccount(lentera, { role }));
     await agent.get('/staff/settings').expect(403);
     const token = await tokenFrom(agent, '/report');
-    await agent.post('/staff/settings/holidays').type('form').send(formBody({ date: '2026-12-24', name_id: 'Libur', name_en: 'Holiday', _csrf: token })).expect(403);
-    lentera.db.prepare("INSERT INTO holidays (date, name_id, name_en) VALUES ('2027-01-01', 'Tahun Baru', 'New Year') ON CONFLICT DO NOTHING").run();
-    await agent.post('/staff/settings/holidays/2027-01-01/remove').type('form').send(formBody({ _csrf: token })).expect(403);
+    await agent
+      .post('/staff/settings/holidays')
+      .type('form')
+      .send(formBody({ date: '2026-12-24', name_id: 'Libur', name_en: 'Holiday', _csrf: token }))
+      .expect(403);
+    lentera.db
+      .prepare("INSERT INTO holidays (date, name_id, name_en) VALUES ('2027-01-01', 'Tahun Baru', 'New Year') ON CONFLICT DO NOTHING")
+      .run();
+    await agent
+      .post('/staff/settings/holidays/2027-01-01/remove')
+      .type('form')
+      .send(formBody({ _csrf: token }))
+      .expect(403);
     expect(holidayDates()).toContain('2027-01-01');
     expect(holidayDates()).not.toContain('2026-12-24');
   });
@@ -46,8 +64,16 @@ describe('settings: holidays and triage targets (/staff/settings)', () => {
     const agent = request.agent(lentera.app);
     await agent.get('/staff/settings').expect(303).expect('Location', '/login?next=%2Fstaff%2Fsettings');
     const token = await tokenFrom(agent, '/report');
-    await agent.post('/staff/settings/holidays').type('form').send(formBody({ date: '2026-12-24', name_id: 'Libur', name_en: 'Holiday', _csrf: token })).expect(403);
-    await agent.post('/staff/settings/holidays/2027-01-01/remove').type('form').send(formBody({ _csrf: token })).expect(403);
+    await agent
+      .post('/staff/settings/holidays')
+      .type('form')
+      .send(formBody({ date: '2026-12-24', name_id: 'Libur', name_en: 'Holiday', _csrf: token }))
+      .expect(403);
+    await agent
+      .post('/staff/settings/holidays/2027-01-01/remove')
+      .type('form')
+      .send(formBody({ _csrf: token }))
+      .expect(403);
     expect(holidayDates()).not.toContain('2026-12-24');
   });
 
@@ -61,9 +87,20 @@ describe('settings: holidays and triage targets (/staff/settings)', () => {
   });
 
   it('adds a holiday, lists it and records it', async () => {
-    expect((await addHoliday({ date: '2026-12-25', name_id: 'Hari Raya Natal', name_en: 'Christmas Day' }, 303)).headers.location).toBe('/staff/settings');
-    expect(lentera.db.prepare("SELECT * FROM holidays WHERE date = '2026-12-25'").get()).toEqual({ date: '2026-12-25', name_id: 'Hari Raya Natal', name_en: 'Christmas Day' });
-    expect(lastAudit()).toMatchObject({ actor_account_id: admin.id, action: 'holiday.added', subject_type: 'holiday', subject_id: '2026-12-25' });
+    expect((await addHoliday({ date: '2026-12-25', name_id: 'Hari Raya Natal', name_en: 'Christmas Day' }, 303)).headers.location).toBe(
+      '/staff/settings',
+    );
+    expect(lentera.db.prepare("SELECT * FROM holidays WHERE date = '2026-12-25'").get()).toEqual({
+      date: '2026-12-25',
+      name_id: 'Hari Raya Natal',
+      name_en: 'Christmas Day',
+    });
+    expect(lastAudit()).toMatchObject({
+      actor_account_id: admin.id,
+      action: 'holiday.added',
+      subject_type: 'holiday',
+      subject_id: '2026-12-25',
+    });
     const page = await adminAgent.get('/staff/settings').expect(200);
     expect(page.text).toContain('Hari libur sudah ditambahkan.');
     const row = /<tr data-holiday="2026-12-25">[\s\S]*?<\/tr>/.exec(page.text)![0];

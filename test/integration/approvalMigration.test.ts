@@ -24,19 +24,27 @@ describe('migration 0009 on an existing database', () => {
     db = openDatabase(path.join(dir, 'lentera.db'));
     migrate(db, before);
 
-    const account = db.prepare('INSERT INTO accounts (id, email, name, role, password_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    const account = db.prepare(
+      'INSERT INTO accounts (id, email, name, role, password_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
     account.run(1, 'ani@lk3.test', 'Ani Admin', 'admin', 'hash', at, at);
     account.run(2, 'ani+2@lk3.test', 'Ani Kedua', 'supervisor', null, at, at);
     account.run(3, 'cli@lk3.test', 'Dari Terminal', 'caseworker', null, at, at);
     account.run(4, 'tari@lk3.test', 'Tari Triase', 'triage', 'hash', at, at);
-    const event = db.prepare("INSERT INTO audit_events (at, actor_account_id, action, subject_type, subject_id, detail, prev_hash, hash) VALUES (?, ?, 'account.invited', 'account', ?, ?, 'x', 'y')");
+    const event = db.prepare(
+      "INSERT INTO audit_events (at, actor_account_id, action, subject_type, subject_id, detail, prev_hash, hash) VALUES (?, ?, 'account.invited', 'account', ?, ?, 'x', 'y')",
+    );
     event.run(at, 1, '2', '{"role":"supervisor","via":"admin"}');
     event.run(at, null, '3', '{"role":"caseworker","via":"cli"}');
-    const token = db.prepare("INSERT INTO account_tokens (account_id, purpose, token_hash, expires_at, created_at) VALUES (?, 'invite', ?, '2026-03-04T02:00:00.000Z', ?)");
+    const token = db.prepare(
+      "INSERT INTO account_tokens (account_id, purpose, token_hash, expires_at, created_at) VALUES (?, 'invite', ?, '2026-03-04T02:00:00.000Z', ?)",
+    );
     token.run(2, Buffer.from('token-of-ani-kedua'), at);
     token.run(3, Buffer.from('token-from-the-shell'), at);
 
-    db.prepare("INSERT INTO cases (id, number, stage, assigned_to, opened_at, updated_at) VALUES (1, 'LK3/2026/0001', 'intake', 4, ?, ?)").run(at, at);
+    db.prepare(
+      "INSERT INTO cases (id, number, stage, assigned_to, opened_at, updated_at) VALUES (1, 'LK3/2026/0001', 'intake', 4, ?, ?)",
+    ).run(at, at);
     const report = db.prepare(
       `INSERT INTO reports (reference, source, category, kecamatan_code, narrative_enc, urgency, reporter_relation, status, sla_due_at, created_at, updated_at, case_id)
        VALUES (?, 'public', 'neglect', '13.71.01', 'v1:x', 'normal', 'neighbour', ?, ?, ?, ?, 1)`,
@@ -52,7 +60,7 @@ describe('migration 0009 on an existing database', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('puts a content-role invitation an administrator made, not yet accepted, under a supervisor\'s approval, and ends its link', () => {
+  it("puts a content-role invitation an administrator made, not yet accepted, under a supervisor's approval, and ends its link", () => {
     const accounts = db.prepare('SELECT id, approval, approval_requested_by AS requestedBy FROM accounts ORDER BY id').all();
     expect(accounts).toEqual([
       { id: 1, approval: null, requestedBy: null },
@@ -63,7 +71,7 @@ describe('migration 0009 on an existing database', () => {
     expect(db.prepare('SELECT account_id FROM account_tokens ORDER BY id').pluck().all()).toEqual([3]);
   });
 
-  it('takes reports reopened after their acceptance out of the case, and says so on the case\'s timeline', () => {
+  it("takes reports reopened after their acceptance out of the case, and says so on the case's timeline", () => {
     expect(db.prepare('SELECT reference, case_id FROM reports ORDER BY id').all()).toEqual([
       { reference: 'LAP-2026-000001', case_id: 1 },
       { reference: 'LAP-2026-000002', case_id: null },

@@ -19,7 +19,9 @@ describe('the audit log (/staff/audit)', () => {
   let adminAgent: Agent;
 
   const viewEvents = (accountId: number) =>
-    lentera.db.prepare("SELECT * FROM audit_events WHERE action = 'audit.viewed' AND actor_account_id = ? ORDER BY id").all(accountId) as Record<string, unknown>[];
+    lentera.db
+      .prepare("SELECT * FROM audit_events WHERE action = 'audit.viewed' AND actor_account_id = ? ORDER BY id")
+      .all(accountId) as Record<string, unknown>[];
 
   beforeAll(async () => {
     lentera = createTestApp({}, { now: () => clock });
@@ -28,10 +30,22 @@ describe('the audit log (/staff/audit)', () => {
     supervisorAgent = await signedInAgent(lentera, supervisor);
     adminAgent = await signedInAgent(lentera, admin);
     const { audit } = lentera.services;
-    audit.append({ actorAccountId: admin.id, action: 'partner.created', subjectType: 'partner', subjectId: 41, detail: { type: 'puspaga' } }, new Date('2026-11-20T03:05:00Z'));
-    audit.append({ actorAccountId: admin.id, action: 'holiday.added', subjectType: 'holiday', subjectId: '2026-12-25' }, new Date('2026-11-24T16:59:00Z'));
-    audit.append({ actorAccountId: null, action: 'outbox.retried', subjectType: 'email', subjectId: 9, detail: { attempt: 2 } }, new Date('2026-11-24T17:00:00Z'));
-    audit.append({ actorAccountId: supervisor.id, action: 'report.viewed', subjectType: 'report', subjectId: 'LAP-2026-000001' }, new Date('2026-11-26T01:00:00Z'));
+    audit.append(
+      { actorAccountId: admin.id, action: 'partner.created', subjectType: 'partner', subjectId: 41, detail: { type: 'puspaga' } },
+      new Date('2026-11-20T03:05:00Z'),
+    );
+    audit.append(
+      { actorAccountId: admin.id, action: 'holiday.added', subjectType: 'holiday', subjectId: '2026-12-25' },
+      new Date('2026-11-24T16:59:00Z'),
+    );
+    audit.append(
+      { actorAccountId: null, action: 'outbox.retried', subjectType: 'email', subjectId: 9, detail: { attempt: 2 } },
+      new Date('2026-11-24T17:00:00Z'),
+    );
+    audit.append(
+      { actorAccountId: supervisor.id, action: 'report.viewed', subjectType: 'report', subjectId: 'LAP-2026-000001' },
+      new Date('2026-11-26T01:00:00Z'),
+    );
   });
   afterAll(() => lentera.cleanup());
 
@@ -93,7 +107,9 @@ describe('the audit log (/staff/audit)', () => {
       // Creating accounts from the command line is recorded as the system, too.
       const system = await ids('actor=system');
       expect(system).toContain(idOf('outbox.retried'));
-      expect(system).toEqual(lentera.db.prepare('SELECT id FROM audit_events WHERE actor_account_id IS NULL ORDER BY id DESC').pluck().all());
+      expect(system).toEqual(
+        lentera.db.prepare('SELECT id FROM audit_events WHERE actor_account_id IS NULL ORDER BY id DESC').pluck().all(),
+      );
     });
 
     it('by subject type and id', async () => {
@@ -167,7 +183,10 @@ describe('the audit log (/staff/audit)', () => {
   });
 
   it('never shows report content', async () => {
-    await fileReport(request.agent(lentera.app), validReport({ narrative: 'Isi rahasia yang tidak boleh muncul di log audit sama sekali.' }));
+    await fileReport(
+      request.agent(lentera.app),
+      validReport({ narrative: 'Isi rahasia yang tidak boleh muncul di log audit sama sekali.' }),
+    );
     const page = await adminAgent.get('/staff/audit').expect(200);
     expect(page.text).not.toContain('Isi rahasia');
   });

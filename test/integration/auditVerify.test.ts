@@ -36,7 +36,10 @@ describe('npm run audit:verify', () => {
     lentera = createTestApp();
     const at = new Date('2026-11-27T02:00:00Z');
     for (let i = 1; i <= 5; i += 1) {
-      lentera.services.audit.append({ actorAccountId: null, action: `test.event${i}`, subjectType: 'test', subjectId: i, detail: { n: i } }, at);
+      lentera.services.audit.append(
+        { actorAccountId: null, action: `test.event${i}`, subjectType: 'test', subjectId: i, detail: { n: i } },
+        at,
+      );
     }
   });
   afterEach(() => lentera.cleanup());
@@ -116,7 +119,11 @@ describe('npm run audit:verify', () => {
 
   it('refuses to run without a database or a key, creating neither', () => {
     expect(verify(lentera, { DATABASE_PATH: path.join(lentera.dir, 'missing', 'none.db') })).toMatchObject({ code: 2 });
-    const noKey = runAuditVerify({ DATABASE_PATH: path.join(lentera.dir, 'lentera.db') }, () => undefined, () => undefined);
+    const noKey = runAuditVerify(
+      { DATABASE_PATH: path.join(lentera.dir, 'lentera.db') },
+      () => undefined,
+      () => undefined,
+    );
     expect(noKey).toBe(2);
     expect(fs.existsSync(path.join(lentera.dir, 'data.key'))).toBe(false);
     expect(fs.existsSync(path.join(lentera.dir, 'missing'))).toBe(false);
@@ -136,7 +143,10 @@ describe('appending from several processes at once', () => {
       }
       db.close();`;
     return new Promise((resolve) => {
-      const child = spawn(process.execPath, ['-e', script, databasePath, TEST_DATA_KEY, String(count), name], { cwd: projectRoot, stdio: ['ignore', 'ignore', 'pipe'] });
+      const child = spawn(process.execPath, ['-e', script, databasePath, TEST_DATA_KEY, String(count), name], {
+        cwd: projectRoot,
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
       let err = '';
       child.stderr.on('data', (d: Buffer) => (err += d.toString()));
       child.once('exit', (code) => resolve({ code, err }));

@@ -5,7 +5,10 @@ import { totpCodeAt } from '../../src/services/totp';
 import { SESSION_COOKIE } from '../../src/middleware/setUpSession';
 
 const sessionCookieOf = (res: request.Response): string | undefined =>
-  ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((c) => c.startsWith(`${SESSION_COOKIE}=`))?.split(';')[0];
+  ([] as string[])
+    .concat(res.headers['set-cookie'] ?? [])
+    .find((c) => c.startsWith(`${SESSION_COOKIE}=`))
+    ?.split(';')[0];
 
 async function postPassword(agent: Agent, email: string, password: string, client?: string) {
   const token = await tokenFrom(agent, '/login');
@@ -22,7 +25,9 @@ async function postCode(agent: Agent, code: string, path = '/login/code', client
 }
 
 const auditRows = (lentera: TestApp, action: string) =>
-  lentera.db.prepare('SELECT actor_account_id, subject_type, subject_id, detail FROM audit_events WHERE action = ? ORDER BY id').all(action) as {
+  lentera.db
+    .prepare('SELECT actor_account_id, subject_type, subject_id, detail FROM audit_events WHERE action = ? ORDER BY id')
+    .all(action) as {
     actor_account_id: number | null;
     subject_type: string | null;
     subject_id: string | null;
@@ -51,7 +56,10 @@ describe('signing in with a password and a code', () => {
     expect(sessionCookieOf(page)).toBeUndefined();
     expect(lentera.db.prepare('SELECT count(*) FROM sessions').pluck().get()).toBe(0);
 
-    const afterPassword = await agent.post('/login').type('form').send(formBody({ email: triage.email, password: triage.password, _csrf: csrfTokenOf(page.text) }));
+    const afterPassword = await agent
+      .post('/login')
+      .type('form')
+      .send(formBody({ email: triage.email, password: triage.password, _csrf: csrfTokenOf(page.text) }));
     expect(afterPassword.status).toBe(303);
     expect(afterPassword.headers.location).toBe('/login/code');
     const pending = sessionCookieOf(afterPassword);
@@ -84,7 +92,12 @@ describe('signing in with a password and a code', () => {
     expect(row).toBeDefined();
 
     const logins = auditRows(lentera, 'auth.login');
-    expect(logins.at(-1)).toMatchObject({ actor_account_id: triage.id, subject_type: 'account', subject_id: String(triage.id), detail: '{"factor":"totp"}' });
+    expect(logins.at(-1)).toMatchObject({
+      actor_account_id: triage.id,
+      subject_type: 'account',
+      subject_id: String(triage.id),
+      detail: '{"factor":"totp"}',
+    });
   });
 
   it('follows a same-site next path, and ignores one that leaves the site', async () => {
@@ -176,7 +189,10 @@ describe('signing in with a password and a code', () => {
     const page = await agent.get('/account').expect(200);
     const signedInCookie = sessionCookieOf(await agent.get('/login?next=%2Faccount')) ?? undefined;
     expect(signedInCookie).toBeUndefined(); // no new session while signed in
-    const out = await agent.post('/logout').type('form').send(formBody({ _csrf: csrfTokenOf(page.text) }));
+    const out = await agent
+      .post('/logout')
+      .type('form')
+      .send(formBody({ _csrf: csrfTokenOf(page.text) }));
     expect(out.status).toBe(303);
     expect(out.headers.location).toBe('/login');
     const login = await agent.get('/login').expect(200);

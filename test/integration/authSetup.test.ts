@@ -7,7 +7,10 @@ const setupLinkIn = (logs: string[]): string | undefined => logs.join('\n').matc
 
 async function postForm(agent: Agent, path: string, fields: Record<string, string>) {
   const token = await tokenFrom(agent, path);
-  return agent.post(path).type('form').send(formBody({ ...fields, _csrf: token }));
+  return agent
+    .post(path)
+    .type('form')
+    .send(formBody({ ...fields, _csrf: token }));
 }
 
 describe('first start: the setup link for the first administrator', () => {
@@ -23,7 +26,12 @@ describe('first start: the setup link for the first administrator', () => {
     const path = setupLinkIn(lentera.logs);
     expect(path).toBeDefined();
     const token = path!.split('/').pop()!;
-    const rows = lentera.db.prepare('SELECT purpose, account_id, token_hash, expires_at FROM account_tokens').all() as { purpose: string; account_id: null; token_hash: Buffer; expires_at: string }[];
+    const rows = lentera.db.prepare('SELECT purpose, account_id, token_hash, expires_at FROM account_tokens').all() as {
+      purpose: string;
+      account_id: null;
+      token_hash: Buffer;
+      expires_at: string;
+    }[];
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ purpose: 'setup', account_id: null, expires_at: '2026-03-03T02:00:00.000Z' });
     expect(rows[0]!.token_hash.toString('hex')).not.toContain(Buffer.from(token).toString('hex'));
@@ -34,7 +42,12 @@ describe('first start: the setup link for the first administrator', () => {
     const first = setupLinkIn(lentera.logs)!;
     const logs: string[] = [];
     const again = bootstrap(
-      { NODE_ENV: 'test', DATABASE_PATH: lentera.config.databasePath, DATA_KEY: TEST_DATA_KEY, SESSION_SECRET: 'test-session-secret-that-is-long-enough-0123456789' },
+      {
+        NODE_ENV: 'test',
+        DATABASE_PATH: lentera.config.databasePath,
+        DATA_KEY: TEST_DATA_KEY,
+        SESSION_SECRET: 'test-session-secret-that-is-long-enough-0123456789',
+      },
       { log: (m) => logs.push(m), now: () => clock },
     );
     try {
@@ -70,11 +83,21 @@ describe('first start: the setup link for the first administrator', () => {
     expect(res.text).toContain('value="bukan-email"');
     expect(res.text).not.toContain('pendek');
 
-    const mismatch = await postForm(agent, path, { name: 'Ani', email: 'ani@lk3.test', password: 'kata sandi panjang', password_confirm: 'kata sandi lain' });
+    const mismatch = await postForm(agent, path, {
+      name: 'Ani',
+      email: 'ani@lk3.test',
+      password: 'kata sandi panjang',
+      password_confirm: 'kata sandi lain',
+    });
     expect(mismatch.status).toBe(400);
     expect(mismatch.text).toContain('<a href="#password_confirm">');
 
-    const tooLong = await postForm(agent, path, { name: 'Ani', email: 'ani@lk3.test', password: 'x'.repeat(129), password_confirm: 'x'.repeat(129) });
+    const tooLong = await postForm(agent, path, {
+      name: 'Ani',
+      email: 'ani@lk3.test',
+      password: 'x'.repeat(129),
+      password_confirm: 'x'.repeat(129),
+    });
     expect(tooLong.text).toContain('Kata sandi paling banyak 128 karakter');
   });
 
@@ -120,20 +143,29 @@ describe('first start: the setup link for the first administrator', () => {
     // A reload keeps the same secret until it is confirmed.
     expect((await agent.get('/login/enrol').expect(200)).text).toContain(`data-totp-secret>${secret!.replace(/(.{4})/g, '$1 ').trim()}<`);
 
-    const wrong = await agent.post('/login/enrol').type('form').send(formBody({ code: '000000', _csrf: csrfTokenOf(enrolPage.text) }));
+    const wrong = await agent
+      .post('/login/enrol')
+      .type('form')
+      .send(formBody({ code: '000000', _csrf: csrfTokenOf(enrolPage.text) }));
     expect(wrong.status).toBe(400);
     expect(wrong.text).toContain('Kode keamanan salah');
     expect(wrong.text).toContain('data-totp-secret');
 
     const code = await totpCodeAt(secret!, clock);
-    const done = await agent.post('/login/enrol').type('form').send(formBody({ code, _csrf: csrfTokenOf(enrolPage.text) }));
+    const done = await agent
+      .post('/login/enrol')
+      .type('form')
+      .send(formBody({ code, _csrf: csrfTokenOf(enrolPage.text) }));
     expect(done.status).toBe(303);
     expect(done.headers.location).toBe('/staff/partners');
     const accountPage = await agent.get('/account').expect(200);
     expect(accountPage.text).toContain('Verifikasi dua langkah sudah aktif');
     expect(accountPage.text).toContain('data-totp-status="on"');
 
-    const stored = lentera.db.prepare('SELECT totp_secret_enc, totp_last_step FROM accounts WHERE id = ?').get(account.id) as { totp_secret_enc: string; totp_last_step: number };
+    const stored = lentera.db.prepare('SELECT totp_secret_enc, totp_last_step FROM accounts WHERE id = ?').get(account.id) as {
+      totp_secret_enc: string;
+      totp_last_step: number;
+    };
     expect(stored.totp_secret_enc).toMatch(/^v1:/);
     expect(stored.totp_secret_enc).not.toContain(secret!);
     expect(stored.totp_last_step).toBe(Math.floor(clock.getTime() / 30_000));
@@ -143,7 +175,9 @@ describe('first start: the setup link for the first administrator', () => {
     await postForm(other, '/login', { email: 'ani@lk3.test', password });
     expect((await postForm(other, '/login/code', { code })).status).toBe(400);
 
-    const actions = (lentera.db.prepare('SELECT action FROM audit_events ORDER BY id').pluck().all() as string[]).filter((a) => a !== 'auth.login_failed');
+    const actions = (lentera.db.prepare('SELECT action FROM audit_events ORDER BY id').pluck().all() as string[]).filter(
+      (a) => a !== 'auth.login_failed',
+    );
     expect(actions).toEqual(['account.created', 'account.totp_enrolled', 'auth.login']);
     const audit = JSON.stringify(lentera.db.prepare('SELECT * FROM audit_events').all());
     for (const secretText of [password, secret!, code, path.split('/').pop()!]) expect(audit).not.toContain(secretText);
@@ -152,7 +186,12 @@ describe('first start: the setup link for the first administrator', () => {
   it('prints no setup link once an account exists', () => {
     const logs: string[] = [];
     const again = bootstrap(
-      { NODE_ENV: 'test', DATABASE_PATH: lentera.config.databasePath, DATA_KEY: TEST_DATA_KEY, SESSION_SECRET: 'test-session-secret-that-is-long-enough-0123456789' },
+      {
+        NODE_ENV: 'test',
+        DATABASE_PATH: lentera.config.databasePath,
+        DATA_KEY: TEST_DATA_KEY,
+        SESSION_SECRET: 'test-session-secret-that-is-long-enough-0123456789',
+      },
       { log: (m) => logs.push(m), now: () => clock },
     );
     again.close();

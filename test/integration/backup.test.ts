@@ -22,7 +22,12 @@ describe('npm run backup', () => {
   function run(args: string[]) {
     const out: string[] = [];
     const err: string[] = [];
-    return runBackup(env(), args, (l) => out.push(l), (l) => err.push(l)).then((code) => ({ code, out, err }));
+    return runBackup(
+      env(),
+      args,
+      (l) => out.push(l),
+      (l) => err.push(l),
+    ).then((code) => ({ code, out, err }));
   }
 
   it('copies the live database, recent writes included, readable with the same key', async () => {
@@ -34,8 +39,14 @@ describe('npm run backup', () => {
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
     const copy = new Database(file, { readonly: true });
     try {
-      const row = copy.prepare('SELECT reference, narrative_enc FROM reports ORDER BY id DESC LIMIT 1').get() as { reference: string; narrative_enc: string };
-      const narrative = createFieldCipher(Buffer.from(TEST_DATA_KEY, 'hex')).decrypt(row.narrative_enc, reportFieldContext.narrative(row.reference));
+      const row = copy.prepare('SELECT reference, narrative_enc FROM reports ORDER BY id DESC LIMIT 1').get() as {
+        reference: string;
+        narrative_enc: string;
+      };
+      const narrative = createFieldCipher(Buffer.from(TEST_DATA_KEY, 'hex')).decrypt(
+        row.narrative_enc,
+        reportFieldContext.narrative(row.reference),
+      );
       expect(narrative).toContain('ditinggal sendirian');
       expect(copy.prepare('SELECT count(*) FROM schema_migrations').pluck().get()).toBeGreaterThan(0);
     } finally {
@@ -54,7 +65,12 @@ describe('npm run backup', () => {
   });
 
   it('refuses to run without the database', async () => {
-    const result = await runBackup({ DATABASE_PATH: path.join(lentera.dir, 'nope', 'x.db'), DATA_KEY: TEST_DATA_KEY }, [path.join(lentera.dir, 'b.db')], () => undefined, () => undefined);
+    const result = await runBackup(
+      { DATABASE_PATH: path.join(lentera.dir, 'nope', 'x.db'), DATA_KEY: TEST_DATA_KEY },
+      [path.join(lentera.dir, 'b.db')],
+      () => undefined,
+      () => undefined,
+    );
     expect(result).toBe(2);
   });
 });
@@ -65,7 +81,10 @@ describe('npm run backup while the server takes reports', () => {
   beforeAll(async () => {
     lentera = createTestApp();
     // Enough pages that a copy takes many steps.
-    const parsed = parseReportForm(reportFormValues(validReport({ narrative: 'Cerita yang cukup panjang. '.repeat(40) })), loadAreaDirectory(lentera.config.areasCsv));
+    const parsed = parseReportForm(
+      reportFormValues(validReport({ narrative: 'Cerita yang cukup panjang. '.repeat(40) })),
+      loadAreaDirectory(lentera.config.areasCsv),
+    );
     if (!parsed.ok) throw new Error('invalid seed report');
     for (let i = 0; i < 3000; i += 1) lentera.services.reportService.submitPublicReport(parsed.input);
     lentera.close();

@@ -31,15 +31,30 @@ describe('cases through the LK3 stages', () => {
     await agent
       .post(`/staff/reports/${reference}/accept`)
       .type('form')
-      .send(formBody({ 'accept-case_mode': 'new', 'accept-case_number': '', 'accept-assignee': String(assignee.id), 'accept-risk': 'medium', 'accept-note': '', _csrf: token }))
+      .send(
+        formBody({
+          'accept-case_mode': 'new',
+          'accept-case_number': '',
+          'accept-assignee': String(assignee.id),
+          'accept-risk': 'medium',
+          'accept-note': '',
+          _csrf: token,
+        }),
+      )
       .expect(303);
-    const number = lentera.db.prepare('SELECT c.number FROM reports r JOIN cases c ON c.id = r.case_id WHERE r.reference = ?').pluck().get(reference) as string;
+    const number = lentera.db
+      .prepare('SELECT c.number FROM reports r JOIN cases c ON c.id = r.case_id WHERE r.reference = ?')
+      .pluck()
+      .get(reference) as string;
     return { slug: number.replace(/\//g, '-'), number, reference };
   }
 
   async function change(agent: Agent, slug: string, form: string, fields: Record<string, string>) {
     const token = await tokenFrom(agent, `/staff/cases/${slug}`);
-    return agent.post(`/staff/cases/${slug}/${form}`).type('form').send(formBody({ ...fields, _csrf: token }));
+    return agent
+      .post(`/staff/cases/${slug}/${form}`)
+      .type('form')
+      .send(formBody({ ...fields, _csrf: token }));
   }
 
   it('numbers cases LK3/<year>/<n> in sequence', async () => {
@@ -73,7 +88,11 @@ describe('cases through the LK3 stages', () => {
     await agent.get('/staff/cases/LK3-2099-9999').expect(404);
     await agent.get('/staff/cases/not-a-number').expect(404);
     const token = await tokenFrom(agent, '/staff/cases');
-    await agent.post(`/staff/cases/${theirs.slug}/note`).type('form').send(formBody({ 'note-text': 'menyusup', _csrf: token })).expect(404);
+    await agent
+      .post(`/staff/cases/${theirs.slug}/note`)
+      .type('form')
+      .send(formBody({ 'note-text': 'menyusup', _csrf: token }))
+      .expect(404);
     expect(lentera.db.prepare("SELECT count(*) FROM case_events WHERE kind = 'note'").pluck().get()).toBe(0);
   });
 
@@ -82,7 +101,11 @@ describe('cases through the LK3 stages', () => {
     const agent = await as(triage);
     await agent.get(`/staff/cases/${c.slug}`).expect(200);
     const token = await tokenFrom(agent, `/staff/cases/${c.slug}`);
-    await agent.post(`/staff/cases/${c.slug}/note`).type('form').send(formBody({ 'note-text': 'catatan', _csrf: token })).expect(403);
+    await agent
+      .post(`/staff/cases/${c.slug}/note`)
+      .type('form')
+      .send(formBody({ 'note-text': 'catatan', _csrf: token }))
+      .expect(403);
   });
 
   it('the assigned caseworker moves the case through the stages, with notes, risk and hold, all audited', async () => {
@@ -90,18 +113,49 @@ describe('cases through the LK3 stages', () => {
     const agent = await as(worker);
     expect((await change(agent, c.slug, 'note', { 'note-text': 'Kunjungan rumah pertama: ibu bersedia didampingi.' })).status).toBe(303);
     expect((await change(agent, c.slug, 'stage', { 'stage-stage': 'initial_assessment' })).status).toBe(303);
-    expect((await change(agent, c.slug, 'risk', { 'risk-level': 'high', 'risk-factors': 'Ayah sering mabuk', 'risk-protective': 'Nenek tinggal dekat' })).status).toBe(303);
+    expect(
+      (
+        await change(agent, c.slug, 'risk', {
+          'risk-level': 'high',
+          'risk-factors': 'Ayah sering mabuk',
+          'risk-protective': 'Nenek tinggal dekat',
+        })
+      ).status,
+    ).toBe(303);
     expect((await change(agent, c.slug, 'hold', { 'hold-on_hold': 'yes' })).status).toBe(303);
     expect((await change(agent, c.slug, 'hold', { 'hold-on_hold': 'no' })).status).toBe(303);
     const page = (await agent.get(`/staff/cases/${c.slug}`).expect(200)).text;
-    for (const text of ['Kunjungan rumah pertama', 'Asesmen awal', 'Tinggi', 'Ayah sering mabuk', 'Nenek tinggal dekat', 'Kasus ditunda', 'Kasus dilanjutkan']) {
+    for (const text of [
+      'Kunjungan rumah pertama',
+      'Asesmen awal',
+      'Tinggi',
+      'Ayah sering mabuk',
+      'Nenek tinggal dekat',
+      'Kasus ditunda',
+      'Kasus dilanjutkan',
+    ]) {
       expect(page).toContain(text);
     }
     const caseId = lentera.db.prepare('SELECT id FROM cases WHERE number = ?').pluck().get(c.number);
-    const actions = lentera.db.prepare("SELECT action FROM audit_events WHERE subject_type = 'case' AND subject_id = ? ORDER BY id").pluck().all(String(caseId));
-    expect(actions).toEqual(expect.arrayContaining(['case.opened', 'case.viewed', 'case.note_added', 'case.stage_changed', 'case.risk_changed', 'case.hold_changed']));
+    const actions = lentera.db
+      .prepare("SELECT action FROM audit_events WHERE subject_type = 'case' AND subject_id = ? ORDER BY id")
+      .pluck()
+      .all(String(caseId));
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'case.opened',
+        'case.viewed',
+        'case.note_added',
+        'case.stage_changed',
+        'case.risk_changed',
+        'case.hold_changed',
+      ]),
+    );
     // Notes and factors are encrypted at rest; the audit log holds none of them.
-    const row = lentera.db.prepare('SELECT risk_factors_enc, protective_factors_enc FROM cases WHERE id = ?').get(caseId) as Record<string, string>;
+    const row = lentera.db.prepare('SELECT risk_factors_enc, protective_factors_enc FROM cases WHERE id = ?').get(caseId) as Record<
+      string,
+      string
+    >;
     expect(row.risk_factors_enc).toMatch(/^v1:/);
     expect(JSON.stringify(lentera.db.prepare('SELECT * FROM audit_events').all())).not.toContain('mabuk');
   });
@@ -114,12 +168,19 @@ describe('cases through the LK3 stages', () => {
     expect(bad.text).toContain('<a href="#closecase-reason">');
     expect(bad.text).toContain('Tujuan tercapai, keluarga stabil');
     expect((await change(agent, c.slug, 'close', { 'closecase-reason': 'goals_achieved', 'closecase-note': '' })).status).toBe(303);
-    expect(lentera.db.prepare('SELECT stage, closure_reason FROM cases WHERE number = ?').get(c.number)).toEqual({ stage: 'terminated', closure_reason: 'goals_achieved' });
+    expect(lentera.db.prepare('SELECT stage, closure_reason FROM cases WHERE number = ?').get(c.number)).toEqual({
+      stage: 'terminated',
+      closure_reason: 'goals_achieved',
+    });
     // The page no longer offers changes, and a forged one is refused.
     const page = (await agent.get(`/staff/cases/${c.slug}`).expect(200)).text;
     expect(page).not.toContain(`/staff/cases/${c.slug}/note`);
     const token = await tokenFrom(agent, `/staff/cases/${c.slug}`);
-    await agent.post(`/staff/cases/${c.slug}/note`).type('form').send(formBody({ 'note-text': 'terlambat', _csrf: token })).expect(409);
+    await agent
+      .post(`/staff/cases/${c.slug}/note`)
+      .type('form')
+      .send(formBody({ 'note-text': 'terlambat', _csrf: token }))
+      .expect(409);
   });
 
   it('bad input on each case form: 400 with a linked error and the text kept', async () => {
@@ -136,7 +197,11 @@ describe('cases through the LK3 stages', () => {
       expect(res.status).toBe(400);
       expect(res.text).toContain(`<a href="${href}">`);
     }
-    const res = await change(agent, c.slug, 'risk', { 'risk-level': 'extreme', 'risk-factors': 'faktor yang saya tulis', 'risk-protective': '' });
+    const res = await change(agent, c.slug, 'risk', {
+      'risk-level': 'extreme',
+      'risk-factors': 'faktor yang saya tulis',
+      'risk-protective': '',
+    });
     expect(res.text).toContain('faktor yang saya tulis');
   });
 
@@ -144,7 +209,11 @@ describe('cases through the LK3 stages', () => {
     const c = await newCase(worker);
     const w = await as(worker);
     const token = await tokenFrom(w, `/staff/cases/${c.slug}`);
-    await w.post(`/staff/cases/${c.slug}/assign`).type('form').send(formBody({ 'assign-assignee': String(otherWorker.id), _csrf: token })).expect(403);
+    await w
+      .post(`/staff/cases/${c.slug}/assign`)
+      .type('form')
+      .send(formBody({ 'assign-assignee': String(otherWorker.id), _csrf: token }))
+      .expect(403);
     const sup = await as(supervisor);
     const wrong = await change(sup, c.slug, 'assign', { 'assign-assignee': String(triage.id) });
     expect(wrong.status).toBe(400);
@@ -158,12 +227,18 @@ describe('cases through the LK3 stages', () => {
   describe('a report whose acceptance a supervisor reverses', () => {
     async function onReport(agent: Agent, reference: string, action: string, fields: Record<string, string> = {}) {
       const token = await tokenFrom(agent, '/staff/cases');
-      return agent.post(`/staff/reports/${reference}/${action}`).type('form').send(formBody({ ...fields, _csrf: token }));
+      return agent
+        .post(`/staff/reports/${reference}/${action}`)
+        .type('form')
+        .send(formBody({ ...fields, _csrf: token }));
     }
     async function bySupervisor(reference: string, action: string, fields: Record<string, string> = {}) {
       const agent = await as(supervisor);
       const token = await tokenFrom(agent, `/staff/reports/${reference}`);
-      const res = await agent.post(`/staff/reports/${reference}/${action}`).type('form').send(formBody({ ...fields, _csrf: token }));
+      const res = await agent
+        .post(`/staff/reports/${reference}/${action}`)
+        .type('form')
+        .send(formBody({ ...fields, _csrf: token }));
       expect(res.status).toBe(303);
     }
 
@@ -181,15 +256,28 @@ describe('cases through the LK3 stages', () => {
       await bySupervisor(c.reference, 'release');
       expect((await onReport(agent, c.reference, 'claim')).status).toBe(404);
       expect((await onReport(agent, c.reference, 'close', { 'close-reason': 'spam', 'close-note': '' })).status).toBe(404);
-      expect(lentera.db.prepare('SELECT status, claimed_by, case_id FROM reports WHERE reference = ?').get(c.reference)).toEqual({ status: 'new', claimed_by: null, case_id: null });
+      expect(lentera.db.prepare('SELECT status, claimed_by, case_id FROM reports WHERE reference = ?').get(c.reference)).toEqual({
+        status: 'new',
+        claimed_by: null,
+        case_id: null,
+      });
 
       // The case keeps the history, and no longer counts the report among its own.
       const page = (await agent.get(`/staff/cases/${c.slug}`).expect(200)).text;
       expect(page).not.toContain(`href="/staff/reports/${c.reference}"`);
       expect(page).toContain(`Laporan ${c.reference} dilepas dari kasus`);
       const caseId = lentera.db.prepare('SELECT id FROM cases WHERE number = ?').pluck().get(c.number);
-      const detached = lentera.db.prepare("SELECT actor_account_id, subject_type, subject_id, detail FROM audit_events WHERE action = 'case.report_detached'").all();
-      expect(detached).toEqual([{ actor_account_id: supervisor.id, subject_type: 'case', subject_id: String(caseId), detail: JSON.stringify({ report: c.reference }) }]);
+      const detached = lentera.db
+        .prepare("SELECT actor_account_id, subject_type, subject_id, detail FROM audit_events WHERE action = 'case.report_detached'")
+        .all();
+      expect(detached).toEqual([
+        {
+          actor_account_id: supervisor.id,
+          subject_type: 'case',
+          subject_id: String(caseId),
+          detail: JSON.stringify({ report: c.reference }),
+        },
+      ]);
       const english = (await agent.get(`/staff/cases/${c.slug}?lang=en`).expect(200)).text;
       expect(english).toContain(`Report ${c.reference} detached from the case`);
     });
@@ -197,7 +285,13 @@ describe('cases through the LK3 stages', () => {
     it('accepted again into the same case, it comes back to it', async () => {
       const c = await newCase(worker);
       await bySupervisor(c.reference, 'reopen');
-      await bySupervisor(c.reference, 'accept', { 'accept-case_mode': 'existing', 'accept-case_number': c.number, 'accept-assignee': '', 'accept-risk': '', 'accept-note': '' });
+      await bySupervisor(c.reference, 'accept', {
+        'accept-case_mode': 'existing',
+        'accept-case_number': c.number,
+        'accept-assignee': '',
+        'accept-risk': '',
+        'accept-note': '',
+      });
       const page = (await (await as(worker)).get(`/staff/cases/${c.slug}`).expect(200)).text;
       expect(page).toContain(`href="/staff/reports/${c.reference}"`);
       await (await as(worker)).get(`/staff/reports/${c.reference}`).expect(200);

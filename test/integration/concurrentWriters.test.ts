@@ -26,7 +26,9 @@ describe('the server and the commands writing at once', () => {
     const parsed = parseReportForm(reportFormValues(validReport({ urgency: 'urgent' })), loadAreaDirectory(lentera.config.areasCsv));
     if (!parsed.ok) throw new Error('invalid seed report');
     for (let i = 0; i < 1500; i += 1) lentera.services.reportService.submitPublicReport(parsed.input);
-    lentera.db.exec(`UPDATE reports SET status = 'closed', decision_reason = 'spam', decided_at = '2023-05-10T03:00:00.000Z' WHERE id <= 1200`);
+    lentera.db.exec(
+      `UPDATE reports SET status = 'closed', decision_reason = 'spam', decided_at = '2023-05-10T03:00:00.000Z' WHERE id <= 1200`,
+    );
     lentera.close();
     server = await startServer(env());
   });

@@ -61,7 +61,9 @@ describe('the data key must open the data', () => {
   it('a missing data.key is never replaced for a database that holds data: the start stops with one clear line', async () => {
     fs.rmSync(path.join(dir, 'data.key'));
     expect(() => bootstrap(env, { log: () => undefined })).toThrow(StartupError);
-    expect(() => bootstrap(env, { log: () => undefined })).toThrow(/no .*data\.key, but the database at .* holds data: .*refusing to start\.$/);
+    expect(() => bootstrap(env, { log: () => undefined })).toThrow(
+      /no .*data\.key, but the database at .* holds data: .*refusing to start\.$/,
+    );
     expect(fs.existsSync(path.join(dir, 'data.key'))).toBe(false);
     for (const result of await everyCommand(env, dir)) {
       expect([result.name, result.code]).toEqual([result.name, 2]);

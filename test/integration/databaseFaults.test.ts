@@ -21,7 +21,10 @@ describe('a database that can no longer be written', () => {
   async function sendReport(fields = validReport()) {
     const agent = request.agent(lentera.app);
     const token = await tokenFrom(agent, '/report');
-    return agent.post('/report').type('form').send(formBody({ ...fields, _csrf: token }));
+    return agent
+      .post('/report')
+      .type('form')
+      .send(formBody({ ...fields, _csrf: token }));
   }
 
   it('read-only: /healthz says so, a receipt check answers 503 (not "expired"), and the report form keeps everything typed', async () => {
@@ -32,7 +35,10 @@ describe('a database that can no longer be written', () => {
     // Opening a receipt session needs a session row: it cannot be saved, and the page says so plainly.
     const agent = request.agent(lentera.app);
     const token = await tokenFrom(agent, '/status');
-    const check = await agent.post('/status').type('form').send(formBody({ receipt, _csrf: token }));
+    const check = await agent
+      .post('/status')
+      .type('form')
+      .send(formBody({ receipt, _csrf: token }));
     expect(check.status).toBe(503);
     expect(check.text).toContain('Layanan sedang terganggu');
     expect(check.text).not.toContain('kedaluwarsa');
@@ -65,12 +71,19 @@ describe('a database that can no longer be written', () => {
 describe('damaged pages', () => {
   it('the periodic quick_check finds them and /healthz reports it', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lentera-corrupt-'));
-    const env = { NODE_ENV: 'test', DATABASE_PATH: path.join(dir, 'lentera.db'), DATA_KEY: TEST_DATA_KEY, SESSION_SECRET, RATE_REPORTS_PER_IP: '1000' };
+    const env = {
+      NODE_ENV: 'test',
+      DATABASE_PATH: path.join(dir, 'lentera.db'),
+      DATA_KEY: TEST_DATA_KEY,
+      SESSION_SECRET,
+      RATE_REPORTS_PER_IP: '1000',
+    };
     let lentera: Lentera | undefined;
     try {
       lentera = bootstrap(env, { log: () => undefined });
       const agent = request.agent(lentera.app);
-      for (let i = 0; i < 40; i += 1) await fileReport(agent, validReport({ narrative: `Laporan nomor ${i}. ${'Isi laporan yang panjang. '.repeat(150)}` }));
+      for (let i = 0; i < 40; i += 1)
+        await fileReport(agent, validReport({ narrative: `Laporan nomor ${i}. ${'Isi laporan yang panjang. '.repeat(150)}` }));
       lentera.close(); // checkpoints the WAL into the file
       // The reports were written last, so the last pages of the file are theirs: scribble over one.
       const file = path.join(dir, 'lentera.db');
@@ -110,7 +123,10 @@ describe('a database file the server cannot write', () => {
   it('stops the start with one clear line', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lentera-readonly-'));
     try {
-      bootstrap({ NODE_ENV: 'test', DATABASE_PATH: path.join(dir, 'lentera.db'), DATA_KEY: TEST_DATA_KEY, SESSION_SECRET }, { log: () => undefined }).close();
+      bootstrap(
+        { NODE_ENV: 'test', DATABASE_PATH: path.join(dir, 'lentera.db'), DATA_KEY: TEST_DATA_KEY, SESSION_SECRET },
+        { log: () => undefined },
+      ).close();
       const file = path.join(dir, 'lentera.db');
       // Root may write any file, so as root the server runs as `nobody`, who owns the folder but may only read the file.
       const asRoot = process.getuid?.() === 0;

@@ -25,7 +25,10 @@ describe('department referrals', () => {
 
   async function refer(agent: Agent, fields: Record<string, string | string[]>) {
     const token = await tokenFrom(agent, '/department/referrals/new');
-    return agent.post('/department/referrals/new').type('form').send(formBody({ ...fields, _csrf: token }));
+    return agent
+      .post('/department/referrals/new')
+      .type('form')
+      .send(formBody({ ...fields, _csrf: token }));
   }
 
   async function submitted(agent: Agent, fields = validReferralForm()): Promise<string> {
@@ -45,7 +48,11 @@ describe('department referrals', () => {
   it('files a referral into the triage queue, marked with the department, with sensitive fields encrypted', async () => {
     const agent = await as(officer);
     const reference = await submitted(agent, validReferralForm({ client_nik: '1371011234567890', client_phone: '0812 3333 4444' }));
-    const row = lentera.db.prepare('SELECT r.source, r.status, r.receipt_hash, f.client_enc, f.consent, f.channel FROM reports r JOIN referrals f ON f.report_id = r.id WHERE r.reference = ?').get(reference) as Record<string, unknown>;
+    const row = lentera.db
+      .prepare(
+        'SELECT r.source, r.status, r.receipt_hash, f.client_enc, f.consent, f.channel FROM reports r JOIN referrals f ON f.report_id = r.id WHERE r.reference = ?',
+      )
+      .get(reference) as Record<string, unknown>;
     expect(row).toMatchObject({ source: 'department', status: 'new', receipt_hash: null, consent: 'obtained', channel: 'form' });
     expect(row.client_enc).toMatch(/^v1:/);
     const disk = JSON.stringify(lentera.db.prepare('SELECT * FROM referrals').all());
@@ -54,10 +61,19 @@ describe('department referrals', () => {
     expect(queue).toContain(reference);
     expect(queue).toMatch(/Dinas Uji \d+/);
     const detail = (await (await as(triage)).get(`/staff/reports/${reference}`).expect(200)).text;
-    for (const text of ['Rina Putri', '1371011234567890', 'Jl. Sawahan No. 5', 'Konseling oleh guru BK', 'Bu Lina, guru BK', 'Siswi sering tidak masuk sekolah']) {
+    for (const text of [
+      'Rina Putri',
+      '1371011234567890',
+      'Jl. Sawahan No. 5',
+      'Konseling oleh guru BK',
+      'Bu Lina, guru BK',
+      'Siswi sering tidak masuk sekolah',
+    ]) {
       expect(detail).toContain(text);
     }
-    expect(lentera.db.prepare("SELECT action FROM audit_events WHERE subject_id = ? ORDER BY id").pluck().all(reference)).toContain('referral.submitted');
+    expect(lentera.db.prepare('SELECT action FROM audit_events WHERE subject_id = ? ORDER BY id').pluck().all(reference)).toContain(
+      'referral.submitted',
+    );
   });
 
   it('an urgent referral tells triage by email at once, as an urgent resident report does', async () => {
@@ -77,13 +93,23 @@ describe('department referrals', () => {
     expect(noGround.text).toContain('<a href="#no_consent_justification">');
     const adultAsChild = await refer(
       agent,
-      validReferralForm({ consent: 'not_obtained', no_consent_ground: 'child_at_risk', no_consent_justification: 'Klien menolak, tetapi keadaannya berbahaya.', client_age: '34', affected_groups: ['woman'] }),
+      validReferralForm({
+        consent: 'not_obtained',
+        no_consent_ground: 'child_at_risk',
+        no_consent_justification: 'Klien menolak, tetapi keadaannya berbahaya.',
+        client_age: '34',
+        affected_groups: ['woman'],
+      }),
     );
     expect(adultAsChild.status).toBe(400);
     expect(adultAsChild.text).toContain('membutuhkan klien anak');
     const reference = await submitted(
       agent,
-      validReferralForm({ consent: 'not_obtained', no_consent_ground: 'child_at_risk', no_consent_justification: 'Orang tua menolak; anak menunjukkan tanda kekerasan fisik.' }),
+      validReferralForm({
+        consent: 'not_obtained',
+        no_consent_ground: 'child_at_risk',
+        no_consent_justification: 'Orang tua menolak; anak menunjukkan tanda kekerasan fisik.',
+      }),
     );
     const detail = (await (await as(triage)).get(`/staff/reports/${reference}`).expect(200)).text;
     expect(detail).toContain('Dirujuk tanpa persetujuan klien');
@@ -144,7 +170,11 @@ describe('department referrals', () => {
     const other = await as(otherDepartmentOfficer);
     await other.get(`/department/referrals/${reference}`).expect(404);
     const token = await tokenFrom(other, '/department');
-    await other.post(`/department/referrals/${reference}/messages`).type('form').send(formBody({ message: 'halo', _csrf: token })).expect(404);
+    await other
+      .post(`/department/referrals/${reference}/messages`)
+      .type('form')
+      .send(formBody({ message: 'halo', _csrf: token }))
+      .expect(404);
     await other.get('/department/referrals/LAP-2099-000001').expect(404);
   });
 
@@ -162,19 +192,36 @@ describe('department referrals', () => {
     const reference = await submitted(dept);
     const staff = await as(triage);
     const token = await tokenFrom(staff, `/staff/reports/${reference}`);
-    await staff.post(`/staff/reports/${reference}/ask`).type('form').send(formBody({ 'ask-message': 'Apakah orang tua sudah dihubungi sekolah?', _csrf: token })).expect(303);
+    await staff
+      .post(`/staff/reports/${reference}/ask`)
+      .type('form')
+      .send(formBody({ 'ask-message': 'Apakah orang tua sudah dihubungi sekolah?', _csrf: token }))
+      .expect(303);
     let page = (await dept.get(`/department/referrals/${reference}`).expect(200)).text;
     expect(page).toContain('Menunggu jawaban Anda');
     expect(page).toContain('Apakah orang tua sudah dihubungi sekolah?');
     const deptToken = await tokenFrom(dept, `/department/referrals/${reference}`);
-    await dept.post(`/department/referrals/${reference}/messages`).type('form').send(formBody({ message: 'Sudah, ibunya datang kemarin.', _csrf: deptToken })).expect(303);
+    await dept
+      .post(`/department/referrals/${reference}/messages`)
+      .type('form')
+      .send(formBody({ message: 'Sudah, ibunya datang kemarin.', _csrf: deptToken }))
+      .expect(303);
     expect(lentera.db.prepare('SELECT status FROM reports WHERE reference = ?').pluck().get(reference)).toBe('in_review');
 
     const t2 = await tokenFrom(staff, `/staff/reports/${reference}`);
     await staff
       .post(`/staff/reports/${reference}/accept`)
       .type('form')
-      .send(formBody({ 'accept-case_mode': 'new', 'accept-case_number': '', 'accept-assignee': String(caseworker.id), 'accept-risk': 'medium', 'accept-note': 'CATATAN-INTERNAL rumah tangga', _csrf: t2 }))
+      .send(
+        formBody({
+          'accept-case_mode': 'new',
+          'accept-case_number': '',
+          'accept-assignee': String(caseworker.id),
+          'accept-risk': 'medium',
+          'accept-note': 'CATATAN-INTERNAL rumah tangga',
+          _csrf: t2,
+        }),
+      )
       .expect(303);
     const t3 = await tokenFrom(staff, `/staff/reports/${reference}`);
     await staff
@@ -183,10 +230,17 @@ describe('department referrals', () => {
       .send(formBody({ 'respond-response': 'Klien kami dampingi; pekerja sosial akan menghubungi sekolah minggu ini.', _csrf: t3 }))
       .expect(303);
     // A case note, which the department must never see.
-    const number = lentera.db.prepare('SELECT c.number FROM reports r JOIN cases c ON c.id = r.case_id WHERE r.reference = ?').pluck().get(reference) as string;
+    const number = lentera.db
+      .prepare('SELECT c.number FROM reports r JOIN cases c ON c.id = r.case_id WHERE r.reference = ?')
+      .pluck()
+      .get(reference) as string;
     const cw = await as(caseworker);
     const t4 = await tokenFrom(cw, `/staff/cases/${number.replace(/\//g, '-')}`);
-    await cw.post(`/staff/cases/${number.replace(/\//g, '-')}/note`).type('form').send(formBody({ 'note-text': 'CATATAN-KASUS ayah mengancam', _csrf: t4 })).expect(303);
+    await cw
+      .post(`/staff/cases/${number.replace(/\//g, '-')}/note`)
+      .type('form')
+      .send(formBody({ 'note-text': 'CATATAN-KASUS ayah mengancam', _csrf: t4 }))
+      .expect(303);
 
     page = (await dept.get(`/department/referrals/${reference}`).expect(200)).text;
     expect(page).toContain('Ditangani pekerja sosial');
@@ -204,12 +258,30 @@ describe('department referrals', () => {
     await resident
       .post('/report')
       .type('form')
-      .send(formBody({ category: 'neglect', affected_groups: 'child', kecamatan: '13.71.01', kelurahan: '', narrative: 'Anak tetangga sering ditinggal sendirian.', urgency: 'normal', relation: 'neighbour', wants_contact: 'no', _csrf: token }))
+      .send(
+        formBody({
+          category: 'neglect',
+          affected_groups: 'child',
+          kecamatan: '13.71.01',
+          kelurahan: '',
+          narrative: 'Anak tetangga sering ditinggal sendirian.',
+          urgency: 'normal',
+          relation: 'neighbour',
+          wants_contact: 'no',
+          _csrf: token,
+        }),
+      )
       .expect(303);
-    const reference = lentera.db.prepare("SELECT reference FROM reports WHERE source = 'public' ORDER BY id DESC LIMIT 1").pluck().get() as string;
+    const reference = lentera.db
+      .prepare("SELECT reference FROM reports WHERE source = 'public' ORDER BY id DESC LIMIT 1")
+      .pluck()
+      .get() as string;
     const staff = await as(triage);
     const t = await tokenFrom(staff, `/staff/reports/${reference}`);
-    const res = await staff.post(`/staff/reports/${reference}/respond`).type('form').send(formBody({ 'respond-response': 'x', _csrf: t }));
+    const res = await staff
+      .post(`/staff/reports/${reference}/respond`)
+      .type('form')
+      .send(formBody({ 'respond-response': 'x', _csrf: t }));
     expect(res.status).toBe(409);
   });
 });
@@ -223,7 +295,10 @@ describe('a deactivated department', () => {
       const agent = await signedInAgent(lentera, officer);
       const fields = validReferralForm();
       const token = await tokenFrom(agent, '/department/referrals/new');
-      const res = await agent.post('/department/referrals/new').type('form').send(formBody({ ...fields, _csrf: token }));
+      const res = await agent
+        .post('/department/referrals/new')
+        .type('form')
+        .send(formBody({ ...fields, _csrf: token }));
       expect(res.status).toBe(400);
       expect(res.text).toContain('Instansi Anda sedang tidak aktif');
       expect(res.text).toContain(String(fields.reason));

@@ -13,7 +13,10 @@ describe('departments and their API tokens (/staff/departments)', () => {
 
   async function post(pagePath: string, action: string, fields: Record<string, string> = {}, agent: Agent = adminAgent) {
     const token = await tokenFrom(agent, pagePath);
-    return agent.post(action).type('form').send(formBody({ ...fields, _csrf: token }));
+    return agent
+      .post(action)
+      .type('form')
+      .send(formBody({ ...fields, _csrf: token }));
   }
 
   async function createDepartment(name: string): Promise<number> {
@@ -31,13 +34,16 @@ describe('departments and their API tokens (/staff/departments)', () => {
   }
 
   const auditRows = (subjectType: string, subjectId: number) =>
-    lentera.db.prepare('SELECT actor_account_id, action, detail FROM audit_events WHERE subject_type = ? AND subject_id = ? ORDER BY id').all(subjectType, String(subjectId)) as {
+    lentera.db
+      .prepare('SELECT actor_account_id, action, detail FROM audit_events WHERE subject_type = ? AND subject_id = ? ORDER BY id')
+      .all(subjectType, String(subjectId)) as {
       actor_account_id: number;
       action: string;
       detail: string | null;
     }[];
 
-  const rowOf = (html: string, attribute: string, id: number) => new RegExp(`<tr ${attribute}="${id}"[^>]*>[\\s\\S]*?</tr>`).exec(html)?.[0] ?? '';
+  const rowOf = (html: string, attribute: string, id: number) =>
+    new RegExp(`<tr ${attribute}="${id}"[^>]*>[\\s\\S]*?</tr>`).exec(html)?.[0] ?? '';
 
   beforeAll(async () => {
     lentera = createTestApp({}, { now: () => clock });
@@ -67,20 +73,38 @@ describe('departments and their API tokens (/staff/departments)', () => {
         `/staff/departments/${departmentId}/deactivate`,
         `/staff/departments/${departmentId}/tokens`,
       ]) {
-        await agent.post(path).type('form').send(formBody({ name: `Dari ${role}`, label: 'x', _csrf: token })).expect(403);
+        await agent
+          .post(path)
+          .type('form')
+          .send(formBody({ name: `Dari ${role}`, label: 'x', _csrf: token }))
+          .expect(403);
       }
       expect(lentera.db.prepare('SELECT count(*) FROM departments WHERE name = ?').pluck().get(`Dari ${role}`)).toBe(0);
       expect(lentera.db.prepare('SELECT count(*) FROM api_tokens WHERE department_id = ?').pluck().get(departmentId)).toBe(0);
-      expect(lentera.db.prepare('SELECT active, name FROM departments WHERE id = ?').get(departmentId)).toEqual({ active: 1, name: 'Dinas Pendidikan Kota Padang' });
+      expect(lentera.db.prepare('SELECT active, name FROM departments WHERE id = ?').get(departmentId)).toEqual({
+        active: 1,
+        name: 'Dinas Pendidikan Kota Padang',
+      });
     });
 
     it('sends a visitor who is not signed in to the login page, and refuses their posts', async () => {
       const agent = request.agent(lentera.app);
       await agent.get('/staff/departments').expect(303).expect('Location', '/login?next=%2Fstaff%2Fdepartments');
-      await agent.get(`/staff/departments/${departmentId}`).expect(303).expect('Location', `/login?next=%2Fstaff%2Fdepartments%2F${departmentId}`);
+      await agent
+        .get(`/staff/departments/${departmentId}`)
+        .expect(303)
+        .expect('Location', `/login?next=%2Fstaff%2Fdepartments%2F${departmentId}`);
       const token = await tokenFrom(agent, '/report');
-      await agent.post('/staff/departments').type('form').send(formBody({ name: 'Tanpa masuk', _csrf: token })).expect(403);
-      await agent.post(`/staff/departments/${departmentId}/tokens`).type('form').send(formBody({ label: 'x', _csrf: token })).expect(403);
+      await agent
+        .post('/staff/departments')
+        .type('form')
+        .send(formBody({ name: 'Tanpa masuk', _csrf: token }))
+        .expect(403);
+      await agent
+        .post(`/staff/departments/${departmentId}/tokens`)
+        .type('form')
+        .send(formBody({ label: 'x', _csrf: token }))
+        .expect(403);
       expect(lentera.db.prepare('SELECT count(*) FROM departments WHERE name = ?').pluck().get('Tanpa masuk')).toBe(0);
     });
 
@@ -287,7 +311,11 @@ describe('departments and their API tokens (/staff/departments)', () => {
       expect(back.status).toBe(303);
       expect(lentera.db.prepare('SELECT active FROM departments WHERE id = ?').pluck().get(id)).toBe(1);
       expect(lentera.db.prepare('SELECT count(*) FROM api_tokens WHERE department_id = ? AND revoked_at IS NULL').pluck().get(id)).toBe(0);
-      expect(auditRows('department', id).map((r) => r.action)).toEqual(['department.created', 'department.deactivated', 'department.reactivated']);
+      expect(auditRows('department', id).map((r) => r.action)).toEqual([
+        'department.created',
+        'department.deactivated',
+        'department.reactivated',
+      ]);
       await request(lentera.app).get('/api/v1/referrals/LAP-2026-000001').set('Authorization', `Bearer ${first.token}`).expect(401);
       const list = await adminAgent.get('/staff/departments').expect(200);
       expect(rowOf(list.text, 'data-department', id)).toContain('<td data-token-count>0</td>');

@@ -84,7 +84,10 @@ describe('the outbox, delivering through a real SMTP server', () => {
 
   beforeEach(async () => {
     smtp = await startSmtpServer();
-    lentera = createTestApp({ SMTP_URL: smtp.url, MAIL_FROM: 'LK3 Padang <no-reply@lk3.padang.go.id>', BASE_URL: 'https://lentera.padang.go.id' }, { now: clock.now });
+    lentera = createTestApp(
+      { SMTP_URL: smtp.url, MAIL_FROM: 'LK3 Padang <no-reply@lk3.padang.go.id>', BASE_URL: 'https://lentera.padang.go.id' },
+      { now: clock.now },
+    );
   });
   afterEach(async () => {
     lentera.cleanup();
@@ -105,8 +108,13 @@ describe('the outbox, delivering through a real SMTP server', () => {
     const mail = smtp.received[0]!;
     expect(mail.parsed.messageId).toBe(messageId);
     expect(mail.parsed.from?.value).toEqual([{ address: 'no-reply@lk3.padang.go.id', name: 'LK3 Padang' }]);
-    expect(mail.parsed.to && !Array.isArray(mail.parsed.to) ? mail.parsed.to.value : null).toEqual([{ address: 'uptdppa@padang.go.id', name: '' }]);
-    const expected = renderEmail('redirect_to_partner', partnerEmail().params, 'id', { orgName: lentera.config.orgName, baseUrl: 'https://lentera.padang.go.id' });
+    expect(mail.parsed.to && !Array.isArray(mail.parsed.to) ? mail.parsed.to.value : null).toEqual([
+      { address: 'uptdppa@padang.go.id', name: '' },
+    ]);
+    const expected = renderEmail('redirect_to_partner', partnerEmail().params, 'id', {
+      orgName: lentera.config.orgName,
+      baseUrl: 'https://lentera.padang.go.id',
+    });
     expect(mail.parsed.subject).toBe(expected.subject);
     expect(mail.parsed.text?.trim()).toBe(expected.text.trim());
     expect(mail.envelope).toEqual({ from: 'no-reply@lk3.padang.go.id', to: ['uptdppa@padang.go.id'] });
@@ -282,7 +290,9 @@ describe('refusing header injection when an email is queued', () => {
     expect(e.reason).toBe('header_injection');
     expect(refusal(partnerEmail({ params: partnerParams({ partnerName: 'Mitra\nX-Evil: 1' }) }), service).reason).toBe('header_injection');
     // The same line breaks in a parameter that only goes into the text are fine: a summary has lines.
-    lentera.db.transaction(() => service.enqueue(partnerEmail({ params: partnerParams({ partnerName: 'Mitra', summary: 'Baris satu\r\nBaris dua' }) }), lentera.now()))();
+    lentera.db.transaction(() =>
+      service.enqueue(partnerEmail({ params: partnerParams({ partnerName: 'Mitra', summary: 'Baris satu\r\nBaris dua' }) }), lentera.now()),
+    )();
     expect(outboxCount()).toBe(1);
     lentera.db.prepare('DELETE FROM outbox').run();
   });
@@ -291,7 +301,9 @@ describe('refusing header injection when an email is queued', () => {
     const service = serviceWithSubjectFrom('reference');
     expect(refusal(partnerEmail({ params: partnerParams({ reference: 'LAP-1\u001b[31m' }) }), service).reason).toBe('header_injection');
     expect(refusal(partnerEmail({ params: partnerParams({ reference: 'LAP-1\u0000' }) }), service).reason).toBe('header_injection');
-    expect(refusal(partnerEmail({ params: partnerParams({ reference: 'LAP-1\u0085X-Evil: 1' }) }), service).reason).toBe('header_injection');
+    expect(refusal(partnerEmail({ params: partnerParams({ reference: 'LAP-1\u0085X-Evil: 1' }) }), service).reason).toBe(
+      'header_injection',
+    );
     expect(refusal(partnerEmail({ params: { 'bad name': 'x' } })).reason).toBe('invalid_params');
     expect(refusal(partnerEmail({ params: { n: 5 as unknown as string } })).reason).toBe('invalid_params');
     expect(refusal(partnerEmail({ template: 'no_such' as 'totp_reset' })).reason).toBe('invalid_email');
@@ -304,7 +316,10 @@ describe('refusing header injection when an email is queued', () => {
     const before = audits();
     expect(() =>
       lentera.db.transaction(() => {
-        lentera.services.audit.append({ actorAccountId: null, action: 'outbox.retried', subjectType: 'outbox', subjectId: 1 }, lentera.now());
+        lentera.services.audit.append(
+          { actorAccountId: null, action: 'outbox.retried', subjectType: 'outbox', subjectId: 1 },
+          lentera.now(),
+        );
         lentera.services.outboxService.enqueue(partnerEmail({ to: 'a@b.c\r\nBcc: x@evil.test' }), lentera.now());
       })(),
     ).toThrow(EmailRefusedError);
@@ -315,10 +330,15 @@ describe('refusing header injection when an email is queued', () => {
   it('fails, never sends, an email whose subject would carry a line break when it is sent', async () => {
     // Defence in depth: a template changed after the email was queued.
     const queueing = serviceWithSubjectFrom('nothing');
-    const { id } = lentera.db.transaction(() => queueing.enqueue(partnerEmail({ params: partnerParams({ partnerName: 'Mitra\r\nBcc: x@evil.test' }) }), lentera.now()))();
+    const { id } = lentera.db.transaction(() =>
+      queueing.enqueue(partnerEmail({ params: partnerParams({ partnerName: 'Mitra\r\nBcc: x@evil.test' }) }), lentera.now()),
+    )();
     const sending = serviceWithSubjectFrom('partnerName');
     expect(await sending.drain(10)).toEqual({ sent: 0, retried: 0, failed: 1 });
-    expect(lentera.db.prepare('SELECT status, last_error FROM outbox WHERE id = ?').get(id)).toEqual({ status: 'failed', last_error: 'EHEADER' });
+    expect(lentera.db.prepare('SELECT status, last_error FROM outbox WHERE id = ?').get(id)).toEqual({
+      status: 'failed',
+      last_error: 'EHEADER',
+    });
     expect(fs.existsSync(path.join(lentera.dir, 'mail'))).toBe(false);
     lentera.db.prepare('DELETE FROM outbox').run();
   });
@@ -465,11 +485,20 @@ describe('the worker', () => {
 });
 
 describe('without SMTP_URL: .eml files in the data directory', () => {
-  const referralParams = { name: 'Petugas Uji', reference: 'LAP-2026-000001', departmentReference: 'DINKES/001', outcome: 'accepted', link: 'https://lentera.lk3.test/department/referrals/LAP-2026-000001' };
+  const referralParams = {
+    name: 'Petugas Uji',
+    reference: 'LAP-2026-000001',
+    departmentReference: 'DINKES/001',
+    outcome: 'accepted',
+    link: 'https://lentera.lk3.test/department/referrals/LAP-2026-000001',
+  };
   it('writes each email as an .eml file (mode 0600) with the right headers', async () => {
     const lentera = createTestApp({ MAIL_FROM: 'Lentera <no-reply@lk3.test>', BASE_URL: 'https://lentera.lk3.test' });
     try {
-      const { id, messageId } = enqueue(lentera, partnerEmail({ to: 'petugas@dinas.test', recipientKind: 'officer', template: 'referral_decided', params: referralParams }));
+      const { id, messageId } = enqueue(
+        lentera,
+        partnerEmail({ to: 'petugas@dinas.test', recipientKind: 'officer', template: 'referral_decided', params: referralParams }),
+      );
       expect(await lentera.services.outboxService.drain(10)).toEqual({ sent: 1, retried: 0, failed: 0 });
       const folder = path.join(lentera.dir, 'mail');
       const files = fs.readdirSync(folder);
@@ -482,7 +511,10 @@ describe('without SMTP_URL: .eml files in the data directory', () => {
       expect(parsed.messageId).toBe(messageId);
       expect(parsed.from?.value).toEqual([{ address: 'no-reply@lk3.test', name: 'Lentera' }]);
       expect(parsed.to && !Array.isArray(parsed.to) ? parsed.to.text : null).toBe('petugas@dinas.test');
-      expect(parsed.subject).toBe(renderEmail('referral_decided', referralParams, 'id', { orgName: lentera.config.orgName, baseUrl: 'https://lentera.lk3.test' }).subject);
+      expect(parsed.subject).toBe(
+        renderEmail('referral_decided', referralParams, 'id', { orgName: lentera.config.orgName, baseUrl: 'https://lentera.lk3.test' })
+          .subject,
+      );
       expect(parsed.date).toBeInstanceOf(Date);
       expect(rowOf(lentera, id).status).toBe('sent');
       expect(lentera.services.outboxService.transportDescription()).toEqual({ kind: 'files', folder });
@@ -504,7 +536,13 @@ describe('npm run outbox:drain', () => {
       const env = { DATABASE_PATH: lentera.config.databasePath, DATA_KEY: TEST_DATA_KEY, SMTP_URL: smtp.url };
       const out: string[] = [];
       const err: string[] = [];
-      expect(await runOutboxDrain(env, (l) => out.push(l), (l) => err.push(l))).toBe(1);
+      expect(
+        await runOutboxDrain(
+          env,
+          (l) => out.push(l),
+          (l) => err.push(l),
+        ),
+      ).toBe(1);
       expect(out).toContain('Sent 1, to retry later 1, failed 1.');
       expect(out.join('\n')).toMatch(/Still waiting: 1/);
       expect(out.join('\n')).toMatch(/Failed in all: 1/);
@@ -513,7 +551,13 @@ describe('npm run outbox:drain', () => {
 
       // Nothing due now: nothing sent, exit 0.
       out.length = 0;
-      expect(await runOutboxDrain(env, (l) => out.push(l), () => undefined)).toBe(0);
+      expect(
+        await runOutboxDrain(
+          env,
+          (l) => out.push(l),
+          () => undefined,
+        ),
+      ).toBe(0);
       expect(out).toContain('Sent 0, to retry later 0, failed 0.');
     } finally {
       lentera.cleanup();
@@ -526,9 +570,21 @@ describe('npm run outbox:drain', () => {
     try {
       const err: string[] = [];
       const missing = path.join(lentera.dir, 'elsewhere', 'lentera.db');
-      expect(await runOutboxDrain({ DATABASE_PATH: missing }, () => undefined, (l) => err.push(l))).toBe(2);
+      expect(
+        await runOutboxDrain(
+          { DATABASE_PATH: missing },
+          () => undefined,
+          (l) => err.push(l),
+        ),
+      ).toBe(2);
       expect(fs.existsSync(missing)).toBe(false);
-      expect(await runOutboxDrain({ DATABASE_PATH: lentera.config.databasePath }, () => undefined, (l) => err.push(l))).toBe(2);
+      expect(
+        await runOutboxDrain(
+          { DATABASE_PATH: lentera.config.databasePath },
+          () => undefined,
+          (l) => err.push(l),
+        ),
+      ).toBe(2);
       expect(fs.existsSync(path.join(lentera.dir, 'data.key'))).toBe(false);
       expect(err.join('\n')).toMatch(/No database at .*\n.*No DATA_KEY/);
     } finally {

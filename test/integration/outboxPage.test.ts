@@ -24,7 +24,13 @@ const partnerEmail = (to = 'uptdppa@padang.go.id'): OutgoingEmail => ({
   },
 });
 
-const reporterEmail = (to = 'rina.warga@gmail.com'): OutgoingEmail => ({ to, recipientKind: 'reporter', template: 'reporter_update', locale: 'id', params: {} });
+const reporterEmail = (to = 'rina.warga@gmail.com'): OutgoingEmail => ({
+  to,
+  recipientKind: 'reporter',
+  template: 'reporter_update',
+  locale: 'id',
+  params: {},
+});
 
 describe('the outbox page (/staff/outbox)', () => {
   let smtp: TestSmtpServer;
@@ -47,11 +53,14 @@ describe('the outbox page (/staff/outbox)', () => {
     return id;
   }
 
-  const statusOf = (id: number) => lentera.db.prepare('SELECT status, attempts, next_attempt_at AS nextAttemptAt FROM outbox WHERE id = ?').get(id);
+  const statusOf = (id: number) =>
+    lentera.db.prepare('SELECT status, attempts, next_attempt_at AS nextAttemptAt FROM outbox WHERE id = ?').get(id);
   // The audit log is append-only: each test reads the events written since it began.
   let auditMark = 0;
   const auditRows = (action: string) =>
-    lentera.db.prepare('SELECT actor_account_id, subject_type, subject_id, detail FROM audit_events WHERE action = ? AND id > ? ORDER BY id').all(action, auditMark);
+    lentera.db
+      .prepare('SELECT actor_account_id, subject_type, subject_id, detail FROM audit_events WHERE action = ? AND id > ? ORDER BY id')
+      .all(action, auditMark);
 
   beforeAll(async () => {
     smtp = await startSmtpServer();
@@ -69,24 +78,39 @@ describe('the outbox page (/staff/outbox)', () => {
   });
 
   describe('who may use it', () => {
-    it.each(['triage', 'supervisor', 'caseworker', 'department'] as Role[])('refuses %s, and does not show them the menu item', async (role) => {
-      const id = await failedEmail();
-      const agent = await signedIn(role);
-      await agent.get('/staff/outbox').expect(403);
-      const token = await tokenFrom(agent, '/account');
-      await agent.post(`/staff/outbox/${id}/retry`).type('form').send(formBody({ _csrf: token })).expect(403);
-      await agent.post('/staff/outbox/retry-failed').type('form').send(formBody({ _csrf: token })).expect(403);
-      expect(statusOf(id)).toMatchObject({ status: 'failed' });
-      const home = await agent.get('/account').expect(200);
-      expect(home.text).not.toContain('href="/staff/outbox"');
-    });
+    it.each(['triage', 'supervisor', 'caseworker', 'department'] as Role[])(
+      'refuses %s, and does not show them the menu item',
+      async (role) => {
+        const id = await failedEmail();
+        const agent = await signedIn(role);
+        await agent.get('/staff/outbox').expect(403);
+        const token = await tokenFrom(agent, '/account');
+        await agent
+          .post(`/staff/outbox/${id}/retry`)
+          .type('form')
+          .send(formBody({ _csrf: token }))
+          .expect(403);
+        await agent
+          .post('/staff/outbox/retry-failed')
+          .type('form')
+          .send(formBody({ _csrf: token }))
+          .expect(403);
+        expect(statusOf(id)).toMatchObject({ status: 'failed' });
+        const home = await agent.get('/account').expect(200);
+        expect(home.text).not.toContain('href="/staff/outbox"');
+      },
+    );
 
     it('sends a visitor who is not signed in to the login page, and refuses their posts', async () => {
       const id = await failedEmail();
       const agent = request.agent(lentera.app);
       await agent.get('/staff/outbox').expect(303).expect('Location', '/login?next=%2Fstaff%2Foutbox');
       const token = await tokenFrom(agent, '/report');
-      await agent.post(`/staff/outbox/${id}/retry`).type('form').send(formBody({ _csrf: token })).expect(403);
+      await agent
+        .post(`/staff/outbox/${id}/retry`)
+        .type('form')
+        .send(formBody({ _csrf: token }))
+        .expect(403);
       expect(statusOf(id)).toMatchObject({ status: 'failed' });
     });
 
@@ -166,7 +190,12 @@ describe('the outbox page (/staff/outbox)', () => {
       .expect('Location', '/staff/outbox');
     expect(statusOf(id)).toEqual({ status: 'pending', attempts: 0, nextAttemptAt: clock.toISOString() });
     expect(auditRows('outbox.retried')).toEqual([
-      { actor_account_id: admin.id, subject_type: 'outbox', subject_id: String(id), detail: JSON.stringify({ template: 'redirect_to_partner', attempts: 1 }) },
+      {
+        actor_account_id: admin.id,
+        subject_type: 'outbox',
+        subject_id: String(id),
+        detail: JSON.stringify({ template: 'redirect_to_partner', attempts: 1 }),
+      },
     ]);
     expect(lentera.services.audit.verify()).toBeNull();
     const after = await adminAgent.get('/staff/outbox').expect(200);
@@ -181,11 +210,23 @@ describe('the outbox page (/staff/outbox)', () => {
   it('changes nothing when the email is not failed, and answers 404 for one that does not exist', async () => {
     const waiting = enqueue(reporterEmail());
     const token = await tokenFrom(adminAgent, '/staff/outbox');
-    await adminAgent.post(`/staff/outbox/${waiting}/retry`).type('form').send(formBody({ _csrf: token })).expect(303);
+    await adminAgent
+      .post(`/staff/outbox/${waiting}/retry`)
+      .type('form')
+      .send(formBody({ _csrf: token }))
+      .expect(303);
     const page = await adminAgent.get('/staff/outbox').expect(200);
     expect(page.text).toContain('tidak sedang berstatus gagal');
-    await adminAgent.post('/staff/outbox/999999/retry').type('form').send(formBody({ _csrf: token })).expect(404);
-    await adminAgent.post('/staff/outbox/abc/retry').type('form').send(formBody({ _csrf: token })).expect(404);
+    await adminAgent
+      .post('/staff/outbox/999999/retry')
+      .type('form')
+      .send(formBody({ _csrf: token }))
+      .expect(404);
+    await adminAgent
+      .post('/staff/outbox/abc/retry')
+      .type('form')
+      .send(formBody({ _csrf: token }))
+      .expect(404);
     expect(auditRows('outbox.retried')).toEqual([]);
   });
 
@@ -195,7 +236,11 @@ describe('the outbox page (/staff/outbox)', () => {
     const waiting = enqueue(reporterEmail());
     const page = await adminAgent.get('/staff/outbox').expect(200);
     expect(page.text).toContain('Kirim ulang semua email yang gagal (2)');
-    await adminAgent.post('/staff/outbox/retry-failed').type('form').send(formBody({ _csrf: csrfTokenOf(page.text) })).expect(303);
+    await adminAgent
+      .post('/staff/outbox/retry-failed')
+      .type('form')
+      .send(formBody({ _csrf: csrfTokenOf(page.text) }))
+      .expect(303);
     expect([statusOf(a), statusOf(b)].map((s) => (s as { status: string }).status)).toEqual(['pending', 'pending']);
     expect(auditRows('outbox.retried').map((r) => (r as { subject_id: string }).subject_id)).toEqual([String(a), String(b)]);
     expect(auditRows('outbox.retried').map((r) => (r as { subject_id: string }).subject_id)).not.toContain(String(waiting));

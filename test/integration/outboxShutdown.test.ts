@@ -35,7 +35,13 @@ describe('the server process stopped while it sends an email', () => {
       (n) =>
         lentera.db.transaction(() =>
           lentera.services.outboxService.enqueue(
-            { to: `triase${n}@padang.go.id`, recipientKind: 'triage', template: 'new_urgent_report', params: { reference: `LAP-2026-00000${n}`, link: 'https://lentera.test/x' }, locale: 'id' },
+            {
+              to: `triase${n}@padang.go.id`,
+              recipientKind: 'triage',
+              template: 'new_urgent_report',
+              params: { reference: `LAP-2026-00000${n}`, link: 'https://lentera.test/x' },
+              locale: 'id',
+            },
             lentera.now(),
           ),
         )().messageId,
@@ -60,7 +66,10 @@ describe('the server process stopped while it sends an email', () => {
       await eventually(() => smtp.received.length === 1);
       void server.kill('SIGTERM');
       // Longer than any short grace period: the send in hand is waited for, not cut and handed back.
-      const early = await Promise.race([server.exited.then(() => 'exited'), new Promise((r) => setTimeout(() => r('still sending'), 6500))]);
+      const early = await Promise.race([
+        server.exited.then(() => 'exited'),
+        new Promise((r) => setTimeout(() => r('still sending'), 6500)),
+      ]);
       expect(early).toBe('still sending');
       releaseFirst();
       expect(await server.exited).toBe(0);
@@ -78,8 +87,14 @@ describe('the server process stopped while it sends an email', () => {
 
     // A later drain sends the others, once each; the first never again.
     const env = processEnv(dir, { SMTP_URL: smtp.url });
-    expect(await runCommand('outboxDrain', [], env)).toMatchObject({ code: 0, out: expect.stringContaining('Sent 2, to retry later 0, failed 0.') });
-    expect(await runCommand('outboxDrain', [], env)).toMatchObject({ code: 0, out: expect.stringContaining('Sent 0, to retry later 0, failed 0.') });
+    expect(await runCommand('outboxDrain', [], env)).toMatchObject({
+      code: 0,
+      out: expect.stringContaining('Sent 2, to retry later 0, failed 0.'),
+    });
+    expect(await runCommand('outboxDrain', [], env)).toMatchObject({
+      code: 0,
+      out: expect.stringContaining('Sent 0, to retry later 0, failed 0.'),
+    });
     expect(deliveries()).toEqual([1, 1, 1]);
   }, 30_000);
 

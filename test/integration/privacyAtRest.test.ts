@@ -36,7 +36,11 @@ describe('what is on disk and in the logs', () => {
       });
     }
     lentera = createTestApp({ TRUST_PROXY: '1' });
-    const agent = request.agent(lentera.app).set('User-Agent', userAgent).set('X-Forwarded-For', visitorAddress).set('Referer', 'https://search.example/?q=lapor+kdrt');
+    const agent = request
+      .agent(lentera.app)
+      .set('User-Agent', userAgent)
+      .set('X-Forwarded-For', visitorAddress)
+      .set('Referer', 'https://search.example/?q=lapor+kdrt');
     receipt = await fileReport(
       agent,
       validReport({
@@ -52,7 +56,11 @@ describe('what is on disk and in the logs', () => {
     );
     await openStatus(agent, receipt);
     const token = await tokenFrom(agent, '/status');
-    await agent.post('/status/messages').type('form').send(formBody({ message, _csrf: token })).expect(303);
+    await agent
+      .post('/status/messages')
+      .type('form')
+      .send(formBody({ message, _csrf: token }))
+      .expect(303);
     await agent.get('/no-such-page').expect(404);
     // Close so the WAL is folded into the database file as well.
     lentera.db.pragma('wal_checkpoint(TRUNCATE)');
@@ -64,7 +72,17 @@ describe('what is on disk and in the logs', () => {
 
   it('keeps narratives, locations, contact details and messages encrypted in the database file', () => {
     const disk = everythingOnDisk(lentera.dir);
-    for (const secret of [narrative, 'NARASI-RAHASIA', location, 'LOKASI-RAHASIA', phone, email, 'Nama Samaran', message, 'PESAN-RAHASIA']) {
+    for (const secret of [
+      narrative,
+      'NARASI-RAHASIA',
+      location,
+      'LOKASI-RAHASIA',
+      phone,
+      email,
+      'Nama Samaran',
+      message,
+      'PESAN-RAHASIA',
+    ]) {
       expect(disk.includes(Buffer.from(secret))).toBe(false);
     }
     const row = lentera.db.prepare('SELECT narrative_enc, location_detail_enc, contact_enc FROM reports').get() as Record<string, string>;

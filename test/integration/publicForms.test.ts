@@ -2,7 +2,17 @@ import request from 'supertest';
 import { categories } from '../../src/domain/reference';
 import en from '../../src/i18n/locales/en.json';
 import id from '../../src/i18n/locales/id.json';
-import { createTestApp, csrfTokenOf, fileReport, formBody, openStatus, tokenFrom, validReport, type Agent, type TestApp } from '../helpers/testApp';
+import {
+  createTestApp,
+  csrfTokenOf,
+  fileReport,
+  formBody,
+  openStatus,
+  tokenFrom,
+  validReport,
+  type Agent,
+  type TestApp,
+} from '../helpers/testApp';
 import { createStaffAccount, signedInAgent, type StaffAccount } from '../helpers/staff';
 import { validReferralForm } from '../helpers/referrals';
 
@@ -64,7 +74,10 @@ describe('the language switch keeps what was typed', () => {
   afterAll(() => lentera.cleanup());
 
   it('on a page with a form it is a submit button of that form (with a hidden default button first); elsewhere a query-only link', async () => {
-    for (const [path, form] of [['/report', 'report-form'], ['/status', 'receipt-form']]) {
+    for (const [path, form] of [
+      ['/report', 'report-form'],
+      ['/status', 'receipt-form'],
+    ]) {
       const html = (await request(lentera.app).get(path).expect(200)).text;
       expect(SWITCH_BUTTON.exec(html)?.slice(1)).toEqual([form, 'en']);
       expect(html).toContain(`<form method="post" action="${path}" novalidate`);
@@ -85,7 +98,11 @@ describe('the language switch keeps what was typed', () => {
     const agent = request.agent(lentera.app);
     const token = await tokenFrom(agent, '/report');
     const [reports, sessions] = [count(lentera, 'reports'), count(lentera, 'sessions')];
-    const res = await agent.post('/report').type('form').send(formBody({ ...typed, _csrf: token, _switch_lang: 'en' })).expect(200);
+    const res = await agent
+      .post('/report')
+      .type('form')
+      .send(formBody({ ...typed, _csrf: token, _switch_lang: 'en' }))
+      .expect(200);
     expect(res.text).toContain('<html lang="en">');
     expect(res.text).toContain(`<h1>${en.report.title}</h1>`);
     expectTypedValues(res.text);
@@ -98,17 +115,29 @@ describe('the language switch keeps what was typed', () => {
     expect(SWITCH_BUTTON.exec(res.text)?.slice(1)).toEqual(['report-form', 'id']);
     expect((await agent.get('/privacy').expect(200)).text).toContain('<html lang="en">');
     // The page it returns sends the report as it is.
-    await agent.post('/report').type('form').send(formBody({ ...typed, _csrf: csrfTokenOf(res.text) })).expect(303);
+    await agent
+      .post('/report')
+      .type('form')
+      .send(formBody({ ...typed, _csrf: csrfTokenOf(res.text) }))
+      .expect(303);
     expect(count(lentera, 'reports')).toBe(reports + 1);
   });
 
   it('a half-filled form switches without an error, and an unknown language is an ordinary send', async () => {
     const agent = request.agent(lentera.app);
     const token = await tokenFrom(agent, '/report');
-    const unknown = await agent.post('/report').type('form').send(formBody({ narrative: 'Baru sebagian', _csrf: token, _switch_lang: 'fr' })).expect(400);
+    const unknown = await agent
+      .post('/report')
+      .type('form')
+      .send(formBody({ narrative: 'Baru sebagian', _csrf: token, _switch_lang: 'fr' }))
+      .expect(400);
     expect(unknown.text).toContain('<html lang="id">');
     expect(unknown.text).toContain('error-summary');
-    const half = await agent.post('/report').type('form').send(formBody({ narrative: 'Baru sebagian', _csrf: token, _switch_lang: 'en' })).expect(200);
+    const half = await agent
+      .post('/report')
+      .type('form')
+      .send(formBody({ narrative: 'Baru sebagian', _csrf: token, _switch_lang: 'en' }))
+      .expect(200);
     expect(half.text).toContain('<html lang="en">');
     expect(half.text).toContain('>Baru sebagian</textarea>');
     expect(half.text).not.toContain('error-summary');
@@ -120,13 +149,21 @@ describe('the language switch keeps what was typed', () => {
       const agent = request.agent(strict.app);
       const token = await tokenFrom(agent, '/status');
       for (let i = 0; i < 3; i += 1) {
-        const res = await agent.post('/status').type('form').send(formBody({ receipt: '1234 5678', _csrf: token, _switch_lang: i % 2 ? 'id' : 'en' })).expect(200);
+        const res = await agent
+          .post('/status')
+          .type('form')
+          .send(formBody({ receipt: '1234 5678', _csrf: token, _switch_lang: i % 2 ? 'id' : 'en' }))
+          .expect(200);
         expect(res.text).toContain('value="1234 5678"');
         expect(res.text).not.toContain('error-summary');
       }
       expect((await agent.get('/status').expect(200)).text).toContain('<html lang="en">');
       // The one check this client has is still there.
-      await agent.post('/status').type('form').send(formBody({ receipt: '1234 5678', _csrf: token })).expect(400);
+      await agent
+        .post('/status')
+        .type('form')
+        .send(formBody({ receipt: '1234 5678', _csrf: token }))
+        .expect(400);
     } finally {
       strict.cleanup();
     }
@@ -139,13 +176,21 @@ describe('the language switch keeps what was typed', () => {
     const token = await tokenFrom(agent, '/status');
     const messages = count(lentera, 'messages');
     const reply = 'Tetangga bilang anak itu belum pulang sejak kemarin.';
-    const res = await agent.post('/status/messages').type('form').send(formBody({ message: reply, _csrf: token, _switch_lang: 'en' })).expect(200);
+    const res = await agent
+      .post('/status/messages')
+      .type('form')
+      .send(formBody({ message: reply, _csrf: token, _switch_lang: 'en' }))
+      .expect(200);
     expect(res.text).toContain('<html lang="en">');
     expect(res.text).toContain(`>${reply}</textarea>`);
     expect(res.text).toContain(en.publicStatus.new.name);
     expect(res.text).not.toContain('error-summary');
     expect(count(lentera, 'messages')).toBe(messages);
-    await agent.post('/status/messages').type('form').send(formBody({ message: reply, _switch_lang: 'en' })).expect(403);
+    await agent
+      .post('/status/messages')
+      .type('form')
+      .send(formBody({ message: reply, _switch_lang: 'en' }))
+      .expect(403);
   });
 
   it('the department referral form keeps everything too', async () => {
@@ -154,7 +199,11 @@ describe('the language switch keeps what was typed', () => {
     expect(SWITCH_BUTTON.exec((await agent.get('/department/referrals/new')).text)?.slice(1)).toEqual(['referral-form', 'en']);
     const form = validReferralForm({ client_name: 'Dewi Lestari', reason: 'Sering datang ke sekolah dengan memar di lengan.' });
     const reports = count(lentera, 'reports');
-    const res = await agent.post('/department/referrals/new').type('form').send(formBody({ ...form, _csrf: token, _switch_lang: 'en' })).expect(200);
+    const res = await agent
+      .post('/department/referrals/new')
+      .type('form')
+      .send(formBody({ ...form, _csrf: token, _switch_lang: 'en' }))
+      .expect(200);
     expect(res.text).toContain('<html lang="en">');
     expect(res.text).toContain('value="Dewi Lestari"');
     expect(res.text).toContain('>Sering datang ke sekolah dengan memar di lengan.</textarea>');
@@ -181,7 +230,11 @@ describe('a rate limit keeps what was typed and says when to try again', () => {
     advance(35);
     const token = await tokenFrom(agent, '/report');
     const reports = count(lentera, 'reports');
-    const res = await agent.post('/report').type('form').send(formBody({ ...typed, _csrf: token })).expect(429);
+    const res = await agent
+      .post('/report')
+      .type('form')
+      .send(formBody({ ...typed, _csrf: token }))
+      .expect(429);
     expect(res.headers['retry-after']).toBe('1500');
     expectTypedValues(res.text);
     // Nothing to correct: no list of errors, but what happened and when to send again.
@@ -200,20 +253,36 @@ describe('a rate limit keeps what was typed and says when to try again', () => {
     expect(count(lentera, 'reports')).toBe(reports);
 
     // In English the clock reads as English readers write it.
-    const english = await agent.post('/report?lang=en').type('form').send(formBody({ ...typed, _csrf: token })).expect(429);
+    const english = await agent
+      .post('/report?lang=en')
+      .type('form')
+      .send(formBody({ ...typed, _csrf: token }))
+      .expect(429);
     expect(english.text).toContain('again after 10:00 WIB (in about 25 minutes).');
     // Once the hour is over, the same form goes through.
     advance(25);
-    await agent.post('/report').type('form').send(formBody({ ...typed, _csrf: token })).expect(303);
+    await agent
+      .post('/report')
+      .type('form')
+      .send(formBody({ ...typed, _csrf: token }))
+      .expect(303);
   });
 
   it('the receipt check: 429 with Retry-After, the code typed kept, the time to try again', async () => {
     lentera = createTestApp({ RATE_RECEIPT_CHECKS_PER_IP: '1' }, { now: () => clock });
     const agent = request.agent(lentera.app);
     const token = await tokenFrom(agent, '/status');
-    await agent.post('/status').type('form').send(formBody({ receipt: '1111 2222 3333 4444', _csrf: token })).expect(400);
+    await agent
+      .post('/status')
+      .type('form')
+      .send(formBody({ receipt: '1111 2222 3333 4444', _csrf: token }))
+      .expect(400);
     advance(50);
-    const res = await agent.post('/status').type('form').send(formBody({ receipt: '1111 2222 3333 4445', _csrf: token })).expect(429);
+    const res = await agent
+      .post('/status')
+      .type('form')
+      .send(formBody({ receipt: '1111 2222 3333 4445', _csrf: token }))
+      .expect(429);
     expect(res.headers['retry-after']).toBe('600');
     expect(res.text).toContain('value="1111 2222 3333 4445"');
     expect(res.text).toContain(`<h2 id="error-summary-title">${id.status.limitedTitle}</h2>`);
@@ -226,8 +295,16 @@ describe('a rate limit keeps what was typed and says when to try again', () => {
     const agent = request.agent(lentera.app);
     await openStatus(agent, await fileReport(agent));
     const token = await tokenFrom(agent, '/status');
-    await agent.post('/status/messages').type('form').send(formBody({ message: 'Pesan pertama', _csrf: token })).expect(303);
-    const res = await agent.post('/status/messages').type('form').send(formBody({ message: 'Pesan kedua yang penting', _csrf: token })).expect(429);
+    await agent
+      .post('/status/messages')
+      .type('form')
+      .send(formBody({ message: 'Pesan pertama', _csrf: token }))
+      .expect(303);
+    const res = await agent
+      .post('/status/messages')
+      .type('form')
+      .send(formBody({ message: 'Pesan kedua yang penting', _csrf: token }))
+      .expect(429);
     expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
     expect(res.text).toContain('>Pesan kedua yang penting</textarea>');
     expect(res.text).toContain(`<h2 id="error-summary-title">${id.status.messageLimitedTitle}</h2>`);
@@ -245,7 +322,13 @@ describe('the status page', () => {
   let partnerId: number;
   beforeAll(async () => {
     lentera = createTestApp(
-      { RATE_REPORTS_PER_IP: '1000', RATE_RECEIPT_CHECKS_PER_IP: '1000', OFFICE_ADDRESS: 'Jl. Contoh Raya No. 1, Padang', OFFICE_PHONE: '(0751) 555-0101', OFFICE_WHATSAPP: '0812-0000-0101' },
+      {
+        RATE_REPORTS_PER_IP: '1000',
+        RATE_RECEIPT_CHECKS_PER_IP: '1000',
+        OFFICE_ADDRESS: 'Jl. Contoh Raya No. 1, Padang',
+        OFFICE_PHONE: '(0751) 555-0101',
+        OFFICE_WHATSAPP: '0812-0000-0101',
+      },
       { now: () => clock },
     );
     triage = await createStaffAccount(lentera, { role: 'triage' });
@@ -253,7 +336,9 @@ describe('the status page', () => {
     const at = clock.toISOString();
     partnerId = Number(
       lentera.db
-        .prepare("INSERT INTO partners (name, type, phone, email, address, created_at, updated_at) VALUES ('UPTD PPA Kota Padang', 'uptd_ppa', '0751-123456', 'uptd.ppa@contoh.id', 'Jl. Contoh 1', ?, ?)")
+        .prepare(
+          "INSERT INTO partners (name, type, phone, email, address, created_at, updated_at) VALUES ('UPTD PPA Kota Padang', 'uptd_ppa', '0751-123456', 'uptd.ppa@contoh.id', 'Jl. Contoh 1', ?, ?)",
+        )
         .run(at, at).lastInsertRowid,
     );
   });
@@ -266,7 +351,10 @@ describe('the status page', () => {
 
   async function decide(reference: string, action: string, fields: Record<string, string>): Promise<void> {
     const token = await tokenFrom(staff, `/staff/reports/${reference}`);
-    const res = await staff.post(`/staff/reports/${reference}/${action}`).type('form').send(formBody({ ...fields, _csrf: token }));
+    const res = await staff
+      .post(`/staff/reports/${reference}/${action}`)
+      .type('form')
+      .send(formBody({ ...fields, _csrf: token }));
     expect(res.status).toBe(303);
   }
 
@@ -325,18 +413,32 @@ describe('the status page', () => {
     const resident = request.agent(lentera.app);
     await openStatus(resident, receipt);
     const token = await tokenFrom(resident, '/status');
-    await resident.post('/status/messages').type('form').send(formBody({ message: 'Ya, di rumah neneknya.', _csrf: token })).expect(303);
+    await resident
+      .post('/status/messages')
+      .type('form')
+      .send(formBody({ message: 'Ya, di rumah neneknya.', _csrf: token }))
+      .expect(303);
     const after = (await resident.get('/status').expect(200)).text;
     expect(after).not.toContain('question-panel');
     expect(at(after, 'id="reply-form"')).toBeGreaterThan(at(after, 'id="messages"'));
   });
 
   it.each([
-    ['with contact details', validReport({ wants_contact: 'yes', contact_phone: '0812 1111 2222', contact_channel: 'whatsapp', contact_leave_message: 'no' }), 'acceptedContact'],
+    [
+      'with contact details',
+      validReport({ wants_contact: 'yes', contact_phone: '0812 1111 2222', contact_channel: 'whatsapp', contact_leave_message: 'no' }),
+      'acceptedContact',
+    ],
     ['without contact details', validReport(), 'acceptedNoContact'],
   ] as const)('accepted %s: says who will contact her, and how', async (_name, fields, key) => {
     const { reference, receipt } = await newReport(fields);
-    await decide(reference, 'accept', { 'accept-case_mode': 'new', 'accept-case_number': '', 'accept-assignee': '', 'accept-risk': '', 'accept-note': '' });
+    await decide(reference, 'accept', {
+      'accept-case_mode': 'new',
+      'accept-case_number': '',
+      'accept-assignee': '',
+      'accept-risk': '',
+      'accept-note': '',
+    });
     const page = await residentSees(receipt);
     expect(page).toContain(`<h2 id="current-status" class="status-name">${id.publicStatus.accepted.name}</h2>`);
     expect(page).toContain(id.statusNext[key]);
@@ -355,7 +457,8 @@ describe('the status page', () => {
     });
     const page = await residentSees(receipt);
     expect(page).toContain(id.statusNext.redirected);
-    for (const text of ['UPTD PPA Kota Padang', 'href="tel:0751123456"', 'uptd.ppa@contoh.id', 'Jl. Contoh 1']) expect(page).toContain(text);
+    for (const text of ['UPTD PPA Kota Padang', 'href="tel:0751123456"', 'uptd.ppa@contoh.id', 'Jl. Contoh 1'])
+      expect(page).toContain(text);
   });
 
   it('closed: why, and that she can report again', async () => {
@@ -376,7 +479,12 @@ describe('the status page', () => {
     };
     for (const html of Object.values(pages)) {
       expect(html).toContain(`<h2 id="office-title">${id.office.title}</h2>`);
-      for (const text of ['Jl. Contoh Raya No. 1, Padang', '<a href="tel:07515550101">(0751) 555-0101</a>', '0812-0000-0101', 'Senin–Jumat, pukul 08.00–16.00 WIB']) {
+      for (const text of [
+        'Jl. Contoh Raya No. 1, Padang',
+        '<a href="tel:07515550101">(0751) 555-0101</a>',
+        '0812-0000-0101',
+        'Senin–Jumat, pukul 08.00–16.00 WIB',
+      ]) {
         expect(html).toContain(text);
       }
     }
@@ -424,7 +532,13 @@ describe('the report form', () => {
   async function send(fields: Record<string, string | string[]>): Promise<string> {
     const agent = request.agent(lentera.app);
     const token = await tokenFrom(agent, '/report');
-    return (await agent.post('/report').type('form').send(formBody({ ...fields, _csrf: token })).expect(400)).text;
+    return (
+      await agent
+        .post('/report')
+        .type('form')
+        .send(formBody({ ...fields, _csrf: token }))
+        .expect(400)
+    ).text;
   }
 
   /** The links of the error summary, and where each target sits in the page. */
@@ -447,7 +561,20 @@ describe('the report form', () => {
 
   it.each([
     ['an empty form', {}],
-    ['contact wanted with every contact field wrong', validReport({ category: '', narrative: 'pendek', kecamatan: '', wants_contact: 'yes', contact_name: 'n'.repeat(101), contact_phone: 'telepon saya', contact_email: 'x@', contact_notify: 'yes', contact_hours: 'h'.repeat(201) })],
+    [
+      'contact wanted with every contact field wrong',
+      validReport({
+        category: '',
+        narrative: 'pendek',
+        kecamatan: '',
+        wants_contact: 'yes',
+        contact_name: 'n'.repeat(101),
+        contact_phone: 'telepon saya',
+        contact_email: 'x@',
+        contact_notify: 'yes',
+        contact_hours: 'h'.repeat(201),
+      }),
+    ],
   ])('%s: the error summary lists the errors in the order of the page', async (_name, fields) => {
     const { hrefs, positions } = summaryOrder(await send(fields));
     expect(hrefs.length).toBeGreaterThan(4);
@@ -467,7 +594,11 @@ describe('the report form', () => {
     expect((await agent.get('/department/referrals/new').expect(200)).text).toContain('id="category-neglect-hint"');
     const token = await tokenFrom(agent, '/department/referrals/new');
     const empty = validReferralForm({ department_reference: '', client_name: '', client_address: '', consent_by: '', category: '' });
-    const res = await agent.post('/department/referrals/new').type('form').send(formBody({ ...empty, _csrf: token })).expect(400);
+    const res = await agent
+      .post('/department/referrals/new')
+      .type('form')
+      .send(formBody({ ...empty, _csrf: token }))
+      .expect(400);
     const summary = /<div class="error-summary"[\s\S]*?<\/div>/.exec(res.text)![0];
     for (const field of ['department_reference', 'client_name', 'client_address', 'consent_by'] as const) {
       expect(summary).toContain(`<a href="#${field}">${id.referral.errors[field]}</a>`);
@@ -475,7 +606,11 @@ describe('the report form', () => {
     expect(summary).toContain(`<a href="#category-physical_violence">${id.referral.errors.category}</a>`);
     expect(summary).not.toMatch(/paling banyak/);
     const long = validReferralForm({ client_name: 'n'.repeat(101) });
-    const tooLong = await agent.post('/department/referrals/new').type('form').send(formBody({ ...long, _csrf: token })).expect(400);
+    const tooLong = await agent
+      .post('/department/referrals/new')
+      .type('form')
+      .send(formBody({ ...long, _csrf: token }))
+      .expect(400);
     expect(tooLong.text).toContain(`<a href="#client_name">${id.referral.errors.client_name_long}</a>`);
   });
 });

@@ -35,15 +35,31 @@ describe('quick exit through /exit', () => {
     expect(left.headers.get('cache-control')).toBe('no-store');
     expect(left.headers.get('referrer-policy')).toBe('no-referrer');
     const cleared = left.headers.getSetCookie();
-    for (const [name, path] of [['lentera.sid', '/'], ['lentera.csrf', '/'], ['lentera.receipt', '/report/receipt'], ['lang', '/']]) {
-      expect(cleared).toContainEqual(expect.stringMatching(new RegExp(`^${name.replace('.', '\\.')}=; Path=${path.replace(/\//g, '\\/')}; Expires=Thu, 01 Jan 1970`)));
+    for (const [name, path] of [
+      ['lentera.sid', '/'],
+      ['lentera.csrf', '/'],
+      ['lentera.receipt', '/report/receipt'],
+      ['lang', '/'],
+    ]) {
+      expect(cleared).toContainEqual(
+        expect.stringMatching(new RegExp(`^${name.replace('.', '\\.')}=; Path=${path.replace(/\//g, '\\/')}; Expires=Thu, 01 Jan 1970`)),
+      );
     }
     expect(jar.header()).toBe('');
   }
 
   it('every public page offers it as a plain link to /exit, which works without JavaScript', async () => {
     await fileReportUpToRedirect(site.url, jar);
-    for (const path of ['/', '/report', '/status', '/privacy', '/report/receipt', '/report/receipt/print', '/report/receipt/noted', '/no-such-page']) {
+    for (const path of [
+      '/',
+      '/report',
+      '/status',
+      '/privacy',
+      '/report/receipt',
+      '/report/receipt/print',
+      '/report/receipt/noted',
+      '/no-such-page',
+    ]) {
       const html = await (await get(path)).text();
       expect(html).toContain('<a class="quick-exit" href="/exit" data-quick-exit>');
     }

@@ -8,7 +8,11 @@ describe('rate limits', () => {
 
   async function checkReceipt(agent: ReturnType<typeof request.agent>, client: string, receipt = '0000 0000 0000 0000') {
     const token = await tokenFrom(agent, '/status');
-    return agent.post('/status').set('X-Forwarded-For', client).type('form').send(formBody({ receipt, _csrf: token }));
+    return agent
+      .post('/status')
+      .set('X-Forwarded-For', client)
+      .type('form')
+      .send(formBody({ receipt, _csrf: token }));
   }
 
   it('limits receipt checks per client, right or wrong, with a friendly 429', async () => {
@@ -50,7 +54,11 @@ describe('rate limits', () => {
     const agent = request.agent(lentera.app);
     const send = async (fields: Record<string, string | string[]>, client: string) => {
       const token = await tokenFrom(agent, '/report');
-      return agent.post('/report').set('X-Forwarded-For', client).type('form').send(formBody({ ...fields, _csrf: token }));
+      return agent
+        .post('/report')
+        .set('X-Forwarded-For', client)
+        .type('form')
+        .send(formBody({ ...fields, _csrf: token }));
     };
     expect((await send(validReport({ narrative: 'short' }), '198.51.100.1')).status).toBe(400);
     expect((await send(validReport(), '198.51.100.1')).status).toBe(303);
@@ -62,12 +70,16 @@ describe('rate limits', () => {
     expect((await send(validReport(), '198.51.100.2')).status).toBe(303);
   });
 
-  it('a flood of reports from several addresses does not keep a resident\'s first report out', async () => {
+  it("a flood of reports from several addresses does not keep a resident's first report out", async () => {
     lentera = createTestApp({ TRUST_PROXY: '1', RATE_REPORTS_PER_IP: '100', RATE_REPORTS_GLOBAL: '3' });
     const agent = request.agent(lentera.app);
     const send = async (client: string) => {
       const token = await tokenFrom(agent, '/report');
-      return agent.post('/report').set('X-Forwarded-For', client).type('form').send(formBody({ ...validReport(), _csrf: token }));
+      return agent
+        .post('/report')
+        .set('X-Forwarded-For', client)
+        .type('form')
+        .send(formBody({ ...validReport(), _csrf: token }));
     };
     for (const flooder of ['203.0.113.1', '203.0.113.2', '203.0.113.3']) expect((await send(flooder)).status).toBe(303);
     // The global mark is reached: a client that already filed this hour waits…
@@ -90,7 +102,10 @@ describe('rate limits', () => {
     await openStatus(agent, receipt);
     const send = async () => {
       const token = await tokenFrom(agent, '/status');
-      return agent.post('/status/messages').type('form').send(formBody({ message: 'Informasi tambahan', _csrf: token }));
+      return agent
+        .post('/status/messages')
+        .type('form')
+        .send(formBody({ message: 'Informasi tambahan', _csrf: token }));
     };
     expect((await send()).status).toBe(303);
     expect((await send()).status).toBe(303);
@@ -99,6 +114,13 @@ describe('rate limits', () => {
     const other = request.agent(lentera.app);
     await openStatus(other, await fileReport(other));
     const token = await tokenFrom(other, '/status');
-    expect((await other.post('/status/messages').type('form').send(formBody({ message: 'Halo', _csrf: token }))).status).toBe(303);
+    expect(
+      (
+        await other
+          .post('/status/messages')
+          .type('form')
+          .send(formBody({ message: 'Halo', _csrf: token }))
+      ).status,
+    ).toBe(303);
   });
 });

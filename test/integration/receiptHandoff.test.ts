@@ -67,8 +67,14 @@ describe('the receipt between the POST and the page that shows it', () => {
       const jar = new CookieJar();
       await fileReportUpToRedirect(server.url, jar);
       const cookies = jar.header();
-      const withoutKey = cookies.split('; ').filter((c) => !c.startsWith('lentera.receipt=')).join('; ');
-      const withoutSession = cookies.split('; ').filter((c) => !c.startsWith('lentera.sid=')).join('; ');
+      const withoutKey = cookies
+        .split('; ')
+        .filter((c) => !c.startsWith('lentera.receipt='))
+        .join('; ');
+      const withoutSession = cookies
+        .split('; ')
+        .filter((c) => !c.startsWith('lentera.sid='))
+        .join('; ');
       for (const cookie of [withoutKey, withoutSession]) {
         const page = await fetch(`${server.url}/report/receipt`, { headers: { Cookie: cookie } });
         expect(page.status).toBe(200);

@@ -28,7 +28,8 @@ describe('the lifetime of a new receipt', () => {
 
   const get = (path: string, cookies: CookieJar = jar) => cookies.fetch(`${site.url}${path}`);
   /** What the sessions table holds for the session of `cookies` (undefined: no row). */
-  const sessionRow = (cookies: CookieJar = jar) => lentera.db.prepare('SELECT data FROM sessions WHERE sid = ?').pluck().get(sessionIdIn(cookies.header())) as string | undefined;
+  const sessionRow = (cookies: CookieJar = jar) =>
+    lentera.db.prepare('SELECT data FROM sessions WHERE sid = ?').pluck().get(sessionIdIn(cookies.header())) as string | undefined;
 
   /** Files a report and returns the receipt its page shows. */
   async function fileAndView(): Promise<string> {
@@ -52,7 +53,7 @@ describe('the lifetime of a new receipt', () => {
     expect(sessionRow()).toContain('pendingReceipt');
   });
 
-  it('the print view holds the code, how to use it at the site\'s address, and the hotlines', async () => {
+  it("the print view holds the code, how to use it at the site's address, and the hotlines", async () => {
     const receipt = await fileAndView();
     const html = await (await get('/report/receipt/print')).text();
     expect(receiptOn(html)).toBe(receipt);
@@ -85,9 +86,13 @@ describe('the lifetime of a new receipt', () => {
     }
   });
 
-  it('the confirmation needs the form\'s CSRF token: without it nothing is discarded', async () => {
+  it("the confirmation needs the form's CSRF token: without it nothing is discarded", async () => {
     const receipt = await fileAndView();
-    const forged = await jar.fetch(`${site.url}/report/receipt/noted`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: '' });
+    const forged = await jar.fetch(`${site.url}/report/receipt/noted`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: '',
+    });
     expect(forged.status).toBe(403);
     expect(receiptOn(await (await get('/report/receipt')).text())).toBe(receipt);
   });

@@ -1,5 +1,15 @@
 import request from 'supertest';
-import { createTestApp, csrfTokenOf, fileReport, formBody, openStatus, tokenFrom, validReport, type Agent, type TestApp } from '../helpers/testApp';
+import {
+  createTestApp,
+  csrfTokenOf,
+  fileReport,
+  formBody,
+  openStatus,
+  tokenFrom,
+  validReport,
+  type Agent,
+  type TestApp,
+} from '../helpers/testApp';
 import { createStaffAccount, signedInAgent, type StaffAccount } from '../helpers/staff';
 import { lastOutboxId, outboxEmails, readable, type StoredEmail } from '../helpers/outbox';
 import { eventually, startSmtpServer, type TestSmtpServer } from '../helpers/smtpServer';
@@ -38,7 +48,15 @@ async function fileAndRedirect(
   await agent
     .post(`/staff/reports/${reference}/redirect`)
     .type('form')
-    .send(formBody({ 'redirect-partner': String(partner), 'redirect-reason': reason, 'redirect-summary': SUMMARY, 'redirect-explanation': 'Penjelasan.', _csrf: token }))
+    .send(
+      formBody({
+        'redirect-partner': String(partner),
+        'redirect-reason': reason,
+        'redirect-summary': SUMMARY,
+        'redirect-explanation': 'Penjelasan.',
+        _csrf: token,
+      }),
+    )
     .expect(303);
   return reference;
 }
@@ -54,12 +72,19 @@ function world(env: Record<string, string> = {}) {
     partnerByPhone: 0,
   };
   beforeAll(async () => {
-    state.lentera = createTestApp({ RATE_REPORTS_PER_IP: '1000', RATE_RECEIPT_CHECKS_PER_IP: '1000', SERVICE_CONTACT: 'telepon (0751) 555-0101', ...env }, { now: () => state.clock });
+    state.lentera = createTestApp(
+      { RATE_REPORTS_PER_IP: '1000', RATE_RECEIPT_CHECKS_PER_IP: '1000', SERVICE_CONTACT: 'telepon (0751) 555-0101', ...env },
+      { now: () => state.clock },
+    );
     state.triage = await createStaffAccount(state.lentera, { role: 'triage' });
     state.supervisor = await createStaffAccount(state.lentera, { role: 'supervisor' });
     const at = MONDAY.toISOString();
-    const partner = state.lentera.db.prepare('INSERT INTO partners (name, type, phone, email, address, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
-    state.partnerWithEmail = Number(partner.run('UPTD PPA Kota Padang', 'uptd_ppa', '0751-123456', 'uptdppa@padang.test', 'Jl. Contoh 1', at, at).lastInsertRowid);
+    const partner = state.lentera.db.prepare(
+      'INSERT INTO partners (name, type, phone, email, address, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+    state.partnerWithEmail = Number(
+      partner.run('UPTD PPA Kota Padang', 'uptd_ppa', '0751-123456', 'uptdppa@padang.test', 'Jl. Contoh 1', at, at).lastInsertRowid,
+    );
     state.partnerByPhone = Number(partner.run('Puskesmas Andalas', 'health', '0751-777888', '', '', at, at).lastInsertRowid);
   });
   afterAll(() => state.lentera.cleanup());
@@ -73,7 +98,10 @@ describe('closed-loop redirects: the partner answers', () => {
 
   async function post(agent: Agent, path: string, fields: Record<string, string>) {
     const token = await tokenFrom(agent, path.replace(/\/[a-z-]+$/, ''));
-    return agent.post(path).type('form').send(formBody({ ...fields, _csrf: token }));
+    return agent
+      .post(path)
+      .type('form')
+      .send(formBody({ ...fields, _csrf: token }));
   }
 
   /** A resident's report (asking for email news), redirected by triage to `partner`. */
@@ -81,7 +109,17 @@ describe('closed-loop redirects: the partner answers', () => {
     const resident = request.agent(w.lentera.app);
     const receipt = await fileReport(
       resident,
-      validReport({ narrative: NARRATIVE, wants_contact: 'yes', contact_name: 'Bu Ani', contact_phone: '', contact_email: 'ani@contoh.id', contact_channel: 'email', contact_hours: '', contact_leave_message: 'no', contact_notify: 'yes' }),
+      validReport({
+        narrative: NARRATIVE,
+        wants_contact: 'yes',
+        contact_name: 'Bu Ani',
+        contact_phone: '',
+        contact_email: 'ani@contoh.id',
+        contact_channel: 'email',
+        contact_hours: '',
+        contact_leave_message: 'no',
+        contact_notify: 'yes',
+      }),
     );
     const reference = w.lentera.db.prepare('SELECT reference FROM reports ORDER BY id DESC LIMIT 1').pluck().get() as string;
     const before = lastOutboxId(w.lentera);
@@ -92,9 +130,20 @@ describe('closed-loop redirects: the partner answers', () => {
       'redirect-explanation': 'UPTD PPA yang berwenang menangani ini.',
     });
     expect(res.status).toBe(303);
-    const redirectId = w.lentera.db.prepare('SELECT d.id FROM redirects d JOIN reports r ON r.id = d.report_id WHERE r.reference = ?').pluck().get(reference) as number;
+    const redirectId = w.lentera.db
+      .prepare('SELECT d.id FROM redirects d JOIN reports r ON r.id = d.report_id WHERE r.reference = ?')
+      .pluck()
+      .get(reference) as number;
     const email = outboxEmails(w.lentera, before).find((e) => e.template === 'redirect_to_partner');
-    if (!email) return { reference, receipt, redirectId, ackPath: '', links: { received: '', accepted: '', declined: '' }, email: undefined as unknown as StoredEmail };
+    if (!email)
+      return {
+        reference,
+        receipt,
+        redirectId,
+        ackPath: '',
+        links: { received: '', accepted: '', declined: '' },
+        email: undefined as unknown as StoredEmail,
+      };
     const links = Object.fromEntries(
       [...readable(w.lentera, email).matchAll(/https?:\/\/[^/\s]+(\/ack\/[^\s?]+\?answer=(\w+))/g)].map((m) => [m[2]!, m[1]!]),
     ) as Redirected['links'];
@@ -164,43 +213,59 @@ describe('closed-loop redirects: the partner answers', () => {
   it.each([
     ['received', '', 'Lembaga tersebut sudah menerima laporan Anda.', 'Diterima lembaga'],
     ['accepted', '', 'Lembaga tersebut bersedia menangani laporan Anda.', 'Disanggupi lembaga'],
-    ['declined', 'Di luar wilayah layanan kami', 'Lembaga tersebut tidak dapat menangani laporan Anda. Petugas kami akan menindaklanjutinya.', 'Ditolak lembaga'],
-  ])('%s: recorded on the redirect, the timeline and the audit log; the reporter and staff see it', async (code, reason, reporterText, staffText) => {
-    const r = await redirected();
-    w.clock = new Date(MONDAY.getTime() + 60 * 60 * 1000);
-    // An hour later the reporter's "there is news" about the redirect has long gone out.
-    await w.lentera.services.outboxService.drain(100);
-    const outboxBefore = lastOutboxId(w.lentera);
-    const res = await answer(r.links[code as 'received'], code, reason);
-    expect(res.status).toBe(303);
-    expect(res.headers.location).toBe(r.ackPath);
+    [
+      'declined',
+      'Di luar wilayah layanan kami',
+      'Lembaga tersebut tidak dapat menangani laporan Anda. Petugas kami akan menindaklanjutinya.',
+      'Ditolak lembaga',
+    ],
+  ])(
+    '%s: recorded on the redirect, the timeline and the audit log; the reporter and staff see it',
+    async (code, reason, reporterText, staffText) => {
+      const r = await redirected();
+      w.clock = new Date(MONDAY.getTime() + 60 * 60 * 1000);
+      // An hour later the reporter's "there is news" about the redirect has long gone out.
+      await w.lentera.services.outboxService.drain(100);
+      const outboxBefore = lastOutboxId(w.lentera);
+      const res = await answer(r.links[code as 'received'], code, reason);
+      expect(res.status).toBe(303);
+      expect(res.headers.location).toBe(r.ackPath);
 
-    const row = redirectRow(r.redirectId);
-    expect(row).toMatchObject({ ack_status: code, ack_at: w.clock.toISOString() });
-    if (reason) {
-      expect(row.ack_reason_enc).toMatch(/^v1:/);
-      expect(row.ack_reason_enc).not.toContain(reason);
-    } else {
-      expect(row.ack_reason_enc).toBeNull();
-    }
-    const audit = w.lentera.db.prepare("SELECT actor_account_id, subject_id, detail FROM audit_events WHERE action = 'redirect.acknowledged' ORDER BY id DESC LIMIT 1").get() as Record<string, unknown>;
-    expect(audit).toEqual({ actor_account_id: null, subject_id: r.reference, detail: JSON.stringify({ status: code, redirect: r.redirectId, via: 'link' }) });
-    expect(String(audit.detail)).not.toContain('wilayah');
+      const row = redirectRow(r.redirectId);
+      expect(row).toMatchObject({ ack_status: code, ack_at: w.clock.toISOString() });
+      if (reason) {
+        expect(row.ack_reason_enc).toMatch(/^v1:/);
+        expect(row.ack_reason_enc).not.toContain(reason);
+      } else {
+        expect(row.ack_reason_enc).toBeNull();
+      }
+      const audit = w.lentera.db
+        .prepare(
+          "SELECT actor_account_id, subject_id, detail FROM audit_events WHERE action = 'redirect.acknowledged' ORDER BY id DESC LIMIT 1",
+        )
+        .get() as Record<string, unknown>;
+      expect(audit).toEqual({
+        actor_account_id: null,
+        subject_id: r.reference,
+        detail: JSON.stringify({ status: code, redirect: r.redirectId, via: 'link' }),
+      });
+      expect(String(audit.detail)).not.toContain('wilayah');
 
-    // The reporter asked for news by email: told there is some, nothing more.
-    expect(outboxEmails(w.lentera, outboxBefore).map((e) => [e.template, e.to])).toEqual([['reporter_update', 'ani@contoh.id']]);
+      // The reporter asked for news by email: told there is some, nothing more.
+      expect(outboxEmails(w.lentera, outboxBefore).map((e) => [e.template, e.to])).toEqual([['reporter_update', 'ani@contoh.id']]);
 
-    const thanks = await request.agent(w.lentera.app).get(r.ackPath).expect(200);
-    expect(thanks.text).not.toContain('Terima kasih'); // the notice belongs to the session that answered
-    const seen = await residentSees(r.receipt);
-    expect(seen).toContain(reporterText);
-    expect(seen).not.toContain('Di luar wilayah');
+      const thanks = await request.agent(w.lentera.app).get(r.ackPath).expect(200);
+      expect(thanks.text).not.toContain('Terima kasih'); // the notice belongs to the session that answered
+      const seen = await residentSees(r.receipt);
+      expect(seen).toContain(reporterText);
+      expect(seen).not.toContain('Di luar wilayah');
 
-    const staffPage = (await (await as(w.triage)).get(`/staff/reports/${r.reference}`).expect(200)).text;
-    expect(staffPage).toContain(staffText);
-    if (reason) expect(staffPage).toContain(reason);
-    w.clock = MONDAY;
-  });
+      const staffPage = (await (await as(w.triage)).get(`/staff/reports/${r.reference}`).expect(200)).text;
+      expect(staffPage).toContain(staffText);
+      if (reason) expect(staffPage).toContain(reason);
+      w.clock = MONDAY;
+    },
+  );
 
   it('thanks the partner, then lets them give the decision after "received" — and once final, says it is already recorded', async () => {
     const r = await redirected();
@@ -222,11 +287,19 @@ describe('closed-loop redirects: the partner answers', () => {
     expect(reused.text).toContain('Kami bersedia menanganinya');
     expect(reused.text).not.toContain('name="answer"');
     const token = csrfTokenOf((await partner.get('/report').expect(200)).text);
-    const again = await partner.post(r.ackPath).type('form').send(formBody({ answer: 'declined', reason: 'Berubah pikiran', _csrf: token }));
+    const again = await partner
+      .post(r.ackPath)
+      .type('form')
+      .send(formBody({ answer: 'declined', reason: 'Berubah pikiran', _csrf: token }));
     expect(again.status).toBe(409);
     expect(again.text).toContain('Tanggapan sudah tercatat');
     expect(redirectRow(r.redirectId)).toEqual(final);
-    expect(w.lentera.db.prepare("SELECT count(*) FROM audit_events WHERE action = 'redirect.acknowledged' AND subject_id = ?").pluck().get(r.reference)).toBe(2);
+    expect(
+      w.lentera.db
+        .prepare("SELECT count(*) FROM audit_events WHERE action = 'redirect.acknowledged' AND subject_id = ?")
+        .pluck()
+        .get(r.reference),
+    ).toBe(2);
   });
 
   it('a decline needs a reason: the page again with 400 and an error linking to the reason', async () => {
@@ -251,7 +324,9 @@ describe('closed-loop redirects: the partner answers', () => {
     // A supervisor reopens it: back in the open queue, no longer in the panel.
     expect((await post(await as(w.supervisor), `/staff/reports/${r.reference}/reopen`, {})).status).toBe(303);
     const later = (await triage.get('/staff/queue').expect(200)).text;
-    const laterPanel = later.includes('id="redirects-attention"') ? later.slice(later.indexOf('id="redirects-attention"'), later.indexOf('<form method="get"')) : '';
+    const laterPanel = later.includes('id="redirects-attention"')
+      ? later.slice(later.indexOf('id="redirects-attention"'), later.indexOf('<form method="get"'))
+      : '';
     expect(laterPanel).not.toContain(r.reference);
     expect(later).toContain(`href="/staff/reports/${r.reference}"`);
   });
@@ -263,14 +338,21 @@ describe('closed-loop redirects: the partner answers', () => {
     expect(page.text).toContain('Pengalihan ini tidak berlaku lagi');
     const partner = request.agent(w.lentera.app);
     const token = csrfTokenOf((await partner.get('/report').expect(200)).text);
-    await partner.post(r.ackPath).type('form').send(formBody({ answer: 'accepted', _csrf: token })).expect(200);
+    await partner
+      .post(r.ackPath)
+      .type('form')
+      .send(formBody({ answer: 'accepted', _csrf: token }))
+      .expect(200);
     expect(redirectRow(r.redirectId).ack_status).toBe('sent');
   });
 
   describe('a link that is not ours', () => {
     it.each([
       ['a tampered signature', (p: string) => p.slice(0, -1) + (p.endsWith('A') ? 'B' : 'A')],
-      ['another redirect id with this signature', (p: string) => p.replace(/^\/ack\/(\d+)\./, (_m, id: string) => `/ack/${Number(id) - 1}.`)],
+      [
+        'another redirect id with this signature',
+        (p: string) => p.replace(/^\/ack\/(\d+)\./, (_m, id: string) => `/ack/${Number(id) - 1}.`),
+      ],
       ['a later expiry with this signature', (p: string) => p.replace(/\.(\d+)\./, (_m, exp: string) => `.${Number(exp) + 86400}.`)],
       ['no signature', (p: string) => p.replace(/\.[A-Za-z0-9_-]{43}$/, '')],
       ['garbage', () => '/ack/hello'],
@@ -283,13 +365,21 @@ describe('closed-loop redirects: the partner answers', () => {
       expect(page.text).toContain('Halaman tidak ditemukan');
       const partner = request.agent(w.lentera.app);
       const token = csrfTokenOf((await partner.get('/report').expect(200)).text);
-      await partner.post(forged).type('form').send(formBody({ answer: 'accepted', _csrf: token })).expect(404);
+      await partner
+        .post(forged)
+        .type('form')
+        .send(formBody({ answer: 'accepted', _csrf: token }))
+        .expect(404);
       expect(snapshot(r)).toEqual(before);
     });
 
     it('a POST without the session CSRF token is refused', async () => {
       const r = await redirected();
-      await request(w.lentera.app).post(r.ackPath).type('form').send(formBody({ answer: 'accepted' })).expect(403);
+      await request(w.lentera.app)
+        .post(r.ackPath)
+        .type('form')
+        .send(formBody({ answer: 'accepted' }))
+        .expect(403);
       expect(redirectRow(r.redirectId).ack_status).toBe('sent');
     });
   });
@@ -305,7 +395,11 @@ describe('closed-loop redirects: the partner answers', () => {
       expect(page.text).toContain('telepon (0751) 555-0101');
       const fresh = request.agent(w.lentera.app);
       const freshToken = csrfTokenOf((await fresh.get('/report').expect(200)).text);
-      await fresh.post(r.ackPath).type('form').send(formBody({ answer: 'accepted', _csrf: freshToken })).expect(410);
+      await fresh
+        .post(r.ackPath)
+        .type('form')
+        .send(formBody({ answer: 'accepted', _csrf: freshToken }))
+        .expect(410);
       expect(redirectRow(r.redirectId).ack_status).toBe('sent');
     } finally {
       w.clock = MONDAY;
@@ -324,11 +418,19 @@ describe('closed-loop redirects: the partner answers', () => {
       const missing = await post(triage, `/staff/reports/${r.reference}/acknowledgement`, { 'ack-answer': 'declined', 'ack-reason': '' });
       expect(missing.status).toBe(400);
       expect(missing.text).toContain('href="#ack-reason"');
-      const done = await post(triage, `/staff/reports/${r.reference}/acknowledgement`, { 'ack-answer': 'declined', 'ack-reason': 'Tidak ada tenaga konselor' });
+      const done = await post(triage, `/staff/reports/${r.reference}/acknowledgement`, {
+        'ack-answer': 'declined',
+        'ack-reason': 'Tidak ada tenaga konselor',
+      });
       expect(done.status).toBe(303);
       expect(redirectRow(r.redirectId).ack_status).toBe('declined');
-      const audit = w.lentera.db.prepare("SELECT actor_account_id, detail FROM audit_events WHERE action = 'redirect.acknowledged' AND subject_id = ?").get(r.reference) as Record<string, unknown>;
-      expect(audit).toEqual({ actor_account_id: w.triage.id, detail: JSON.stringify({ status: 'declined', redirect: r.redirectId, via: 'staff' }) });
+      const audit = w.lentera.db
+        .prepare("SELECT actor_account_id, detail FROM audit_events WHERE action = 'redirect.acknowledged' AND subject_id = ?")
+        .get(r.reference) as Record<string, unknown>;
+      expect(audit).toEqual({
+        actor_account_id: w.triage.id,
+        detail: JSON.stringify({ status: 'declined', redirect: r.redirectId, via: 'staff' }),
+      });
       const after = (await triage.get(`/staff/reports/${r.reference}`).expect(200)).text;
       expect(after).toContain('Tidak ada tenaga konselor');
       expect(after).toContain('Lembaga mitra tidak dapat menangani');
@@ -344,12 +446,17 @@ describe('closed-loop redirects: unconfirmed after REDIRECT_ACK_DAYS working day
 
   const as = (account: StaffAccount) => signedInAgent(w.lentera, account);
 
-  const attentionPanel = (html: string) => (html.includes('id="redirects-attention"') ? html.slice(html.indexOf('id="redirects-attention"'), html.indexOf('<form method="get"')) : '');
+  const attentionPanel = (html: string) =>
+    html.includes('id="redirects-attention"')
+      ? html.slice(html.indexOf('id="redirects-attention"'), html.indexOf('<form method="get"'))
+      : '';
 
   it('is flagged in the queue, and the partner gets exactly one reminder — with fresh links and no summary', async () => {
     w.clock = MONDAY;
     const reference = await fileAndRedirect(w.lentera, w.triage, w.partnerWithEmail, { report: validReport({ narrative: NARRATIVE }) });
-    const redirect = w.lentera.db.prepare('SELECT d.id, d.ack_due_at FROM redirects d JOIN reports r ON r.id = d.report_id WHERE r.reference = ?').get(reference) as { id: number; ack_due_at: string };
+    const redirect = w.lentera.db
+      .prepare('SELECT d.id, d.ack_due_at FROM redirects d JOIN reports r ON r.id = d.report_id WHERE r.reference = ?')
+      .get(reference) as { id: number; ack_due_at: string };
     // Two working days from Monday 10:00 WIB: the end of Wednesday, Jakarta time.
     expect(redirect.ack_due_at).toBe('2026-03-04T16:59:59.999Z');
     const { redirectReminders } = w.lentera.services;
@@ -377,8 +484,15 @@ describe('closed-loop redirects: unconfirmed after REDIRECT_ACK_DAYS working day
     expect(text).toContain('telepon (0751) 555-0101');
     expect(text).not.toContain(SUMMARY);
     expect(text).not.toContain(NARRATIVE);
-    expect(w.lentera.db.prepare('SELECT reminded_at FROM redirects WHERE id = ?').pluck().get(redirect.id)).toBe('2026-03-05T02:00:00.000Z');
-    expect(w.lentera.db.prepare("SELECT actor_account_id FROM audit_events WHERE action = 'redirect.reminded' AND subject_id = ?").pluck().all(reference)).toEqual([null]);
+    expect(w.lentera.db.prepare('SELECT reminded_at FROM redirects WHERE id = ?').pluck().get(redirect.id)).toBe(
+      '2026-03-05T02:00:00.000Z',
+    );
+    expect(
+      w.lentera.db
+        .prepare("SELECT actor_account_id FROM audit_events WHERE action = 'redirect.reminded' AND subject_id = ?")
+        .pluck()
+        .all(reference),
+    ).toEqual([null]);
     expect(attentionPanel((await (await as(w.triage)).get('/staff/queue').expect(200)).text)).toContain('Pengingat sudah dikirim');
     expect((await (await as(w.triage)).get(`/staff/reports/${reference}`).expect(200)).text).toContain('Belum dikonfirmasi');
 
@@ -386,7 +500,11 @@ describe('closed-loop redirects: unconfirmed after REDIRECT_ACK_DAYS working day
     const link = /https?:\/\/[^/\s]+(\/ack\/[^\s?]+)\?answer=received/.exec(text)![1]!;
     const partner = request.agent(w.lentera.app);
     const page = await partner.get(link).expect(200);
-    await partner.post(link).type('form').send(formBody({ answer: 'received', _csrf: csrfTokenOf(page.text) })).expect(303);
+    await partner
+      .post(link)
+      .type('form')
+      .send(formBody({ answer: 'received', _csrf: csrfTokenOf(page.text) }))
+      .expect(303);
     expect(attentionPanel((await (await as(w.triage)).get('/staff/queue').expect(200)).text)).not.toContain(reference);
   });
 
@@ -394,7 +512,12 @@ describe('closed-loop redirects: unconfirmed after REDIRECT_ACK_DAYS working day
     w.clock = new Date('2026-03-06T03:00:00Z');
     w.lentera.db.prepare("INSERT INTO holidays (date, name_id, name_en) VALUES ('2026-03-09', 'Libur uji', 'Test holiday')").run();
     const reference = await fileAndRedirect(w.lentera, w.triage, w.partnerByPhone);
-    expect(w.lentera.db.prepare('SELECT d.ack_due_at FROM redirects d JOIN reports r ON r.id = d.report_id WHERE r.reference = ?').pluck().get(reference)).toBe('2026-03-11T16:59:59.999Z');
+    expect(
+      w.lentera.db
+        .prepare('SELECT d.ack_due_at FROM redirects d JOIN reports r ON r.id = d.report_id WHERE r.reference = ?')
+        .pluck()
+        .get(reference),
+    ).toBe('2026-03-11T16:59:59.999Z');
     // No email address: flagged like any other, but never reminded by email.
     w.clock = new Date('2026-03-12T02:00:00Z');
     expect(attentionPanel((await (await as(w.triage)).get('/staff/queue').expect(200)).text)).toContain(reference);
@@ -413,7 +536,8 @@ describe('the outbox worker', () => {
     w.clock = new Date('2026-03-05T02:00:00Z');
     w.lentera.startOutboxWorker();
     try {
-      const sentReminder = () => outboxEmails(w.lentera).some((e) => e.template === 'redirect_reminder' && e.params.reference === reference && e.status === 'sent');
+      const sentReminder = () =>
+        outboxEmails(w.lentera).some((e) => e.template === 'redirect_reminder' && e.params.reference === reference && e.status === 'sent');
       await eventually(sentReminder);
     } finally {
       await w.lentera.stopBackgroundWork();
@@ -448,9 +572,16 @@ describe('end to end: the redirect email through the outbox and a real SMTP serv
     const triageAccount = await createStaffAccount(lentera, { role: 'triage' });
     const at = new Date().toISOString();
     const partnerId = Number(
-      lentera.db.prepare("INSERT INTO partners (name, type, phone, email, created_at, updated_at) VALUES ('LBH Padang', 'legal_aid', '', 'lbh@padang.test', ?, ?)").run(at, at).lastInsertRowid,
+      lentera.db
+        .prepare(
+          "INSERT INTO partners (name, type, phone, email, created_at, updated_at) VALUES ('LBH Padang', 'legal_aid', '', 'lbh@padang.test', ?, ?)",
+        )
+        .run(at, at).lastInsertRowid,
     );
-    const reference = await fileAndRedirect(lentera, triageAccount, partnerId, { report: validReport({ narrative: NARRATIVE }), reason: 'legal_aid_needed' });
+    const reference = await fileAndRedirect(lentera, triageAccount, partnerId, {
+      report: validReport({ narrative: NARRATIVE }),
+      reason: 'legal_aid_needed',
+    });
 
     const result = await lentera.services.outboxService.drain(10);
     expect(result.sent).toBeGreaterThanOrEqual(1);
@@ -464,7 +595,11 @@ describe('end to end: the redirect email through the outbox and a real SMTP serv
 
     const partner = request.agent(lentera.app);
     const page = await partner.get(link).expect(200);
-    await partner.post(link).type('form').send(formBody({ answer: 'accepted', _csrf: csrfTokenOf(page.text) })).expect(303);
+    await partner
+      .post(link)
+      .type('form')
+      .send(formBody({ answer: 'accepted', _csrf: csrfTokenOf(page.text) }))
+      .expect(303);
     expect(lentera.db.prepare('SELECT ack_status FROM redirects').pluck().get()).toBe('accepted');
   });
 });

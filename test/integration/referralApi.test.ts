@@ -11,9 +11,12 @@ import { validReferral, withClient } from '../helpers/referrals';
 
 const clock = new Date('2026-03-10T02:00:00Z'); // Tuesday 09:00 WIB
 type Tree = { [key: string]: Tree | string };
-const trees = Object.fromEntries((['id', 'en'] as const).map((l) => [l, JSON.parse(fs.readFileSync(path.join(localesDir, `${l}.json`), 'utf8')) as Tree]));
+const trees = Object.fromEntries(
+  (['id', 'en'] as const).map((l) => [l, JSON.parse(fs.readFileSync(path.join(localesDir, `${l}.json`), 'utf8')) as Tree]),
+);
 /** A text from the locale files, to compare what the API says with. */
-const text = (l: 'id' | 'en', key: string): string => key.split('.').reduce<Tree | string>((node, part) => (node as Tree)[part]!, trees[l]!) as string;
+const text = (l: 'id' | 'en', key: string): string =>
+  key.split('.').reduce<Tree | string>((node, part) => (node as Tree)[part]!, trees[l]!) as string;
 
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -48,13 +51,18 @@ describe('referral API (/api/v1)', () => {
   /** Makes a call, checks it against the document and for cookies, and returns the answer. */
   async function call(lentera_: TestApp, method: Method, url: string, options: CallOptions = {}) {
     const client = options.agent ?? request(lentera_.app);
-    let req = method === 'GET' ? client.get(url) : method === 'POST' ? client.post(url) : method === 'PUT' ? client.put(url) : client.delete(url);
+    let req =
+      method === 'GET' ? client.get(url) : method === 'POST' ? client.post(url) : method === 'PUT' ? client.put(url) : client.delete(url);
     const requestHeaders: Record<string, string> = {};
     if (options.token !== undefined) requestHeaders.authorization = `Bearer ${options.token}`;
     for (const [k, v] of Object.entries(options.headers ?? {})) requestHeaders[k.toLowerCase()] = v;
     for (const [k, v] of Object.entries(requestHeaders)) req = req.set(k, v);
     if (options.body !== undefined) req = req.set('content-type', 'application/json').send(JSON.stringify(options.body));
-    else if (options.raw !== undefined) req = req.set('content-type', options.contentType ?? 'application/json').serialize((raw: unknown) => raw as string).send(options.raw);
+    else if (options.raw !== undefined)
+      req = req
+        .set('content-type', options.contentType ?? 'application/json')
+        .serialize((raw: unknown) => raw as string)
+        .send(options.raw);
     const res = await req;
 
     expect(res.headers['set-cookie']).toBeUndefined();
@@ -71,7 +79,11 @@ describe('referral API (/api/v1)', () => {
     const op = conformance.operationFor(method, exchange.path);
     expect(op ? conformance.check(exchange, { ruleInWords: options.ruleInWords }) : conformance.checkProblem(exchange)).toEqual([]);
     exchanges += 1;
-    return { status: res.status, headers: res.headers, body: exchange.responseBody as Record<string, unknown> & { errors?: { pointer: string; detail: string }[] } };
+    return {
+      status: res.status,
+      headers: res.headers,
+      body: exchange.responseBody as Record<string, unknown> & { errors?: { pointer: string; detail: string }[] },
+    };
   }
 
   const api = (method: Method, url: string, options: CallOptions = {}) => call(lentera, method, url, options);
@@ -86,7 +98,10 @@ describe('referral API (/api/v1)', () => {
 
   async function post(agent: Agent, pagePath: string, action: string, fields: Record<string, string>) {
     const csrf = await tokenFrom(agent, pagePath);
-    return agent.post(action).type('form').send(formBody({ ...fields, _csrf: csrf }));
+    return agent
+      .post(action)
+      .type('form')
+      .send(formBody({ ...fields, _csrf: csrf }));
   }
 
   const reportCount = () => lentera.db.prepare('SELECT count(*) FROM reports').pluck().get() as number;
@@ -106,7 +121,10 @@ describe('referral API (/api/v1)', () => {
 
   describe('the description', () => {
     it('serves a valid OpenAPI 3.1 document without a token and without cookies', async () => {
-      const res = await request(lentera.app).get('/api/v1/openapi.json?lang=en').expect(200).expect('Content-Type', /application\/json/);
+      const res = await request(lentera.app)
+        .get('/api/v1/openapi.json?lang=en')
+        .expect(200)
+        .expect('Content-Type', /application\/json/);
       expect(res.headers['set-cookie']).toBeUndefined();
       expect(validateDocument(res.body as Record<string, unknown>)).toEqual({ valid: true });
       expect((res.body as { servers: { url: string }[] }).servers[0]!.url).toBe(`${lentera.config.baseUrl}/api/v1`);
@@ -143,15 +161,25 @@ describe('referral API (/api/v1)', () => {
         const bytes = fs.readFileSync(path.join(lentera.dir, file));
         expect({ file, found: bytes.includes(Buffer.from(secretPart)) }).toEqual({ file, found: false });
       }
-      const row = lentera.db.prepare('SELECT label, token_hash, last_used_at FROM api_tokens WHERE department_id = ?').get(departmentId) as {
+      const row = lentera.db
+        .prepare('SELECT label, token_hash, last_used_at FROM api_tokens WHERE department_id = ?')
+        .get(departmentId) as {
         label: string;
         token_hash: Buffer;
         last_used_at: string | null;
       };
       expect(row.token_hash).toHaveLength(32);
       expect(row.last_used_at).toBe(clock.toISOString());
-      const audit = lentera.db.prepare("SELECT actor_account_id, subject_type, detail FROM audit_events WHERE action = 'api_token.issued' ORDER BY id DESC LIMIT 1").get() as Record<string, unknown>;
-      expect(audit).toMatchObject({ actor_account_id: admin.id, subject_type: 'api_token', detail: JSON.stringify({ department: departmentId }) });
+      const audit = lentera.db
+        .prepare(
+          "SELECT actor_account_id, subject_type, detail FROM audit_events WHERE action = 'api_token.issued' ORDER BY id DESC LIMIT 1",
+        )
+        .get() as Record<string, unknown>;
+      expect(audit).toMatchObject({
+        actor_account_id: admin.id,
+        subject_type: 'api_token',
+        detail: JSON.stringify({ department: departmentId }),
+      });
     });
 
     it('answers 401 with a Bearer challenge without a token, with an unknown or malformed one, and with another scheme', async () => {
@@ -166,7 +194,10 @@ describe('referral API (/api/v1)', () => {
         expect(res.status).toBe(401);
         expect(res.headers['www-authenticate']).toBe('Bearer realm="Lentera API", error="invalid_token"');
       }
-      const basic = await api('POST', '/api/v1/referrals', { headers: { Authorization: `Basic ${Buffer.from('a:b').toString('base64')}` }, body: validReferral() });
+      const basic = await api('POST', '/api/v1/referrals', {
+        headers: { Authorization: `Basic ${Buffer.from('a:b').toString('base64')}` },
+        body: validReferral(),
+      });
       expect(basic.status).toBe(401);
     });
 
@@ -208,11 +239,19 @@ describe('referral API (/api/v1)', () => {
       expect(res.body).toEqual({ reference, status: 'new', statusUrl: `${lentera.config.baseUrl}/api/v1/referrals/${reference}` });
       expect(res.headers.location).toBe(res.body.statusUrl);
 
-      const report = lentera.db.prepare('SELECT source, department_id, status, category, urgency FROM reports WHERE reference = ?').get(reference);
+      const report = lentera.db
+        .prepare('SELECT source, department_id, status, category, urgency FROM reports WHERE reference = ?')
+        .get(reference);
       expect(report).toEqual({ source: 'department', department_id: deptA.id, status: 'new', category: 'neglect', urgency: 'urgent' });
-      const referral = lentera.db.prepare('SELECT channel, officer_account_id, department_reference FROM referrals r JOIN reports p ON p.id = r.report_id WHERE p.reference = ?').get(reference);
+      const referral = lentera.db
+        .prepare(
+          'SELECT channel, officer_account_id, department_reference FROM referrals r JOIN reports p ON p.id = r.report_id WHERE p.reference = ?',
+        )
+        .get(reference);
       expect(referral).toEqual({ channel: 'api', officer_account_id: null, department_reference: 'PKM-AND/2026/031' });
-      const audit = lentera.db.prepare("SELECT actor_account_id, detail FROM audit_events WHERE action = 'referral.submitted' AND subject_id = ?").get(reference) as { actor_account_id: null; detail: string };
+      const audit = lentera.db
+        .prepare("SELECT actor_account_id, detail FROM audit_events WHERE action = 'referral.submitted' AND subject_id = ?")
+        .get(reference) as { actor_account_id: null; detail: string };
       expect(audit.actor_account_id).toBeNull();
       expect(JSON.parse(audit.detail)).toMatchObject({ via: 'api', token: deptA.tokenId, department: deptA.id });
 
@@ -245,13 +284,25 @@ describe('referral API (/api/v1)', () => {
         [validReferral({ consent: { state: 'maybe' } }), '/consent/state', 'consent'],
         [validReferral({ consent: { state: 'obtained', obtainedBy: 'Rina' } }), '/consent/method', 'consent_method'],
         [validReferral({ consent: { state: 'obtained', method: 'verbal', obtainedBy: '' } }), '/consent/obtainedBy', 'consent_by'],
-        [validReferral({ consent: { state: 'not_obtained', ground: 'curiosity', justification: 'x'.repeat(30) } }), '/consent/ground', 'no_consent_ground'],
-        [validReferral({ consent: { state: 'not_obtained', ground: 'danger_to_life', justification: 'pendek' } }), '/consent/justification', 'no_consent_justification'],
+        [
+          validReferral({ consent: { state: 'not_obtained', ground: 'curiosity', justification: 'x'.repeat(30) } }),
+          '/consent/ground',
+          'no_consent_ground',
+        ],
+        [
+          validReferral({ consent: { state: 'not_obtained', ground: 'danger_to_life', justification: 'pendek' } }),
+          '/consent/justification',
+          'no_consent_justification',
+        ],
       ];
       const before = reportCount();
       for (const [body, pointer, key] of cases) {
         const res = await api('POST', '/api/v1/referrals', { token: deptA.token, body, ruleInWords: pointer === '/client/dateOfBirth' });
-        expect({ pointer, status: res.status, type: res.body.type }).toEqual({ pointer, status: 400, type: 'urn:lentera:problem:validation' });
+        expect({ pointer, status: res.status, type: res.body.type }).toEqual({
+          pointer,
+          status: 400,
+          type: 'urn:lentera:problem:validation',
+        });
         expect(res.body.errors).toEqual([{ pointer, detail: text('id', `referral.errors.${key}`) }]);
         expect(res.headers['content-language']).toBe('id');
       }
@@ -259,14 +310,32 @@ describe('referral API (/api/v1)', () => {
     });
 
     it('lists every error at once, in English with Accept-Language: en', async () => {
-      const res = await api('POST', '/api/v1/referrals', { token: deptA.token, body: {}, headers: { 'Accept-Language': 'en-GB,en;q=0.9' } });
+      const res = await api('POST', '/api/v1/referrals', {
+        token: deptA.token,
+        body: {},
+        headers: { 'Accept-Language': 'en-GB,en;q=0.9' },
+      });
       expect(res.status).toBe(400);
       expect(res.body.title).toBe(text('en', 'api.problems.validation.title'));
       const pointers = res.body.errors!.map((e) => e.pointer);
       expect(pointers).toEqual(
-        expect.arrayContaining(['/departmentReference', '/client', '/kecamatanCode', '/kelurahanCode', '/category', '/affectedGroups', '/urgency', '/reason', '/actionsTaken', '/consent']),
+        expect.arrayContaining([
+          '/departmentReference',
+          '/client',
+          '/kecamatanCode',
+          '/kelurahanCode',
+          '/category',
+          '/affectedGroups',
+          '/urgency',
+          '/reason',
+          '/actionsTaken',
+          '/consent',
+        ]),
       );
-      expect(res.body.errors).toContainEqual({ pointer: '/departmentReference', detail: text('en', 'referral.errors.department_reference') });
+      expect(res.body.errors).toContainEqual({
+        pointer: '/departmentReference',
+        detail: text('en', 'referral.errors.department_reference'),
+      });
       expect(res.headers['content-language']).toBe('en');
     });
 
@@ -275,7 +344,11 @@ describe('referral API (/api/v1)', () => {
       expect([broken.status, broken.body.type]).toEqual([400, 'urn:lentera:problem:malformed-body']);
       const list = await api('POST', '/api/v1/referrals', { token: deptA.token, raw: '[1, 2]' });
       expect([list.status, list.body.type]).toEqual([400, 'urn:lentera:problem:malformed-body']);
-      const form = await api('POST', '/api/v1/referrals', { token: deptA.token, raw: 'departmentReference=x', contentType: 'application/x-www-form-urlencoded' });
+      const form = await api('POST', '/api/v1/referrals', {
+        token: deptA.token,
+        raw: 'departmentReference=x',
+        contentType: 'application/x-www-form-urlencoded',
+      });
       expect([form.status, form.body.type]).toEqual([415, 'urn:lentera:problem:unsupported-media-type']);
       const none = await api('POST', '/api/v1/referrals', { token: deptA.token });
       expect(none.status).toBe(415);
@@ -287,12 +360,17 @@ describe('referral API (/api/v1)', () => {
       const body = validReferral({ departmentReference: 'PKM-AND/2026/040' });
       expect((await api('POST', '/api/v1/referrals', { token: deptA.token, body })).status).toBe(201);
       const before = reportCount();
-      const again = await api('POST', '/api/v1/referrals', { token: deptA.token, body: { ...body, reason: 'Dikirim ulang setelah waktu habis; isi sama seperti sebelumnya.' } });
+      const again = await api('POST', '/api/v1/referrals', {
+        token: deptA.token,
+        body: { ...body, reason: 'Dikirim ulang setelah waktu habis; isi sama seperti sebelumnya.' },
+      });
       expect(again.status).toBe(409);
       expect(again.body).toMatchObject({ type: 'urn:lentera:problem:duplicate-reference', status: 409 });
       // It names the referral already on record, so a retry whose first attempt was filed learns its reference.
       const first = lentera.db
-        .prepare('SELECT r.reference FROM referrals f JOIN reports r ON r.id = f.report_id WHERE f.department_id = ? AND f.department_reference = ?')
+        .prepare(
+          'SELECT r.reference FROM referrals f JOIN reports r ON r.id = f.report_id WHERE f.department_id = ? AND f.department_reference = ?',
+        )
         .pluck()
         .get(deptA.id, 'PKM-AND/2026/040') as string;
       expect(again.body).toMatchObject({ reference: first, statusUrl: `${lentera.config.baseUrl}/api/v1/referrals/${first}` });
@@ -305,7 +383,14 @@ describe('referral API (/api/v1)', () => {
     it('answers 422 when consent is missing on the ground of a child at risk but no child is concerned', async () => {
       const body = withClient(
         { age: 35 },
-        { affectedGroups: ['woman'], consent: { state: 'not_obtained', ground: 'child_at_risk', justification: 'Ibu dalam bahaya dan menolak dirujuk, anak tidak terlibat.' } },
+        {
+          affectedGroups: ['woman'],
+          consent: {
+            state: 'not_obtained',
+            ground: 'child_at_risk',
+            justification: 'Ibu dalam bahaya dan menolak dirujuk, anak tidak terlibat.',
+          },
+        },
       );
       const res = await api('POST', '/api/v1/referrals', { token: deptA.token, body });
       expect(res.status).toBe(422);
@@ -313,7 +398,13 @@ describe('referral API (/api/v1)', () => {
       expect(res.body.errors!.map((e) => e.pointer)).toEqual(['/consent/ground']);
       const allowed = await api('POST', '/api/v1/referrals', {
         token: deptA.token,
-        body: validReferral({ consent: { state: 'not_obtained', ground: 'child_at_risk', justification: 'Anak ditelantarkan; orang tua tidak dapat dihubungi sama sekali.' } }),
+        body: validReferral({
+          consent: {
+            state: 'not_obtained',
+            ground: 'child_at_risk',
+            justification: 'Anak ditelantarkan; orang tua tidak dapat dihubungi sama sekali.',
+          },
+        }),
       });
       expect(allowed.status).toBe(201);
     });
@@ -323,19 +414,35 @@ describe('referral API (/api/v1)', () => {
       const cases: [Record<string, unknown>, string, string][] = [
         [validReferral({ departmentReference: 'PKM-AND/\u0000/041' }), '/departmentReference', shared('control_character')],
         [withClient({ name: 'Siti\u0000Rahmawati' }), '/client/name', shared('control_character')],
-        [validReferral({ reason: 'Anak sering tidak masuk sekolah\u0000 dan tampak kurang makan.' }), '/reason', shared('control_character')],
+        [
+          validReferral({ reason: 'Anak sering tidak masuk sekolah\u0000 dan tampak kurang makan.' }),
+          '/reason',
+          shared('control_character'),
+        ],
         [withClient({ address: 'Jl. Andalas\u0000 No. 12' }), '/client/address', shared('control_character')],
         [withClient({ name: 'Siti\r\nRahmawati' }), '/client/name', shared('line_break')],
         [validReferral({ departmentReference: 'PKM-AND/2026\n/042' }), '/departmentReference', shared('line_break')],
-        [validReferral({ consent: { state: 'obtained', method: 'written', obtainedBy: 'Rina,\nbidan' } }), '/consent/obtainedBy', shared('line_break')],
-        [validReferral({ reason: 'Anak sering tidak masuk sekolah \ud800 dan tampak kurang makan.' }), '/reason', shared('invalid_character')],
+        [
+          validReferral({ consent: { state: 'obtained', method: 'written', obtainedBy: 'Rina,\nbidan' } }),
+          '/consent/obtainedBy',
+          shared('line_break'),
+        ],
+        [
+          validReferral({ reason: 'Anak sering tidak masuk sekolah \ud800 dan tampak kurang makan.' }),
+          '/reason',
+          shared('invalid_character'),
+        ],
         [withClient({ age: null, dateOfBirth: '0000-01-01' }), '/client/dateOfBirth', text('id', 'referral.errors.client_dob_too_old')],
       ];
       const before = reportCount();
       for (const [body, pointer, detail] of cases) {
         // The document states these rules in words (descriptions), not as patterns.
         const res = await api('POST', '/api/v1/referrals', { token: deptA.token, body, ruleInWords: true });
-        expect({ pointer, status: res.status, type: res.body.type }).toEqual({ pointer, status: 400, type: 'urn:lentera:problem:validation' });
+        expect({ pointer, status: res.status, type: res.body.type }).toEqual({
+          pointer,
+          status: 400,
+          type: 'urn:lentera:problem:validation',
+        });
         expect(res.body.errors).toEqual([{ pointer, detail }]);
       }
       // Bytes that are not UTF-8 in the body itself: the parser reads them as U+FFFD, which is refused.
@@ -346,12 +453,22 @@ describe('referral API (/api/v1)', () => {
       const bytes = await api('POST', '/api/v1/referrals', { token: deptA.token, raw: json });
       expect([bytes.status, bytes.body.type]).toEqual([400, 'urn:lentera:problem:validation']);
       expect(bytes.body.errors).toEqual([{ pointer: '/client/name', detail: shared('invalid_character') }]);
-      const english = await api('POST', '/api/v1/referrals', { token: deptA.token, body: withClient({ name: 'Siti\r\nR' }), headers: { 'Accept-Language': 'en' }, ruleInWords: true });
+      const english = await api('POST', '/api/v1/referrals', {
+        token: deptA.token,
+        body: withClient({ name: 'Siti\r\nR' }),
+        headers: { 'Accept-Language': 'en' },
+        ruleInWords: true,
+      });
       expect(english.body.errors).toEqual([{ pointer: '/client/name', detail: text('en', 'forms.errors.line_break') }]);
       expect(reportCount()).toBe(before);
 
       // Line breaks where text runs over several lines are fine.
-      const lines = await api('POST', '/api/v1/referrals', { token: deptA.token, body: validReferral({ reason: 'Anak sering tidak masuk sekolah.\r\nOrang tua bekerja di luar kota;\n\tnenek sudah sakit-sakitan.' }) });
+      const lines = await api('POST', '/api/v1/referrals', {
+        token: deptA.token,
+        body: validReferral({
+          reason: 'Anak sering tidak masuk sekolah.\r\nOrang tua bekerja di luar kota;\n\tnenek sudah sakit-sakitan.',
+        }),
+      });
       expect(lines.status).toBe(201);
     });
 
@@ -380,9 +497,13 @@ describe('referral API (/api/v1)', () => {
       expect(again.body).toEqual(first.body);
       expect(reportCount()).toBe(before);
       // The replay is recorded; what is stored of the call is a keyed hash and the answer, never the body.
-      const replayed = lentera.db.prepare("SELECT actor_account_id, detail FROM audit_events WHERE action = 'referral.replayed' AND subject_id = ?").all(first.body.reference);
+      const replayed = lentera.db
+        .prepare("SELECT actor_account_id, detail FROM audit_events WHERE action = 'referral.replayed' AND subject_id = ?")
+        .all(first.body.reference);
       expect(replayed).toEqual([{ actor_account_id: null, detail: JSON.stringify({ via: 'api', token: deptA.tokenId }) }]);
-      const stored = lentera.db.prepare('SELECT * FROM api_idempotency_keys WHERE department_id = ? AND idempotency_key = ?').get(deptA.id, key('1')['Idempotency-Key'].slice(1, -1)) as Record<string, unknown>;
+      const stored = lentera.db
+        .prepare('SELECT * FROM api_idempotency_keys WHERE department_id = ? AND idempotency_key = ?')
+        .get(deptA.id, key('1')['Idempotency-Key'].slice(1, -1)) as Record<string, unknown>;
       expect(stored).toMatchObject({ reference: first.body.reference, status: 'new', status_url: first.body.statusUrl });
       expect(stored.request_hash).toHaveLength(32);
       expect(JSON.stringify(stored)).not.toContain('Siti');
@@ -392,11 +513,22 @@ describe('referral API (/api/v1)', () => {
       const body = validReferral({ departmentReference: 'PKM-AND/2026/061' });
       expect((await api('POST', '/api/v1/referrals', { token: deptA.token, body, headers: key('2') })).status).toBe(201);
       const before = reportCount();
-      const other = await api('POST', '/api/v1/referrals', { token: deptA.token, body: { ...body, departmentReference: 'PKM-AND/2026/062' }, headers: key('2') });
+      const other = await api('POST', '/api/v1/referrals', {
+        token: deptA.token,
+        body: { ...body, departmentReference: 'PKM-AND/2026/062' },
+        headers: key('2'),
+      });
       expect(other.status).toBe(422);
-      expect(other.body).toMatchObject({ type: 'urn:lentera:problem:idempotency-key-reused', title: text('id', 'api.problems.idempotencyKeyReused.title') });
+      expect(other.body).toMatchObject({
+        type: 'urn:lentera:problem:idempotency-key-reused',
+        title: text('id', 'api.problems.idempotencyKeyReused.title'),
+      });
       const changedClient = withClient({ name: 'Rahmawati Siti' }, { departmentReference: 'PKM-AND/2026/061' });
-      const english = await api('POST', '/api/v1/referrals', { token: deptA.token, body: changedClient, headers: { ...key('2'), 'Accept-Language': 'en' } });
+      const english = await api('POST', '/api/v1/referrals', {
+        token: deptA.token,
+        body: changedClient,
+        headers: { ...key('2'), 'Accept-Language': 'en' },
+      });
       expect([english.status, english.body.detail]).toEqual([422, text('en', 'api.problems.idempotencyKeyReused.detail')]);
       expect(reportCount()).toBe(before);
     });
@@ -408,20 +540,40 @@ describe('referral API (/api/v1)', () => {
       expect([a.status, b.status]).toEqual([201, 201]);
       expect(b.body.reference).not.toBe(a.body.reference);
 
-      const refused = await api('POST', '/api/v1/referrals', { token: deptA.token, body: validReferral({ departmentReference: 'BERSAMA/2026/001' }), headers: key('4') });
+      const refused = await api('POST', '/api/v1/referrals', {
+        token: deptA.token,
+        body: validReferral({ departmentReference: 'BERSAMA/2026/001' }),
+        headers: key('4'),
+      });
       expect(refused.status).toBe(409);
-      const filed = await api('POST', '/api/v1/referrals', { token: deptA.token, body: validReferral({ departmentReference: 'PKM-AND/2026/063' }), headers: key('4') });
+      const filed = await api('POST', '/api/v1/referrals', {
+        token: deptA.token,
+        body: validReferral({ departmentReference: 'PKM-AND/2026/063' }),
+        headers: key('4'),
+      });
       expect(filed.status).toBe(201);
     });
 
     it('refuses a header that is not a key with 400, filing nothing; takes a bare key too', async () => {
       const before = reportCount();
       for (const bad of ['pendek', 'ada spasi di dalamnya', 'x'.repeat(129), '"tanpa-penutup-12345', 'kunci/miring/12345']) {
-        const res = await api('POST', '/api/v1/referrals', { token: deptA.token, body: validReferral(), headers: { 'Idempotency-Key': bad } });
-        expect({ bad, status: res.status, type: res.body.type }).toEqual({ bad, status: 400, type: 'urn:lentera:problem:invalid-idempotency-key' });
+        const res = await api('POST', '/api/v1/referrals', {
+          token: deptA.token,
+          body: validReferral(),
+          headers: { 'Idempotency-Key': bad },
+        });
+        expect({ bad, status: res.status, type: res.body.type }).toEqual({
+          bad,
+          status: 400,
+          type: 'urn:lentera:problem:invalid-idempotency-key',
+        });
       }
       expect(reportCount()).toBe(before);
-      const bare = await api('POST', '/api/v1/referrals', { token: deptA.token, body: validReferral(), headers: { 'Idempotency-Key': 'sistem-puskesmas:000123' } });
+      const bare = await api('POST', '/api/v1/referrals', {
+        token: deptA.token,
+        body: validReferral(),
+        headers: { 'Idempotency-Key': 'sistem-puskesmas:000123' },
+      });
       expect(bare.status).toBe(201);
     });
   });
@@ -429,7 +581,10 @@ describe('referral API (/api/v1)', () => {
   describe('GET /referrals/:reference', () => {
     let reference: string;
     beforeAll(async () => {
-      const res = await api('POST', '/api/v1/referrals', { token: deptA.token, body: validReferral({ departmentReference: 'PKM-AND/2026/050' }) });
+      const res = await api('POST', '/api/v1/referrals', {
+        token: deptA.token,
+        body: validReferral({ departmentReference: 'PKM-AND/2026/050' }),
+      });
       reference = res.body.reference as string;
     });
 
@@ -447,17 +602,30 @@ describe('referral API (/api/v1)', () => {
       });
       const english = await api('GET', `/api/v1/referrals/${reference}`, { token: deptA.token, headers: { 'Accept-Language': 'en' } });
       expect(english.body.statusLabel).toBe(text('en', 'publicStatus.new.name'));
-      const views = lentera.db.prepare("SELECT detail FROM audit_events WHERE action = 'referral.viewed' AND subject_id = ?").pluck().all(reference) as string[];
-      expect(views.map((d) => JSON.parse(d))).toEqual([{ via: 'api', token: deptA.tokenId }, { via: 'api', token: deptA.tokenId }]);
+      const views = lentera.db
+        .prepare("SELECT detail FROM audit_events WHERE action = 'referral.viewed' AND subject_id = ?")
+        .pluck()
+        .all(reference) as string[];
+      expect(views.map((d) => JSON.parse(d))).toEqual([
+        { via: 'api', token: deptA.tokenId },
+        { via: 'api', token: deptA.tokenId },
+      ]);
     });
 
     it('shows the decision time and the response written for the department', async () => {
       const decidedAt = '2026-03-10T05:30:00.000Z';
       const reportId = lentera.db.prepare('SELECT id FROM reports WHERE reference = ?').pluck().get(reference) as number;
       lentera.db.prepare("UPDATE reports SET status = 'accepted', decided_at = ? WHERE id = ?").run(decidedAt, reportId);
-      createReferralRepository(lentera.db, createFieldCipher(Buffer.from(TEST_DATA_KEY, 'hex'))).setResponse(reportId, 'Diterima sebagai kasus; pekerja sosial akan menghubungi klien.');
+      createReferralRepository(lentera.db, createFieldCipher(Buffer.from(TEST_DATA_KEY, 'hex'))).setResponse(
+        reportId,
+        'Diterima sebagai kasus; pekerja sosial akan menghubungi klien.',
+      );
       const res = await api('GET', `/api/v1/referrals/${reference}`, { token: deptA.token });
-      expect(res.body).toMatchObject({ status: 'accepted', decidedAt, response: 'Diterima sebagai kasus; pekerja sosial akan menghubungi klien.' });
+      expect(res.body).toMatchObject({
+        status: 'accepted',
+        decidedAt,
+        response: 'Diterima sebagai kasus; pekerja sosial akan menghubungi klien.',
+      });
     });
 
     it('answers another department’s referral exactly as an unknown one: 404', async () => {
@@ -533,7 +701,10 @@ describe('referral API (/api/v1)', () => {
       // Blocked: even the valid token is refused, and it is not looked up (its use is not noted).
       const blocked = await from('198.51.100.7', issued.token);
       expect(blocked.status).toBe(429);
-      expect(blocked.body).toMatchObject({ type: 'urn:lentera:problem:rate-limited', detail: text('id', 'api.problems.rateLimited.failedTokens') });
+      expect(blocked.body).toMatchObject({
+        type: 'urn:lentera:problem:rate-limited',
+        detail: text('id', 'api.problems.rateLimited.failedTokens'),
+      });
       expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
       expect(Number(blocked.headers['retry-after'])).toBeLessThanOrEqual(3600);
       expect((await from('198.51.100.7', guess)).status).toBe(429);

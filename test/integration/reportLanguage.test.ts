@@ -25,7 +25,8 @@ describe('the language of a report', () => {
   });
   afterAll(() => lentera.cleanup());
 
-  const languageOf = (reference: string) => lentera.db.prepare('SELECT language FROM reports WHERE reference = ?').pluck().get(reference) as string | null;
+  const languageOf = (reference: string) =>
+    lentera.db.prepare('SELECT language FROM reports WHERE reference = ?').pluck().get(reference) as string | null;
   const latestReference = () => lentera.db.prepare('SELECT reference FROM reports ORDER BY id DESC LIMIT 1').pluck().get() as string;
 
   async function fileIn(lang: 'id' | 'en', fields = validReport()): Promise<string> {
@@ -37,7 +38,10 @@ describe('the language of a report', () => {
 
   async function post(agent: Agent, path: string, fields: Record<string, string>) {
     const token = await tokenFrom(agent, path.replace(/\/[a-z-]+$/, ''));
-    return agent.post(path).type('form').send(formBody({ ...fields, _csrf: token }));
+    return agent
+      .post(path)
+      .type('form')
+      .send(formBody({ ...fields, _csrf: token }));
   }
 
   describe('is recorded as the report arrives', () => {
@@ -50,7 +54,11 @@ describe('the language of a report', () => {
       const agent = await signedInAgent(lentera, officer);
       await agent.get('/department?lang=en').expect(200);
       const token = await tokenFrom(agent, '/department/referrals/new');
-      await agent.post('/department/referrals/new').type('form').send(formBody({ ...validReferralForm(), _csrf: token })).expect(303);
+      await agent
+        .post('/department/referrals/new')
+        .type('form')
+        .send(formBody({ ...validReferralForm(), _csrf: token }))
+        .expect(303);
       expect(languageOf(latestReference())).toBe('en');
     });
 
@@ -59,10 +67,17 @@ describe('the language of a report', () => {
       if (!department.ok) throw new Error('department name taken');
       const issued = lentera.services.apiTokenService.issue(admin.id, department.id, 'system');
       if (!issued.ok) throw new Error('token refused');
-      const english = await request(lentera.app).post('/api/v1/referrals').set('Authorization', `Bearer ${issued.token}`).set('Accept-Language', 'en').send(validReferral());
+      const english = await request(lentera.app)
+        .post('/api/v1/referrals')
+        .set('Authorization', `Bearer ${issued.token}`)
+        .set('Accept-Language', 'en')
+        .send(validReferral());
       expect(english.status).toBe(201);
       expect(languageOf(english.body.reference as string)).toBe('en');
-      const plain = await request(lentera.app).post('/api/v1/referrals').set('Authorization', `Bearer ${issued.token}`).send(validReferral());
+      const plain = await request(lentera.app)
+        .post('/api/v1/referrals')
+        .set('Authorization', `Bearer ${issued.token}`)
+        .send(validReferral());
       expect(languageOf(plain.body.reference as string)).toBe('id');
     });
   });
@@ -85,7 +100,9 @@ describe('the language of a report', () => {
       const page = (await agent.get(`/staff/reports/${reference}?lang=id`).expect(200)).text;
       expect(page).toMatch(/<dt>Bahasa laporan<\/dt><dd id="report-language">Bahasa Inggris<\/dd>/);
       const askForm = page.slice(page.indexOf('action="/staff/reports/' + reference + '/ask"'));
-      expect(askForm.slice(0, askForm.indexOf('</form>'))).toMatch(/<p class="hint" id="ask-message-hint">[^<]*Tulis pertanyaan dalam Bahasa Inggris\.<\/p>/);
+      expect(askForm.slice(0, askForm.indexOf('</form>'))).toMatch(
+        /<p class="hint" id="ask-message-hint">[^<]*Tulis pertanyaan dalam Bahasa Inggris\.<\/p>/,
+      );
       const english = (await agent.get(`/staff/reports/${reference}?lang=en`).expect(200)).text;
       expect(english).toContain('Write your question in English.');
 
@@ -115,7 +132,7 @@ describe('the language of a report', () => {
       expect(readable(lentera, email!)).toContain('There is news for you');
     });
 
-    it('the report\'s language decides, whatever the contact details hold', async () => {
+    it("the report's language decides, whatever the contact details hold", async () => {
       // Contact details without a language of their own, as every report keeps them now.
       const { reference } = lentera.services.reportService.submitPublicReport({
         category: 'neglect',
@@ -126,7 +143,15 @@ describe('the language of a report', () => {
         narrative: 'A child next door is left alone for days without food.',
         urgency: 'normal',
         reporterRelation: 'neighbour',
-        contact: { name: 'Ann', phone: '', email: 'ann.too@example.org', channel: 'email', safeHours: '', mayLeaveMessage: false, notifyByEmail: true },
+        contact: {
+          name: 'Ann',
+          phone: '',
+          email: 'ann.too@example.org',
+          channel: 'email',
+          safeHours: '',
+          mayLeaveMessage: false,
+          notifyByEmail: true,
+        },
         language: 'en',
       });
       const before = lastOutboxId(lentera);
@@ -158,7 +183,14 @@ describe('reports filed before the language was recorded', () => {
         slaDueAt: new Date('2026-01-10T00:00:00Z'),
         createdAt: new Date('2026-01-05T00:00:00Z'),
       };
-      const contact = { name: 'Ann', phone: '', email: 'ann@example.org', channel: 'email' as const, safeHours: '', mayLeaveMessage: false };
+      const contact = {
+        name: 'Ann',
+        phone: '',
+        email: 'ann@example.org',
+        channel: 'email' as const,
+        safeHours: '',
+        mayLeaveMessage: false,
+      };
       const english = reports.insert({ ...base, reference: 'LAP-2026-900001', contact: { ...contact, notifyByEmail: true, locale: 'en' } });
       const noLocale = reports.insert({ ...base, reference: 'LAP-2026-900002', contact: { ...contact, notifyByEmail: false } });
       const anonymous = reports.insert({ ...base, reference: 'LAP-2026-900003', contact: null });
@@ -166,7 +198,13 @@ describe('reports filed before the language was recorded', () => {
       first.db.prepare('UPDATE reports SET language = NULL').run();
 
       const logs: string[] = [];
-      const env = { NODE_ENV: 'test', DATABASE_PATH: first.config.databasePath, DATA_KEY: TEST_DATA_KEY, SESSION_SECRET: 'test-session-secret-that-is-long-enough-0123456789', DEFAULT_LOCALE: 'en' };
+      const env = {
+        NODE_ENV: 'test',
+        DATABASE_PATH: first.config.databasePath,
+        DATA_KEY: TEST_DATA_KEY,
+        SESSION_SECRET: 'test-session-secret-that-is-long-enough-0123456789',
+        DEFAULT_LOCALE: 'en',
+      };
       const restarted = bootstrap(env, { log: (m) => logs.push(m) });
       const language = (id: number) => restarted.db.prepare('SELECT language FROM reports WHERE id = ?').pluck().get(id);
       try {

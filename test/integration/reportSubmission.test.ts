@@ -1,13 +1,5 @@
 import request from 'supertest';
-import {
-  createTestApp,
-  fileReport,
-  formBody,
-  tokenFrom,
-  validReport,
-  type Agent,
-  type TestApp,
-} from '../helpers/testApp';
+import { createTestApp, fileReport, formBody, tokenFrom, validReport, type Agent, type TestApp } from '../helpers/testApp';
 
 describe('filing a report', () => {
   let lentera: TestApp;
@@ -25,13 +17,21 @@ describe('filing a report', () => {
 
   async function post(fields: Record<string, string | string[]>, status: number) {
     const token = await tokenFrom(agent, '/report');
-    return agent.post('/report').type('form').send(formBody({ ...fields, _csrf: token })).expect(status);
+    return agent
+      .post('/report')
+      .type('form')
+      .send(formBody({ ...fields, _csrf: token }))
+      .expect(status);
   }
 
   it('stores the report, then shows the 16-digit receipt, grouped, never in a URL, on reload and in the other language too', async () => {
     const before = reportCount();
     const token = await tokenFrom(agent, '/report');
-    const posted = await agent.post('/report').type('form').send(formBody({ ...validReport(), _csrf: token })).expect(303);
+    const posted = await agent
+      .post('/report')
+      .type('form')
+      .send(formBody({ ...validReport(), _csrf: token }))
+      .expect(303);
     expect(posted.headers.location).toBe('/report/receipt');
     expect(reportCount()).toBe(before + 1);
 
@@ -49,12 +49,25 @@ describe('filing a report', () => {
   it('stores what the form said, with a reference, due date and first timeline event', async () => {
     await fileReport(agent, validReport({ affected_groups: ['child', 'woman'], urgency: 'urgent' }));
     const row = lentera.db
-      .prepare('SELECT id, reference, source, category, kecamatan_code, kelurahan_code, urgency, status, sla_due_at, wants_contact FROM reports ORDER BY id DESC LIMIT 1')
+      .prepare(
+        'SELECT id, reference, source, category, kecamatan_code, kelurahan_code, urgency, status, sla_due_at, wants_contact FROM reports ORDER BY id DESC LIMIT 1',
+      )
       .get() as Record<string, unknown>;
-    expect(row).toMatchObject({ source: 'public', category: 'neglect', kecamatan_code: '13.71.01', kelurahan_code: '13.71.01.1001', urgency: 'urgent', status: 'new', wants_contact: 0 });
+    expect(row).toMatchObject({
+      source: 'public',
+      category: 'neglect',
+      kecamatan_code: '13.71.01',
+      kelurahan_code: '13.71.01.1001',
+      urgency: 'urgent',
+      status: 'new',
+      wants_contact: 0,
+    });
     expect(row.reference).toMatch(/^LAP-\d{4}-\d{6}$/);
     expect(Date.parse(row.sla_due_at as string)).toBeGreaterThan(Date.now());
-    const groups = lentera.db.prepare('SELECT group_code FROM report_affected_groups WHERE report_id = ? ORDER BY group_code').pluck().all(row.id);
+    const groups = lentera.db
+      .prepare('SELECT group_code FROM report_affected_groups WHERE report_id = ? ORDER BY group_code')
+      .pluck()
+      .all(row.id);
     expect(groups).toEqual(['child', 'woman']);
     const events = lentera.db.prepare('SELECT kind, status FROM report_events WHERE report_id = ?').all(row.id);
     expect(events).toEqual([{ kind: 'submitted', status: 'new' }]);
@@ -71,16 +84,29 @@ describe('filing a report', () => {
   it('keeps contact details with the safe-to-contact preferences when asked to be contacted', async () => {
     await fileReport(
       agent,
-      validReport({ wants_contact: 'yes', contact_phone: '0812 3456 7890', contact_channel: 'whatsapp', contact_hours: 'Pagi', contact_leave_message: 'no' }),
+      validReport({
+        wants_contact: 'yes',
+        contact_phone: '0812 3456 7890',
+        contact_channel: 'whatsapp',
+        contact_hours: 'Pagi',
+        contact_leave_message: 'no',
+      }),
     );
-    const row = lentera.db.prepare('SELECT wants_contact, contact_enc FROM reports ORDER BY id DESC LIMIT 1').get() as { wants_contact: number; contact_enc: string };
+    const row = lentera.db.prepare('SELECT wants_contact, contact_enc FROM reports ORDER BY id DESC LIMIT 1').get() as {
+      wants_contact: number;
+      contact_enc: string;
+    };
     expect(row.wants_contact).toBe(1);
     expect(row.contact_enc).toMatch(/^v1:/);
   });
 
   it('puts the emergency numbers first on the receipt page when someone is in danger now', async () => {
     const token = await tokenFrom(agent, '/report');
-    await agent.post('/report').type('form').send(formBody({ ...validReport({ urgency: 'immediate' }), _csrf: token })).expect(303);
+    await agent
+      .post('/report')
+      .type('form')
+      .send(formBody({ ...validReport({ urgency: 'immediate' }), _csrf: token }))
+      .expect(303);
     const page = (await agent.get('/report/receipt').expect(200)).text;
     expect(page.indexOf('safety-urgent')).toBeGreaterThan(-1);
     expect(page.indexOf('safety-urgent')).toBeLessThan(page.indexOf('data-receipt'));
@@ -90,7 +116,11 @@ describe('filing a report', () => {
   it('shows the other pages without emergency numbers first for a normal report', async () => {
     await tokenFrom(agent, '/report');
     const token = await tokenFrom(agent, '/report');
-    await agent.post('/report').type('form').send(formBody({ ...validReport(), _csrf: token })).expect(303);
+    await agent
+      .post('/report')
+      .type('form')
+      .send(formBody({ ...validReport(), _csrf: token }))
+      .expect(303);
     const page = (await agent.get('/report/receipt').expect(200)).text;
     expect(page).not.toContain('safety-urgent');
   });
@@ -100,7 +130,15 @@ describe('filing a report', () => {
       const before = reportCount();
       const res = await post({}, 400);
       expect(reportCount()).toBe(before);
-      for (const href of ['#category-physical_violence', '#affected_groups-child', '#narrative', '#kecamatan', '#urgency-immediate', '#relation', '#wants_contact-no']) {
+      for (const href of [
+        '#category-physical_violence',
+        '#affected_groups-child',
+        '#narrative',
+        '#kecamatan',
+        '#urgency-immediate',
+        '#relation',
+        '#wants_contact-no',
+      ]) {
         expect(res.text).toContain(`<a href="${href}">`);
       }
       expect(res.text).toContain('Ada yang perlu diperbaiki');
@@ -119,13 +157,54 @@ describe('filing a report', () => {
       ['an unknown urgency', { urgency: 'whenever' }, '#urgency-immediate', 'Pilih seberapa mendesak'],
       ['no relation', { relation: '' }, '#relation', 'Pilih hubungan Anda'],
       ['an unknown contact choice', { wants_contact: 'maybe' }, '#wants_contact-no', 'Pilih apakah Anda ingin dihubungi'],
-      ['contact wanted but no phone or email', { wants_contact: 'yes', contact_channel: 'phone', contact_leave_message: 'no' }, '#contact_phone', 'Isi nomor telepon atau email'],
-      ['a phone number with letters', { wants_contact: 'yes', contact_phone: 'call me maybe', contact_channel: 'phone', contact_leave_message: 'no' }, '#contact_phone', 'Tulis nomor telepon yang benar, misalnya 0812 3456 7890'],
-      ['a malformed email', { wants_contact: 'yes', contact_email: 'nama@', contact_channel: 'email', contact_leave_message: 'no' }, '#contact_email', 'Tulis alamat email dengan benar'],
-      ['no contact channel', { wants_contact: 'yes', contact_phone: '081234567890', contact_leave_message: 'no' }, '#contact_channel-phone', 'Pilih cara menghubungi'],
-      ['email chosen without an email', { wants_contact: 'yes', contact_phone: '081234567890', contact_channel: 'email', contact_leave_message: 'no' }, '#contact_channel-phone', 'Cara yang Anda pilih membutuhkan'],
-      ['no answer on leaving a message', { wants_contact: 'yes', contact_phone: '081234567890', contact_channel: 'sms' }, '#contact_leave_message-no', 'Pilih apakah kami boleh meninggalkan pesan'],
-      ['a name too long', { wants_contact: 'yes', contact_name: 'n'.repeat(101), contact_phone: '081234567890', contact_channel: 'sms', contact_leave_message: 'no' }, '#contact_name', 'Nama paling banyak 100'],
+      [
+        'contact wanted but no phone or email',
+        { wants_contact: 'yes', contact_channel: 'phone', contact_leave_message: 'no' },
+        '#contact_phone',
+        'Isi nomor telepon atau email',
+      ],
+      [
+        'a phone number with letters',
+        { wants_contact: 'yes', contact_phone: 'call me maybe', contact_channel: 'phone', contact_leave_message: 'no' },
+        '#contact_phone',
+        'Tulis nomor telepon yang benar, misalnya 0812 3456 7890',
+      ],
+      [
+        'a malformed email',
+        { wants_contact: 'yes', contact_email: 'nama@', contact_channel: 'email', contact_leave_message: 'no' },
+        '#contact_email',
+        'Tulis alamat email dengan benar',
+      ],
+      [
+        'no contact channel',
+        { wants_contact: 'yes', contact_phone: '081234567890', contact_leave_message: 'no' },
+        '#contact_channel-phone',
+        'Pilih cara menghubungi',
+      ],
+      [
+        'email chosen without an email',
+        { wants_contact: 'yes', contact_phone: '081234567890', contact_channel: 'email', contact_leave_message: 'no' },
+        '#contact_channel-phone',
+        'Cara yang Anda pilih membutuhkan',
+      ],
+      [
+        'no answer on leaving a message',
+        { wants_contact: 'yes', contact_phone: '081234567890', contact_channel: 'sms' },
+        '#contact_leave_message-no',
+        'Pilih apakah kami boleh meninggalkan pesan',
+      ],
+      [
+        'a name too long',
+        {
+          wants_contact: 'yes',
+          contact_name: 'n'.repeat(101),
+          contact_phone: '081234567890',
+          contact_channel: 'sms',
+          contact_leave_message: 'no',
+        },
+        '#contact_name',
+        'Nama paling banyak 100',
+      ],
     ])('%s', async (_name, change, href, message) => {
       const before = reportCount();
       const fields = validReport(change);
@@ -152,7 +231,10 @@ describe('filing a report', () => {
 
     it('renders what was typed escaped, never as markup', async () => {
       const attack = '<script>alert("x")</script><img src=x onerror=alert(1)> "quoted" & more';
-      const res = await post(validReport({ narrative: 'short', location_detail: `"><script>alert(1)</script>`, contact_name: attack }), 400);
+      const res = await post(
+        validReport({ narrative: 'short', location_detail: `"><script>alert(1)</script>`, contact_name: attack }),
+        400,
+      );
       expect(res.text).not.toContain('<script>alert');
       expect(res.text).not.toContain('<img src=x');
       expect(res.text).toContain('&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;');
@@ -161,7 +243,16 @@ describe('filing a report', () => {
 
     it('keeps checked boxes, chosen radios and selected options', async () => {
       const res = await post(
-        validReport({ narrative: 'pendek', affected_groups: ['woman', 'family'], urgency: 'urgent', relation: 'friend', wants_contact: 'yes', contact_phone: '0812', contact_channel: 'sms', contact_leave_message: 'yes' }),
+        validReport({
+          narrative: 'pendek',
+          affected_groups: ['woman', 'family'],
+          urgency: 'urgent',
+          relation: 'friend',
+          wants_contact: 'yes',
+          contact_phone: '0812',
+          contact_channel: 'sms',
+          contact_leave_message: 'yes',
+        }),
         400,
       );
       expect(res.text).toMatch(/id="affected_groups-woman"[^>]*checked/);
@@ -181,13 +272,21 @@ describe('filing a report', () => {
     it('a stale or missing token on the report form keeps everything typed and stores nothing', async () => {
       const before = reportCount();
       const fresh = request.agent(lentera.app);
-      const res = await fresh.post('/report').type('form').send(formBody({ ...validReport(), _csrf: 'forged' })).expect(400);
+      const res = await fresh
+        .post('/report')
+        .type('form')
+        .send(formBody({ ...validReport(), _csrf: 'forged' }))
+        .expect(400);
       expect(reportCount()).toBe(before);
       expect(res.text).toContain('Halaman ini sudah terlalu lama terbuka');
       expect(res.text).toContain(String(validReport().narrative));
       // …and the page it returns carries a fresh token that works.
       const token = /name="_csrf" value="([^"]+)"/.exec(res.text)![1]!;
-      await fresh.post('/report').type('form').send(formBody({ ...validReport(), _csrf: token })).expect(303);
+      await fresh
+        .post('/report')
+        .type('form')
+        .send(formBody({ ...validReport(), _csrf: token }))
+        .expect(303);
       expect(reportCount()).toBe(before + 1);
     });
 
@@ -201,7 +300,12 @@ describe('filing a report', () => {
         .send(formBody({ ...validReport(), _csrf: token }))
         .expect(403);
       expect(res.text).toContain('Halaman kedaluwarsa');
-      await agent.post('/report').set('Sec-Fetch-Site', 'cross-site').type('form').send(formBody({ ...validReport(), _csrf: token })).expect(403);
+      await agent
+        .post('/report')
+        .set('Sec-Fetch-Site', 'cross-site')
+        .type('form')
+        .send(formBody({ ...validReport(), _csrf: token }))
+        .expect(403);
       expect(reportCount()).toBe(before);
     });
 

@@ -36,20 +36,37 @@ describe('a reporter who asked for email news', () => {
     coalesce_key: string | null;
   }
   const reporterEmails = (): Row[] =>
-    lentera.db.prepare("SELECT id, status, next_attempt_at, coalesce_key FROM outbox WHERE template = 'reporter_update' ORDER BY id").all() as Row[];
-  const emlFiles = () => (fs.existsSync(mailFolder(lentera.config.dataDir)) ? fs.readdirSync(mailFolder(lentera.config.dataDir)).filter((f) => f.endsWith('.eml')) : []);
+    lentera.db
+      .prepare("SELECT id, status, next_attempt_at, coalesce_key FROM outbox WHERE template = 'reporter_update' ORDER BY id")
+      .all() as Row[];
+  const emlFiles = () =>
+    fs.existsSync(mailFolder(lentera.config.dataDir))
+      ? fs.readdirSync(mailFolder(lentera.config.dataDir)).filter((f) => f.endsWith('.eml'))
+      : [];
 
   async function reportAskingForNews(email: string): Promise<string> {
     await fileReport(
       request.agent(lentera.app),
-      validReport({ wants_contact: 'yes', contact_name: 'Bu Ani', contact_phone: '', contact_email: email, contact_channel: 'email', contact_hours: '', contact_leave_message: 'no', contact_notify: 'yes' }),
+      validReport({
+        wants_contact: 'yes',
+        contact_name: 'Bu Ani',
+        contact_phone: '',
+        contact_email: email,
+        contact_channel: 'email',
+        contact_hours: '',
+        contact_leave_message: 'no',
+        contact_notify: 'yes',
+      }),
     );
     return lentera.db.prepare('SELECT reference FROM reports ORDER BY id DESC LIMIT 1').pluck().get() as string;
   }
 
   async function act(agent: Agent, reference: string, action: string, fields: Record<string, string> = {}): Promise<void> {
     const token = await tokenFrom(agent, `/staff/reports/${reference}`);
-    const res = await agent.post(`/staff/reports/${reference}/${action}`).type('form').send(formBody({ ...fields, _csrf: token }));
+    const res = await agent
+      .post(`/staff/reports/${reference}/${action}`)
+      .type('form')
+      .send(formBody({ ...fields, _csrf: token }));
     expect(res.status).toBe(303);
   }
 
@@ -99,7 +116,9 @@ describe('a reporter who asked for email news', () => {
       at(minute);
       await act(agent, reference, minute % 16 === 0 ? 'claim' : 'release');
     }
-    expect(reporterEmails()).toEqual([expect.objectContaining({ status: 'pending', next_attempt_at: new Date(START.getTime() + 60 * MINUTE).toISOString() })]);
+    expect(reporterEmails()).toEqual([
+      expect.objectContaining({ status: 'pending', next_attempt_at: new Date(START.getTime() + 60 * MINUTE).toISOString() }),
+    ]);
     at(60);
     expect((await drain()).sent).toBe(1);
     at(64);

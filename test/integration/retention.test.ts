@@ -6,7 +6,17 @@ import { runAuditVerify } from '../../src/cli/auditVerify';
 import { partnerTypes } from '../../src/domain/partners';
 import type { ReferralInput } from '../../src/domain/referrals';
 import type { CurrentAccount } from '../../src/domain/roles';
-import { createTestApp, csrfTokenOf, fileReport, formBody, openStatus, tokenFrom, validReport, TEST_DATA_KEY, type TestApp } from '../helpers/testApp';
+import {
+  createTestApp,
+  csrfTokenOf,
+  fileReport,
+  formBody,
+  openStatus,
+  tokenFrom,
+  validReport,
+  TEST_DATA_KEY,
+  type TestApp,
+} from '../helpers/testApp';
 import { createStaffAccount, type StaffAccount } from '../helpers/staff';
 import { validReferral } from '../helpers/referrals';
 import { createRetentionService } from '../../src/services/retentionService';
@@ -33,12 +43,23 @@ describe('npm run retention (RETENTION_DAYS=30)', () => {
   function retention(...args: string[]) {
     const out: string[] = [];
     const err: string[] = [];
-    const code = runRetention(args, env(), (l) => out.push(l), (l) => err.push(l), () => clock);
+    const code = runRetention(
+      args,
+      env(),
+      (l) => out.push(l),
+      (l) => err.push(l),
+      () => clock,
+    );
     return { code, out: out.join('\n'), err: err.join('\n') };
   }
 
-  const count = (sql: string, ...params: unknown[]) => lentera.db.prepare(sql).pluck().get(...params) as number;
-  const idOf = (reference: string) => lentera.db.prepare('SELECT id FROM reports WHERE reference = ?').pluck().get(reference) as number | undefined;
+  const count = (sql: string, ...params: unknown[]) =>
+    lentera.db
+      .prepare(sql)
+      .pluck()
+      .get(...params) as number;
+  const idOf = (reference: string) =>
+    lentera.db.prepare('SELECT id FROM reports WHERE reference = ?').pluck().get(reference) as number | undefined;
 
   /** Files a report through the public form; returns its receipt and reference. */
   async function file(fields = validReport()): Promise<{ receipt: string; reference: string }> {
@@ -48,20 +69,34 @@ describe('npm run retention (RETENTION_DAYS=30)', () => {
   }
 
   function close(reference: string) {
-    expect(lentera.services.triageService.decide(triage, reference, { kind: 'close', reason: 'not_actionable', note: 'Catatan penutupan' })).toEqual({ ok: true });
+    expect(
+      lentera.services.triageService.decide(triage, reference, { kind: 'close', reason: 'not_actionable', note: 'Catatan penutupan' }),
+    ).toEqual({ ok: true });
   }
 
   /** The whole answer /status gives a receipt, with the typed receipt and the CSRF token taken out. */
   async function statusAnswer(receipt: string): Promise<{ status: number; text: string }> {
     const agent = request.agent(lentera.app);
     const token = await tokenFrom(agent, '/status');
-    const res = await agent.post('/status').type('form').send(formBody({ receipt, _csrf: token }));
-    return { status: res.status, text: res.text.split(receipt).join('RECEIPT').replace(/name="_csrf" value="[^"]+"/g, '') };
+    const res = await agent
+      .post('/status')
+      .type('form')
+      .send(formBody({ receipt, _csrf: token }));
+    return {
+      status: res.status,
+      text: res.text
+        .split(receipt)
+        .join('RECEIPT')
+        .replace(/name="_csrf" value="[^"]+"/g, ''),
+    };
   }
 
   beforeEach(async () => {
     at(0);
-    lentera = createTestApp({ RATE_REPORTS_PER_IP: '1000', RATE_RECEIPT_CHECKS_PER_IP: '1000', RETENTION_DAYS: '30' }, { now: () => clock });
+    lentera = createTestApp(
+      { RATE_REPORTS_PER_IP: '1000', RATE_RECEIPT_CHECKS_PER_IP: '1000', RETENTION_DAYS: '30' },
+      { now: () => clock },
+    );
     const t = await createStaffAccount(lentera, { role: 'triage' });
     triage = { id: t.id, email: t.email, name: t.name, role: t.role, departmentId: null };
     worker = await createStaffAccount(lentera, { role: 'caseworker' });
@@ -112,13 +147,23 @@ describe('npm run retention (RETENTION_DAYS=30)', () => {
     expect(page.text).not.toContain('id="current-status"');
     expect(page.text).toContain('id="receipt"');
     const token = csrfTokenOf(page.text);
-    await agent.post('/status/messages').type('form').send(formBody({ message: 'masih ada?', _csrf: token })).expect(403);
+    await agent
+      .post('/status/messages')
+      .type('form')
+      .send(formBody({ message: 'masih ada?', _csrf: token }))
+      .expect(403);
   });
 
   it('keeps an accepted report while its case is open, and until the case has been closed long enough; then the case goes too', async () => {
     const { reference } = await file();
     expect(
-      lentera.services.triageService.decide(triage, reference, { kind: 'accept', existingCaseNumber: null, assigneeId: worker.id, riskLevel: 'medium', note: 'Catatan kasus' }),
+      lentera.services.triageService.decide(triage, reference, {
+        kind: 'accept',
+        existingCaseNumber: null,
+        assigneeId: worker.id,
+        riskLevel: 'medium',
+        note: 'Catatan kasus',
+      }),
     ).toEqual({ ok: true });
     const caseId = count('SELECT case_id FROM reports WHERE reference = ?', reference);
     const number = lentera.db.prepare('SELECT number FROM cases WHERE id = ?').pluck().get(caseId) as string;
@@ -138,7 +183,9 @@ describe('npm run retention (RETENTION_DAYS=30)', () => {
     expect(count('SELECT count(*) FROM cases WHERE id = ?', caseId)).toBe(1);
 
     at(131); // closed 31 days ago
-    expect(retention('--dry-run').out).toContain('Would purge 1 report(s) (with 0 message(s), 0 redirect(s), 0 referral(s)), 1 case(s) (with 4 case event(s))');
+    expect(retention('--dry-run').out).toContain(
+      'Would purge 1 report(s) (with 0 message(s), 0 redirect(s), 0 referral(s)), 1 case(s) (with 4 case event(s))',
+    );
     const result = retention();
     expect(result.out).toContain('Purged 1 report(s) (with 0 message(s), 0 redirect(s), 0 referral(s)), 1 case(s) (with 4 case event(s))');
     expect(idOf(reference)).toBeUndefined();
@@ -149,15 +196,29 @@ describe('npm run retention (RETENTION_DAYS=30)', () => {
   it('purges redirects and referral rows, unlinks survivors marked duplicate of a purged report, and old sent emails only', async () => {
     const admin = await createStaffAccount(lentera, { role: 'admin' });
     const partner = lentera.services.partnerService.create(admin.id, {
-      name: 'LBH Uji', type: partnerTypes[0], phone: '0751-000', email: 'mitra@lbh.test', address: 'Jl. Uji', areasServed: [],
+      name: 'LBH Uji',
+      type: partnerTypes[0],
+      phone: '0751-000',
+      email: 'mitra@lbh.test',
+      address: 'Jl. Uji',
+      areasServed: [],
     });
     if (!partner.ok) throw new Error('partner');
     const redirected = await file(validReport({ wants_contact: 'no' }));
     expect(
-      lentera.services.triageService.decide(triage, redirected.reference, { kind: 'redirect', partnerId: partner.id, reason: 'legal_aid_needed', summary: 'Ringkasan untuk mitra', explanation: 'Penjelasan untuk pelapor' }),
+      lentera.services.triageService.decide(triage, redirected.reference, {
+        kind: 'redirect',
+        partnerId: partner.id,
+        reason: 'legal_aid_needed',
+        summary: 'Ringkasan untuk mitra',
+        explanation: 'Penjelasan untuk pelapor',
+      }),
     ).toMatchObject({ ok: true });
     const officer = await createStaffAccount(lentera, { role: 'department' });
-    const referral = lentera.services.referralService.submit({ via: 'form', accountId: officer.id, departmentId: officer.departmentId! }, validReferral() as unknown as ReferralInput);
+    const referral = lentera.services.referralService.submit(
+      { via: 'form', accountId: officer.id, departmentId: officer.departmentId! },
+      validReferral() as unknown as ReferralInput,
+    );
     if (!referral.ok) throw new Error(`referral: ${referral.problem}`);
     close(referral.reference);
     // Sent long ago; and one still pending (never purged here).
@@ -165,7 +226,13 @@ describe('npm run retention (RETENTION_DAYS=30)', () => {
 
     at(40);
     const survivor = await file();
-    expect(lentera.services.triageService.decide(triage, survivor.reference, { kind: 'duplicate', duplicateOfReference: redirected.reference, note: '' })).toEqual({ ok: true });
+    expect(
+      lentera.services.triageService.decide(triage, survivor.reference, {
+        kind: 'duplicate',
+        duplicateOfReference: redirected.reference,
+        note: '',
+      }),
+    ).toEqual({ ok: true });
     expect(count('SELECT count(*) FROM redirects')).toBe(1);
     expect(count('SELECT count(*) FROM referrals')).toBe(1);
 
@@ -178,7 +245,10 @@ describe('npm run retention (RETENTION_DAYS=30)', () => {
     expect(count('SELECT count(*) FROM referrals')).toBe(0);
     expect(count("SELECT count(*) FROM outbox WHERE status = 'pending'")).toBe(pending);
     expect(count("SELECT count(*) FROM outbox WHERE status = 'sent'")).toBe(0);
-    expect(lentera.db.prepare("SELECT status, duplicate_of FROM reports WHERE reference = ?").get(survivor.reference)).toEqual({ status: 'duplicate', duplicate_of: null });
+    expect(lentera.db.prepare('SELECT status, duplicate_of FROM reports WHERE reference = ?').get(survivor.reference)).toEqual({
+      status: 'duplicate',
+      duplicate_of: null,
+    });
   });
 
   it('--dry-run prints what would go and deletes nothing, nor writes to the audit log', async () => {
@@ -201,7 +271,8 @@ describe('npm run retention (RETENTION_DAYS=30)', () => {
     close(reference);
     const stored = lentera.db.prepare('SELECT narrative_enc FROM reports WHERE reference = ?').pluck().get(reference) as string;
     const dbFile = path.join(lentera.dir, 'lentera.db');
-    const bytes = () => Buffer.concat([fs.readFileSync(dbFile), fs.existsSync(`${dbFile}-wal`) ? fs.readFileSync(`${dbFile}-wal`) : Buffer.alloc(0)]);
+    const bytes = () =>
+      Buffer.concat([fs.readFileSync(dbFile), fs.existsSync(`${dbFile}-wal`) ? fs.readFileSync(`${dbFile}-wal`) : Buffer.alloc(0)]);
     expect(bytes().includes(stored)).toBe(true);
 
     at(31);
@@ -210,7 +281,17 @@ describe('npm run retention (RETENTION_DAYS=30)', () => {
     expect(bytes().includes(reference)).toBe(true); // the audit log keeps codes: the reference stays there
   });
 
-  const zero = { reports: 0, messages: 0, redirects: 0, referrals: 0, cases: 0, caseEvents: 0, emails: 0, mailFiles: 0, idempotencyKeys: 0 };
+  const zero = {
+    reports: 0,
+    messages: 0,
+    redirects: 0,
+    referrals: 0,
+    cases: 0,
+    caseEvents: 0,
+    emails: 0,
+    mailFiles: 0,
+    idempotencyKeys: 0,
+  };
   const purgeEvents = () =>
     (lentera.db.prepare("SELECT detail FROM audit_events WHERE action = 'retention.purged' ORDER BY id").pluck().all() as string[]).map(
       (d) => JSON.parse(d) as typeof zero,
@@ -238,10 +319,18 @@ describe('npm run retention (RETENTION_DAYS=30)', () => {
     close(reference);
     at(31);
     retention();
-    const events = lentera.db.prepare("SELECT actor_account_id, subject_type, detail FROM audit_events WHERE action = 'retention.purged'").all();
+    const events = lentera.db
+      .prepare("SELECT actor_account_id, subject_type, detail FROM audit_events WHERE action = 'retention.purged'")
+      .all();
     expect(events).toEqual([{ actor_account_id: null, subject_type: null, detail: JSON.stringify({ ...zero, reports: 1 }) }]);
     const out: string[] = [];
-    expect(runAuditVerify(env(), (l) => out.push(l), () => undefined)).toBe(0);
+    expect(
+      runAuditVerify(
+        env(),
+        (l) => out.push(l),
+        () => undefined,
+      ),
+    ).toBe(0);
     expect(out.join('\n')).toContain('Audit log intact');
   });
 
@@ -316,16 +405,31 @@ describe('npm run retention (RETENTION_DAYS=30)', () => {
     it('deletes the file of every email whose outbox row is purged, however recent MAIL_FILES_KEEP_DAYS would keep it', async () => {
       await emailSent();
       at(31);
-      const result = runRetention([], { ...env(), MAIL_FILES_KEEP_DAYS: '60' }, () => undefined, () => undefined, () => clock);
+      const result = runRetention(
+        [],
+        { ...env(), MAIL_FILES_KEEP_DAYS: '60' },
+        () => undefined,
+        () => undefined,
+        () => clock,
+      );
       expect(result).toBe(0);
       expect(files()).toEqual([]);
-      expect(purgeEvents()).toEqual([{ ...zero, emails: 1 }, { ...zero, mailFiles: 1 }]);
+      expect(purgeEvents()).toEqual([
+        { ...zero, emails: 1 },
+        { ...zero, mailFiles: 1 },
+      ]);
     });
   });
 
   it('prints the real error when it cannot run, not a guess', () => {
     const err: string[] = [];
-    const code = runRetention([], { ...env(), SMTP_URL: 'smtp://relay.lk3.test:99999' }, () => undefined, (l) => err.push(l), () => clock);
+    const code = runRetention(
+      [],
+      { ...env(), SMTP_URL: 'smtp://relay.lk3.test:99999' },
+      () => undefined,
+      (l) => err.push(l),
+      () => clock,
+    );
     expect(code).toBe(2);
     expect(err.join('\n')).toContain('Invalid URL');
     expect(err.join('\n')).not.toMatch(/not migrated/);
@@ -334,7 +438,12 @@ describe('npm run retention (RETENTION_DAYS=30)', () => {
   it('refuses unknown arguments and a missing database with exit code 2', () => {
     expect(retention('--everything').code).toBe(2);
     const out: string[] = [];
-    const code = runRetention([], { ...env(), DATABASE_PATH: path.join(lentera.dir, 'none', 'x.db') }, (l) => out.push(l), () => undefined);
+    const code = runRetention(
+      [],
+      { ...env(), DATABASE_PATH: path.join(lentera.dir, 'none', 'x.db') },
+      (l) => out.push(l),
+      () => undefined,
+    );
     expect(code).toBe(2);
     expect(out).toEqual([]);
   });

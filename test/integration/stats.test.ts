@@ -27,10 +27,12 @@ function tableCounts(html: string, dimension: string): Record<string, number> {
   const table = new RegExp(`<table data-dimension="${dimension}">([\\s\\S]*?)</table>`).exec(html);
   if (!table) throw new Error(`No table for ${dimension}`);
   const counts: Record<string, number> = {};
-  for (const m of table[1]!.matchAll(/<tr data-code="([^"]+)">[\s\S]*?<td class="numeric">([\d.]+)<\/td>/g)) counts[m[1]!] = Number(m[2]!.replace(/\./g, ''));
+  for (const m of table[1]!.matchAll(/<tr data-code="([^"]+)">[\s\S]*?<td class="numeric">([\d.]+)<\/td>/g))
+    counts[m[1]!] = Number(m[2]!.replace(/\./g, ''));
   return counts;
 }
-const total = (html: string, name: string) => /<dd data-total="([a-z_]+)">([^<]*)<\/dd>/g.exec(html.slice(html.indexOf(`data-total="${name}"`) - 9))![2];
+const total = (html: string, name: string) =>
+  /<dd data-total="([a-z_]+)">([^<]*)<\/dd>/g.exec(html.slice(html.indexOf(`data-total="${name}"`) - 9))![2];
 
 describe('statistics (/staff/stats)', () => {
   let lentera: TestApp;
@@ -50,7 +52,12 @@ describe('statistics (/staff/stats)', () => {
     const march = await file('2026-03-31T16:30:00Z');
     // 00:30 WIB on 1 April (still 31 March in UTC).
     await file('2026-03-31T17:30:00Z', { urgency: 'urgent' });
-    const april = await file('2026-04-10T03:00:00Z', { category: 'physical_violence', urgency: 'urgent', kecamatan: '13.71.02', kelurahan: '' });
+    const april = await file('2026-04-10T03:00:00Z', {
+      category: 'physical_violence',
+      urgency: 'urgent',
+      kecamatan: '13.71.02',
+      kelurahan: '',
+    });
     // Outside the range tested below, on either side.
     const december = await file('2025-12-15T03:00:00Z', { category: 'trafficking' });
     await file('2026-06-30T17:00:00Z', { category: 'trafficking' }); // 1 July WIB
@@ -125,7 +132,10 @@ describe('statistics (/staff/stats)', () => {
 
   it('records each view with the range', async () => {
     await admin.get('/staff/stats?from=2026-01-01&to=2026-02-01').expect(200);
-    const row = lentera.db.prepare("SELECT * FROM audit_events WHERE action = 'stats.viewed' ORDER BY id DESC LIMIT 1").get() as Record<string, unknown>;
+    const row = lentera.db.prepare("SELECT * FROM audit_events WHERE action = 'stats.viewed' ORDER BY id DESC LIMIT 1").get() as Record<
+      string,
+      unknown
+    >;
     expect(JSON.parse(row.detail as string)).toEqual({ from: '2026-01-01', to: '2026-02-01' });
     expect(row.at).toBe(today.toISOString());
   });
@@ -155,7 +165,10 @@ describe('statistics (/staff/stats)', () => {
     expect(lines).toContain('kecamatan,13.71.01,Padang Selatan,2');
     expect(lines).toContain('source,public,Resident report,3');
     expect(lines).not.toContain('category,trafficking,Trafficking,1');
-    const after = lentera.db.prepare("SELECT detail FROM audit_events WHERE action = 'stats.exported' ORDER BY id DESC").pluck().all() as string[];
+    const after = lentera.db
+      .prepare("SELECT detail FROM audit_events WHERE action = 'stats.exported' ORDER BY id DESC")
+      .pluck()
+      .all() as string[];
     expect(after).toHaveLength(before + 1);
     expect(JSON.parse(after[0]!)).toEqual({ from: '2026-03-01', to: '2026-06-30' });
     // The page links to the same range.
@@ -208,7 +221,9 @@ describe('statistics kept apart from content', () => {
   /** Everything the page says about a range: each total and each table, by code. */
   function figures(html: string) {
     const totals = Object.fromEntries(['reports', 'decided', 'decided_late', 'median_hours'].map((name) => [name, total(html, name)]));
-    const tables = Object.fromEntries(['month', 'category', 'kecamatan', 'source', 'status', 'urgency'].map((d) => [d, tableCounts(html, d)]));
+    const tables = Object.fromEntries(
+      ['month', 'category', 'kecamatan', 'source', 'status', 'urgency'].map((d) => [d, tableCounts(html, d)]),
+    );
     return { totals, tables };
   }
 
@@ -251,7 +266,15 @@ describe('statistics kept apart from content', () => {
 
     const out: string[] = [];
     const env = { DATABASE_PATH: path.join(lentera.dir, 'lentera.db'), DATA_KEY: TEST_DATA_KEY, RETENTION_DAYS: '30' };
-    expect(runRetention([], env, (l) => out.push(l), (l) => out.push(l), () => clock)).toBe(0);
+    expect(
+      runRetention(
+        [],
+        env,
+        (l) => out.push(l),
+        (l) => out.push(l),
+        () => clock,
+      ),
+    ).toBe(0);
     expect(out.join('\n')).toContain('Purged 4 report(s)');
     expect(lentera.db.prepare('SELECT count(*) FROM reports').pluck().get()).toBe(1);
 
@@ -281,7 +304,8 @@ describe('statistics kept apart from content', () => {
       // The migrations before the statistics table, then a decided report, then the rest.
       const earlier = path.join(dir, 'migrations');
       fs.mkdirSync(earlier);
-      for (const f of fs.readdirSync(migrationsDir).filter((f) => f < '0010')) fs.copyFileSync(path.join(migrationsDir, f), path.join(earlier, f));
+      for (const f of fs.readdirSync(migrationsDir).filter((f) => f < '0010'))
+        fs.copyFileSync(path.join(migrationsDir, f), path.join(earlier, f));
       const db = openDatabase(path.join(dir, 'lentera.db'));
       migrate(db, earlier);
       db.prepare(
@@ -289,9 +313,25 @@ describe('statistics kept apart from content', () => {
          VALUES ('LAP-2026-000001', 'public', 'neglect', '13.71.01', 'x', 'normal', 'neighbour', 'closed', '2026-05-06T10:00:00.000Z', '2026-04-30T18:00:00.000Z', '2026-05-07T00:00:00.000Z', '2026-05-07T00:00:00.000Z')`,
       ).run();
       migrate(db, migrationsDir);
-      expect(db.prepare('SELECT report_id, filed_on, category, kecamatan_code, source, status, urgency, hours_to_decision, decided_late FROM report_statistics').all()).toEqual([
+      expect(
+        db
+          .prepare(
+            'SELECT report_id, filed_on, category, kecamatan_code, source, status, urgency, hours_to_decision, decided_late FROM report_statistics',
+          )
+          .all(),
+      ).toEqual([
         // 18:00 UTC on 30 April is 1 May in Jakarta; decided 150 hours later, after its due time.
-        { report_id: 1, filed_on: '2026-05-01', category: 'neglect', kecamatan_code: '13.71.01', source: 'public', status: 'closed', urgency: 'normal', hours_to_decision: 150, decided_late: 1 },
+        {
+          report_id: 1,
+          filed_on: '2026-05-01',
+          category: 'neglect',
+          kecamatan_code: '13.71.01',
+          source: 'public',
+          status: 'closed',
+          urgency: 'normal',
+          hours_to_decision: 150,
+          decided_late: 1,
+        },
       ]);
       db.close();
     } finally {

@@ -42,7 +42,11 @@ describe('checking a report with its receipt', () => {
     const answers: string[] = [];
     for (const receipt of ['1234 5678 9012 3456', '12', 'abcd']) {
       const token = await tokenFrom(agent, '/status');
-      const res = await agent.post('/status').type('form').send(formBody({ receipt, _csrf: token })).expect(400);
+      const res = await agent
+        .post('/status')
+        .type('form')
+        .send(formBody({ receipt, _csrf: token }))
+        .expect(400);
       expect(res.text).toContain(`value="${receipt}"`);
       expect(res.text).toContain('<a href="#receipt">');
       answers.push(/<div class="error-summary"[\s\S]*?<\/div>/.exec(res.text)![0]);
@@ -54,7 +58,11 @@ describe('checking a report with its receipt', () => {
     const { agent, receipt } = await reportWithReceipt();
     lentera.db.prepare('UPDATE reports SET receipt_hash = NULL WHERE id = (SELECT max(id) FROM reports)').run();
     const token = await tokenFrom(agent, '/status');
-    const res = await agent.post('/status').type('form').send(formBody({ receipt, _csrf: token })).expect(400);
+    const res = await agent
+      .post('/status')
+      .type('form')
+      .send(formBody({ receipt, _csrf: token }))
+      .expect(400);
     expect(res.text).toContain('Kode tanda terima tidak dapat dibuka');
   });
 
@@ -66,7 +74,12 @@ describe('checking a report with its receipt', () => {
     const token = /name="_csrf" value="([^"]+)"/.exec(form.text)![1]!;
     // A session id planted before the receipt is typed (fixation) must not become the receipt session.
     const fixed = 's%3Aattacker-chosen-id.signature';
-    const opened = await agent.post('/status').set('Cookie', `lentera.sid=${fixed}`).type('form').send(formBody({ receipt, _csrf: token })).expect(303);
+    const opened = await agent
+      .post('/status')
+      .set('Cookie', `lentera.sid=${fixed}`)
+      .type('form')
+      .send(formBody({ receipt, _csrf: token }))
+      .expect(303);
     const after = String(opened.headers['set-cookie']).match(/lentera\.sid=([^;]+)/)![1];
     expect(after).toBeDefined();
     expect(after).not.toBe(fixed);
@@ -98,7 +111,11 @@ describe('checking a report with its receipt', () => {
     await openStatus(agent, receipt);
     expect((await agent.get('/status')).text).toContain('Menunggu jawaban Anda');
     const token = await tokenFrom(agent, '/status');
-    await agent.post('/status/messages').type('form').send(formBody({ message: 'Ini jawaban saya', _csrf: token })).expect(303);
+    await agent
+      .post('/status/messages')
+      .type('form')
+      .send(formBody({ message: 'Ini jawaban saya', _csrf: token }))
+      .expect(303);
     const page = await agent.get('/status').expect(200);
     expect(page.text).toContain('<h2 id="current-status" class="status-name">Sedang dipelajari petugas</h2>');
     expect(page.text).toContain('Status berubah: Sedang dipelajari petugas');
@@ -112,7 +129,11 @@ describe('checking a report with its receipt', () => {
     const { agent, receipt } = await reportWithReceipt();
     await openStatus(agent, receipt);
     const token = await tokenFrom(agent, '/status');
-    const res = await agent.post('/status/messages').type('form').send(formBody({ message, _csrf: token })).expect(400);
+    const res = await agent
+      .post('/status/messages')
+      .type('form')
+      .send(formBody({ message, _csrf: token }))
+      .expect(400);
     expect(res.text).toContain(`<a href="#message">${error}`);
     expect(res.text).toContain(`>${message}</textarea>`);
   });
@@ -120,10 +141,18 @@ describe('checking a report with its receipt', () => {
   it('refuses a message without a receipt session, and one without a token', async () => {
     const agent = request.agent(lentera.app);
     const token = await tokenFrom(agent, '/status');
-    await agent.post('/status/messages').type('form').send(formBody({ message: 'Halo', _csrf: token })).expect(403);
+    await agent
+      .post('/status/messages')
+      .type('form')
+      .send(formBody({ message: 'Halo', _csrf: token }))
+      .expect(403);
     const { agent: other, receipt } = await reportWithReceipt();
     await openStatus(other, receipt);
-    await other.post('/status/messages').type('form').send(formBody({ message: 'Halo' })).expect(403);
+    await other
+      .post('/status/messages')
+      .type('form')
+      .send(formBody({ message: 'Halo' }))
+      .expect(403);
   });
 
   it('a receipt session lasts at most an hour, however active', async () => {
@@ -151,7 +180,12 @@ describe('checking a report with its receipt', () => {
     const { agent, receipt } = await reportWithReceipt();
     await openStatus(agent, receipt);
     const token = await tokenFrom(agent, '/status');
-    await agent.post('/status/end').type('form').send(formBody({ _csrf: token })).expect(303).expect('Location', '/');
+    await agent
+      .post('/status/end')
+      .type('form')
+      .send(formBody({ _csrf: token }))
+      .expect(303)
+      .expect('Location', '/');
     expect((await agent.get('/status')).text).toContain('id="receipt"');
   });
 });

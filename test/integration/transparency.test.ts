@@ -123,7 +123,10 @@ describe('/transparency, the public summary', () => {
     });
 
     it('a breakdown too small to protect is not shown at all, nor a median over fewer than 5 decisions', async () => {
-      addStatistics(lentera, [...times(2, { filed_on: '2024-04-01', hours: 5 }), ...times(5, { filed_on: '2024-05-01', category: 'other', hours: null })]);
+      addStatistics(lentera, [
+        ...times(2, { filed_on: '2024-04-01', hours: 5 }),
+        ...times(5, { filed_on: '2024-05-01', category: 'other', hours: null }),
+      ]);
       clock = new Date(NOW.getTime() + 11 * MINUTE);
       try {
         const res = await request(lentera.app).get('/transparency?year=2024').expect(200);
@@ -170,10 +173,11 @@ describe('/transparency, the public summary', () => {
   });
 
   it('counts from the small monthly table the triggers keep, and takes the median from its own index', () => {
-    const plan = (sql: string) => (lentera.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((p) => p.detail).join('\n');
-    expect(plan("SELECT category, sum(count) FROM report_statistics_monthly WHERE month BETWEEN '2025-01' AND '2025-12' GROUP BY category")).toContain(
-      'SEARCH report_statistics_monthly USING PRIMARY KEY (month>? AND month<?)',
-    );
+    const plan = (sql: string) =>
+      (lentera.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((p) => p.detail).join('\n');
+    expect(
+      plan("SELECT category, sum(count) FROM report_statistics_monthly WHERE month BETWEEN '2025-01' AND '2025-12' GROUP BY category"),
+    ).toContain('SEARCH report_statistics_monthly USING PRIMARY KEY (month>? AND month<?)');
     const median = plan(
       "SELECT hours_to_first_decision FROM report_statistics WHERE filed_on BETWEEN '2025-01' || '-01' AND '2025-12' || '-31' AND hours_to_first_decision IS NOT NULL ORDER BY hours_to_first_decision LIMIT 2 OFFSET 3",
     );
@@ -183,12 +187,25 @@ describe('/transparency, the public summary', () => {
 
   it('the monthly counts follow every change of the statistics rows', () => {
     const sums = () =>
-      lentera.db.prepare('SELECT month, category, status, kecamatan_code, sum(count) AS n FROM report_statistics_monthly GROUP BY 1, 2, 3, 4 HAVING n > 0 ORDER BY 1, 2, 3, 4').all();
+      lentera.db
+        .prepare(
+          'SELECT month, category, status, kecamatan_code, sum(count) AS n FROM report_statistics_monthly GROUP BY 1, 2, 3, 4 HAVING n > 0 ORDER BY 1, 2, 3, 4',
+        )
+        .all();
     const truth = () =>
-      lentera.db.prepare('SELECT substr(filed_on, 1, 7) AS month, category, status, kecamatan_code, count(*) AS n FROM report_statistics GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4').all();
-    addStatistics(lentera, [{ filed_on: '2023-05-01', status: 'new', hours: null }, { filed_on: '2023-05-02', status: 'new', hours: null }]);
+      lentera.db
+        .prepare(
+          'SELECT substr(filed_on, 1, 7) AS month, category, status, kecamatan_code, count(*) AS n FROM report_statistics GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4',
+        )
+        .all();
+    addStatistics(lentera, [
+      { filed_on: '2023-05-01', status: 'new', hours: null },
+      { filed_on: '2023-05-02', status: 'new', hours: null },
+    ]);
     lentera.db.prepare("UPDATE report_statistics SET status = 'closed', hours_to_decision = 3 WHERE filed_on = '2023-05-01'").run();
-    lentera.db.prepare("UPDATE report_statistics SET category = 'trafficking', kecamatan_code = '13.71.05' WHERE filed_on = '2023-05-02'").run();
+    lentera.db
+      .prepare("UPDATE report_statistics SET category = 'trafficking', kecamatan_code = '13.71.05' WHERE filed_on = '2023-05-02'")
+      .run();
     lentera.db.prepare("UPDATE report_statistics SET filed_on = '2023-06-30' WHERE filed_on = '2023-05-02'").run();
     expect(sums()).toEqual(truth());
     lentera.db.prepare("DELETE FROM report_statistics WHERE filed_on LIKE '2023-%'").run();
@@ -208,7 +225,14 @@ describe('the time to a first decision', () => {
       const post = async (account: typeof triage, action: string, fields: Record<string, string>) => {
         const agent = await signedInAgent(lentera, account);
         const token = await tokenFrom(agent, `/staff/reports/${reference}`);
-        expect((await agent.post(`/staff/reports/${reference}/${action}`).type('form').send(formBody({ ...fields, _csrf: token }))).status).toBe(303);
+        expect(
+          (
+            await agent
+              .post(`/staff/reports/${reference}/${action}`)
+              .type('form')
+              .send(formBody({ ...fields, _csrf: token }))
+          ).status,
+        ).toBe(303);
       };
       const stats = () => lentera.db.prepare('SELECT hours_to_decision, hours_to_first_decision FROM report_statistics').get();
       clock = new Date(clock.getTime() + 6 * 60 * MINUTE);
@@ -245,7 +269,11 @@ describe('the link in the footer', () => {
           const res = await request(lentera.app).get(`${path}?lang=${lang}`);
           expect({ path, status: res.status }).toEqual({ path, status });
           const footer = res.text.slice(res.text.indexOf('<footer'));
-          expect({ path, lang, link: /<a href="\/transparency">([^<]+)<\/a>/.exec(footer)?.[1] }).toEqual({ path, lang, link: lang === 'id' ? 'Angka laporan' : 'Reports in numbers' });
+          expect({ path, lang, link: /<a href="\/transparency">([^<]+)<\/a>/.exec(footer)?.[1] }).toEqual({
+            path,
+            lang,
+            link: lang === 'id' ? 'Angka laporan' : 'Reports in numbers',
+          });
         }
       }
     } finally {

@@ -22,7 +22,9 @@ describe('triage: the queue, the report page and decisions', () => {
     const at = new Date().toISOString();
     partnerId = Number(
       lentera.db
-        .prepare("INSERT INTO partners (name, type, phone, address, created_at, updated_at) VALUES ('UPTD PPA Kota Padang', 'uptd_ppa', '0751-123456', 'Jl. Contoh 1', ?, ?)")
+        .prepare(
+          "INSERT INTO partners (name, type, phone, address, created_at, updated_at) VALUES ('UPTD PPA Kota Padang', 'uptd_ppa', '0751-123456', 'Jl. Contoh 1', ?, ?)",
+        )
         .run(at, at).lastInsertRowid,
     );
   });
@@ -40,7 +42,10 @@ describe('triage: the queue, the report page and decisions', () => {
 
   async function post(agent: Agent, path: string, fields: Record<string, string>) {
     const token = await tokenFrom(agent, path.replace(/\/[a-z]+$/, ''));
-    return agent.post(path).type('form').send(formBody({ ...fields, _csrf: token }));
+    return agent
+      .post(path)
+      .type('form')
+      .send(formBody({ ...fields, _csrf: token }));
   }
 
   async function residentSees(receipt: string): Promise<string> {
@@ -50,7 +55,7 @@ describe('triage: the queue, the report page and decisions', () => {
   }
 
   const auditActions = (subject: string) =>
-    lentera.db.prepare("SELECT action FROM audit_events WHERE subject_id = ? ORDER BY id").pluck().all(subject) as string[];
+    lentera.db.prepare('SELECT action FROM audit_events WHERE subject_id = ? ORDER BY id').pluck().all(subject) as string[];
 
   describe('the queue', () => {
     it('lists open reports by urgency then due time, with counts, age and the overdue flag', async () => {
@@ -99,7 +104,10 @@ describe('triage: the queue, the report page and decisions', () => {
         const next: RegExpExecArray | null = /<a href="(\/staff\/queue\?[^"]*after=[^"]+)">Halaman berikutnya/.exec(page.text);
         path = next ? next[1]!.replace(/&amp;/g, '&') : null;
       }
-      const open = lentera.db.prepare("SELECT count(*) FROM reports WHERE status IN ('new','in_review','awaiting_info')").pluck().get() as number;
+      const open = lentera.db
+        .prepare("SELECT count(*) FROM reports WHERE status IN ('new','in_review','awaiting_info')")
+        .pluck()
+        .get() as number;
       expect(seen).toHaveLength(open);
       expect(new Set(seen).size).toBe(open);
     });
@@ -124,8 +132,16 @@ describe('triage: the queue, the report page and decisions', () => {
       const { reference } = await newReport();
       const cw = await as(caseworker);
       const token = await tokenFrom(cw, '/staff/cases');
-      await cw.post(`/staff/reports/${reference}/close`).type('form').send(formBody({ 'close-reason': 'spam', _csrf: token })).expect(404);
-      await request(lentera.app).post(`/staff/reports/${reference}/close`).type('form').send(formBody({ 'close-reason': 'spam' })).expect(403);
+      await cw
+        .post(`/staff/reports/${reference}/close`)
+        .type('form')
+        .send(formBody({ 'close-reason': 'spam', _csrf: token }))
+        .expect(404);
+      await request(lentera.app)
+        .post(`/staff/reports/${reference}/close`)
+        .type('form')
+        .send(formBody({ 'close-reason': 'spam' }))
+        .expect(403);
       expect(lentera.db.prepare('SELECT status FROM reports WHERE reference = ?').pluck().get(reference)).toBe('new');
     });
 
@@ -134,24 +150,46 @@ describe('triage: the queue, the report page and decisions', () => {
       const agent = await as(triage);
       expect((await post(agent, `/staff/reports/${reference}/close`, { 'close-reason': 'spam', 'close-note': '' })).status).toBe(303);
       const token = await tokenFrom(agent, `/staff/reports/${reference}`);
-      await agent.post(`/staff/reports/${reference}/reopen`).type('form').send(formBody({ _csrf: token })).expect(403);
+      await agent
+        .post(`/staff/reports/${reference}/reopen`)
+        .type('form')
+        .send(formBody({ _csrf: token }))
+        .expect(403);
       const sup = await as(supervisor);
       expect((await post(sup, `/staff/reports/${reference}/reopen`, {})).status).toBe(303);
-      expect(lentera.db.prepare('SELECT status, claimed_by FROM reports WHERE reference = ?').get(reference)).toEqual({ status: 'in_review', claimed_by: supervisor.id });
+      expect(lentera.db.prepare('SELECT status, claimed_by FROM reports WHERE reference = ?').get(reference)).toEqual({
+        status: 'in_review',
+        claimed_by: supervisor.id,
+      });
     });
   });
 
   describe('reading a report', () => {
     it('shows everything the report holds, and audits the view without content', async () => {
       const { reference } = await newReport(
-        validReport({ wants_contact: 'yes', contact_phone: '0812 1111 2222', contact_channel: 'whatsapp', contact_hours: 'Pagi hari', contact_leave_message: 'no' }),
+        validReport({
+          wants_contact: 'yes',
+          contact_phone: '0812 1111 2222',
+          contact_channel: 'whatsapp',
+          contact_hours: 'Pagi hari',
+          contact_leave_message: 'no',
+        }),
       );
       const page = await (await as(triage)).get(`/staff/reports/${reference}`).expect(200);
-      for (const text of ['Anak tetangga sering ditinggal', 'Dekat masjid, gang ketiga', '0812 1111 2222', 'WhatsApp', 'Pagi hari', 'Belakang Pondok', 'Padang Selatan', 'Penelantaran']) {
+      for (const text of [
+        'Anak tetangga sering ditinggal',
+        'Dekat masjid, gang ketiga',
+        '0812 1111 2222',
+        'WhatsApp',
+        'Pagi hari',
+        'Belakang Pondok',
+        'Padang Selatan',
+        'Penelantaran',
+      ]) {
         expect(page.text).toContain(text);
       }
       expect(page.headers['cache-control']).toBe('no-store');
-      const events = lentera.db.prepare("SELECT actor_account_id, action, detail FROM audit_events WHERE subject_id = ?").all(reference);
+      const events = lentera.db.prepare('SELECT actor_account_id, action, detail FROM audit_events WHERE subject_id = ?').all(reference);
       expect(events).toContainEqual({ actor_account_id: triage.id, action: 'report.viewed', detail: null });
       const all = JSON.stringify(lentera.db.prepare('SELECT * FROM audit_events').all());
       expect(all).not.toContain('0812 1111 2222');
@@ -171,7 +209,11 @@ describe('triage: the queue, the report page and decisions', () => {
         'accept-note': 'Perlu kunjungan rumah minggu ini',
       });
       expect(res.status).toBe(303);
-      const row = lentera.db.prepare('SELECT r.status, r.decided_by, c.number, c.assigned_to, c.risk_level FROM reports r JOIN cases c ON c.id = r.case_id WHERE r.reference = ?').get(reference) as Record<string, unknown>;
+      const row = lentera.db
+        .prepare(
+          'SELECT r.status, r.decided_by, c.number, c.assigned_to, c.risk_level FROM reports r JOIN cases c ON c.id = r.case_id WHERE r.reference = ?',
+        )
+        .get(reference) as Record<string, unknown>;
       expect(row).toMatchObject({ status: 'accepted', decided_by: triage.id, assigned_to: caseworker.id, risk_level: 'high' });
       expect(row.number).toMatch(/^LK3\/\d{4}\/\d{4}$/);
       expect(auditActions(reference)).toEqual(expect.arrayContaining(['report.viewed', 'report.accepted']));
@@ -186,11 +228,29 @@ describe('triage: the queue, the report page and decisions', () => {
       const first = await newReport();
       const second = await newReport();
       const agent = await as(triage);
-      await post(agent, `/staff/reports/${first.reference}/accept`, { 'accept-case_mode': 'new', 'accept-case_number': '', 'accept-assignee': '', 'accept-risk': '', 'accept-note': '' });
-      const number = lentera.db.prepare('SELECT c.number FROM reports r JOIN cases c ON c.id = r.case_id WHERE r.reference = ?').pluck().get(first.reference) as string;
-      const res = await post(agent, `/staff/reports/${second.reference}/accept`, { 'accept-case_mode': 'existing', 'accept-case_number': number, 'accept-assignee': '', 'accept-risk': '', 'accept-note': '' });
+      await post(agent, `/staff/reports/${first.reference}/accept`, {
+        'accept-case_mode': 'new',
+        'accept-case_number': '',
+        'accept-assignee': '',
+        'accept-risk': '',
+        'accept-note': '',
+      });
+      const number = lentera.db
+        .prepare('SELECT c.number FROM reports r JOIN cases c ON c.id = r.case_id WHERE r.reference = ?')
+        .pluck()
+        .get(first.reference) as string;
+      const res = await post(agent, `/staff/reports/${second.reference}/accept`, {
+        'accept-case_mode': 'existing',
+        'accept-case_number': number,
+        'accept-assignee': '',
+        'accept-risk': '',
+        'accept-note': '',
+      });
       expect(res.status).toBe(303);
-      const ids = lentera.db.prepare('SELECT case_id FROM reports WHERE reference IN (?, ?)').pluck().all(first.reference, second.reference);
+      const ids = lentera.db
+        .prepare('SELECT case_id FROM reports WHERE reference IN (?, ?)')
+        .pluck()
+        .all(first.reference, second.reference);
       expect(new Set(ids).size).toBe(1);
     });
 
@@ -219,20 +279,32 @@ describe('triage: the queue, the report page and decisions', () => {
       const original = await newReport();
       const copy = await newReport();
       const agent = await as(triage);
-      const same = await post(agent, `/staff/reports/${copy.reference}/duplicate`, { 'duplicate-reference': copy.reference, 'duplicate-note': '' });
+      const same = await post(agent, `/staff/reports/${copy.reference}/duplicate`, {
+        'duplicate-reference': copy.reference,
+        'duplicate-note': '',
+      });
       expect(same.status).toBe(400);
       expect(same.text).toContain('<a href="#duplicate-reference">Laporan tidak dapat menjadi duplikat dirinya sendiri.');
-      const unknown = await post(agent, `/staff/reports/${copy.reference}/duplicate`, { 'duplicate-reference': 'LAP-2001-000001', 'duplicate-note': 'catatan' });
+      const unknown = await post(agent, `/staff/reports/${copy.reference}/duplicate`, {
+        'duplicate-reference': 'LAP-2001-000001',
+        'duplicate-note': 'catatan',
+      });
       expect(unknown.status).toBe(400);
       expect(unknown.text).toContain('value="LAP-2001-000001"');
-      const ok = await post(agent, `/staff/reports/${copy.reference}/duplicate`, { 'duplicate-reference': original.reference.toLowerCase(), 'duplicate-note': '' });
+      const ok = await post(agent, `/staff/reports/${copy.reference}/duplicate`, {
+        'duplicate-reference': original.reference.toLowerCase(),
+        'duplicate-note': '',
+      });
       expect(ok.status).toBe(303);
-      expect((await residentSees(copy.receipt))).toContain('Ditangani bersama laporan lain');
+      expect(await residentSees(copy.receipt)).toContain('Ditangani bersama laporan lain');
     });
 
     it('closes with a reason (outside mandate among them) that the reporter reads plainly', async () => {
       const { reference, receipt } = await newReport();
-      const res = await post(await as(triage), `/staff/reports/${reference}/close`, { 'close-reason': 'outside_mandate', 'close-note': 'Bukan masalah kesejahteraan keluarga' });
+      const res = await post(await as(triage), `/staff/reports/${reference}/close`, {
+        'close-reason': 'outside_mandate',
+        'close-note': 'Bukan masalah kesejahteraan keluarga',
+      });
       expect(res.status).toBe(303);
       const seen = await residentSees(receipt);
       expect(seen).toContain('Ditutup');
@@ -251,7 +323,11 @@ describe('triage: the queue, the report page and decisions', () => {
       expect(seen).toContain('Menunggu jawaban Anda');
       expect(seen).toContain('Apakah anak sekarang aman?');
       const token = await tokenFrom(resident, '/status');
-      await resident.post('/status/messages').type('form').send(formBody({ message: 'Ya, untuk sementara di rumah nenek.', _csrf: token })).expect(303);
+      await resident
+        .post('/status/messages')
+        .type('form')
+        .send(formBody({ message: 'Ya, untuk sementara di rumah nenek.', _csrf: token }))
+        .expect(303);
       const page = await agent.get(`/staff/reports/${reference}`).expect(200);
       expect(page.text).toContain('Ya, untuk sementara di rumah nenek.');
       expect(lentera.db.prepare('SELECT status FROM reports WHERE reference = ?').pluck().get(reference)).toBe('in_review');
@@ -261,7 +337,10 @@ describe('triage: the queue, the report page and decisions', () => {
       const { reference } = await newReport(validReport({ urgency: 'immediate' }));
       const agent = await as(triage);
       expect((await post(agent, `/staff/reports/${reference}/escalate`, { 'escalate-to': '112' })).status).toBe(303);
-      const row = lentera.db.prepare('SELECT escalated_to, escalated_at, status FROM reports WHERE reference = ?').get(reference) as Record<string, string>;
+      const row = lentera.db.prepare('SELECT escalated_to, escalated_at, status FROM reports WHERE reference = ?').get(reference) as Record<
+        string,
+        string
+      >;
       expect(row.escalated_to).toBe('112');
       expect(row.status).toBe('new');
       expect((await agent.get('/staff/queue').expect(200)).text).toContain('Diserahkan ke layanan darurat');
@@ -271,10 +350,48 @@ describe('triage: the queue, the report page and decisions', () => {
       const { reference } = await newReport();
       const agent = await as(triage);
       const cases: [string, Record<string, string>, string][] = [
-        ['accept', { 'accept-case_mode': 'existing', 'accept-case_number': 'nomor salah', 'accept-assignee': '', 'accept-risk': '', 'accept-note': 'catatan saya' }, '#accept-case_number'],
-        ['accept', { 'accept-case_mode': 'new', 'accept-case_number': '', 'accept-assignee': '99999', 'accept-risk': '', 'accept-note': 'catatan saya' }, '#accept-assignee'],
-        ['redirect', { 'redirect-partner': '', 'redirect-reason': 'mandate_elsewhere', 'redirect-summary': '', 'redirect-explanation': 'penjelasan saya' }, '#redirect-partner'],
-        ['redirect', { 'redirect-partner': '99999', 'redirect-reason': 'other', 'redirect-summary': 'ringkasan', 'redirect-explanation': 'penjelasan saya' }, '#redirect-partner'],
+        [
+          'accept',
+          {
+            'accept-case_mode': 'existing',
+            'accept-case_number': 'nomor salah',
+            'accept-assignee': '',
+            'accept-risk': '',
+            'accept-note': 'catatan saya',
+          },
+          '#accept-case_number',
+        ],
+        [
+          'accept',
+          {
+            'accept-case_mode': 'new',
+            'accept-case_number': '',
+            'accept-assignee': '99999',
+            'accept-risk': '',
+            'accept-note': 'catatan saya',
+          },
+          '#accept-assignee',
+        ],
+        [
+          'redirect',
+          {
+            'redirect-partner': '',
+            'redirect-reason': 'mandate_elsewhere',
+            'redirect-summary': '',
+            'redirect-explanation': 'penjelasan saya',
+          },
+          '#redirect-partner',
+        ],
+        [
+          'redirect',
+          {
+            'redirect-partner': '99999',
+            'redirect-reason': 'other',
+            'redirect-summary': 'ringkasan',
+            'redirect-explanation': 'penjelasan saya',
+          },
+          '#redirect-partner',
+        ],
         ['close', { 'close-reason': 'because', 'close-note': 'catatan saya' }, '#close-reason'],
         ['ask', { 'ask-message': '   ' }, '#ask-message'],
         ['escalate', { 'escalate-to': '911' }, '#escalate-to'],
@@ -283,7 +400,8 @@ describe('triage: the queue, the report page and decisions', () => {
         const res = await post(agent, `/staff/reports/${reference}/${form}`, fields);
         expect(res.status).toBe(400);
         expect(res.text).toContain(`<a href="${href}">`);
-        for (const [key, value] of Object.entries(fields)) if (/note|summary|explanation|message|case_number/.test(key) && value.trim()) expect(res.text).toContain(value);
+        for (const [key, value] of Object.entries(fields))
+          if (/note|summary|explanation|message|case_number/.test(key) && value.trim()) expect(res.text).toContain(value);
       }
       expect(lentera.db.prepare('SELECT status FROM reports WHERE reference = ?').pluck().get(reference)).toBe('new');
     });
@@ -297,17 +415,37 @@ describe('triage: the queue, the report page and decisions', () => {
       const t2 = await tokenFrom(second, `/staff/reports/${reference}`);
       // …and send their decisions at the same moment.
       const [a, b] = await Promise.all([
-        first.post(`/staff/reports/${reference}/close`).type('form').send(formBody({ 'close-reason': 'spam', 'close-note': '', _csrf: t1 })),
-        second.post(`/staff/reports/${reference}/redirect`).type('form').send(
-          formBody({ 'redirect-partner': String(partnerId), 'redirect-reason': 'other', 'redirect-summary': 'x', 'redirect-explanation': 'y', _csrf: t2 }),
-        ),
+        first
+          .post(`/staff/reports/${reference}/close`)
+          .type('form')
+          .send(formBody({ 'close-reason': 'spam', 'close-note': '', _csrf: t1 })),
+        second
+          .post(`/staff/reports/${reference}/redirect`)
+          .type('form')
+          .send(
+            formBody({
+              'redirect-partner': String(partnerId),
+              'redirect-reason': 'other',
+              'redirect-summary': 'x',
+              'redirect-explanation': 'y',
+              _csrf: t2,
+            }),
+          ),
       ]);
       expect([a.status, b.status].sort()).toEqual([303, 409]);
       const loser = a.status === 409 ? a : b;
       expect(loser.text).toContain('Laporan ini sudah diputuskan oleh petugas lain');
-      const decisions = lentera.db.prepare("SELECT count(*) FROM audit_events WHERE subject_id = ? AND action IN ('report.closed', 'report.redirected')").pluck().get(reference);
+      const decisions = lentera.db
+        .prepare("SELECT count(*) FROM audit_events WHERE subject_id = ? AND action IN ('report.closed', 'report.redirected')")
+        .pluck()
+        .get(reference);
       expect(decisions).toBe(1);
-      expect(lentera.db.prepare('SELECT count(*) FROM redirects r JOIN reports p ON p.id = r.report_id WHERE p.reference = ?').pluck().get(reference)).toBe(a.status === 303 ? 0 : 1);
+      expect(
+        lentera.db
+          .prepare('SELECT count(*) FROM redirects r JOIN reports p ON p.id = r.report_id WHERE p.reference = ?')
+          .pluck()
+          .get(reference),
+      ).toBe(a.status === 303 ? 0 : 1);
     });
 
     it('a report claimed by one officer cannot be decided by another triage officer, but a supervisor can take it over', async () => {
@@ -317,15 +455,30 @@ describe('triage: the queue, the report page and decisions', () => {
       const other = await post(await as(triage2), `/staff/reports/${reference}/close`, { 'close-reason': 'spam', 'close-note': '' });
       expect(other.status).toBe(409);
       expect(other.text).toContain('sedang ditangani petugas lain');
-      expect((await post(await as(supervisor), `/staff/reports/${reference}/close`, { 'close-reason': 'spam', 'close-note': '' })).status).toBe(303);
+      expect(
+        (await post(await as(supervisor), `/staff/reports/${reference}/close`, { 'close-reason': 'spam', 'close-note': '' })).status,
+      ).toBe(303);
     });
 
     describe('a claim protects every action that changes the report', () => {
       const snapshot = (reference: string) => ({
-        report: lentera.db.prepare('SELECT status, claimed_by, escalated_at, escalated_to, updated_at FROM reports WHERE reference = ?').get(reference),
-        messages: lentera.db.prepare('SELECT count(*) FROM messages m JOIN reports r ON r.id = m.report_id WHERE r.reference = ?').pluck().get(reference),
-        response: lentera.db.prepare('SELECT f.response_enc FROM referrals f JOIN reports r ON r.id = f.report_id WHERE r.reference = ?').pluck().get(reference) ?? null,
-        redirect: lentera.db.prepare('SELECT d.ack_status FROM redirects d JOIN reports r ON r.id = d.report_id WHERE r.reference = ?').pluck().get(reference) ?? null,
+        report: lentera.db
+          .prepare('SELECT status, claimed_by, escalated_at, escalated_to, updated_at FROM reports WHERE reference = ?')
+          .get(reference),
+        messages: lentera.db
+          .prepare('SELECT count(*) FROM messages m JOIN reports r ON r.id = m.report_id WHERE r.reference = ?')
+          .pluck()
+          .get(reference),
+        response:
+          lentera.db
+            .prepare('SELECT f.response_enc FROM referrals f JOIN reports r ON r.id = f.report_id WHERE r.reference = ?')
+            .pluck()
+            .get(reference) ?? null,
+        redirect:
+          lentera.db
+            .prepare('SELECT d.ack_status FROM redirects d JOIN reports r ON r.id = d.report_id WHERE r.reference = ?')
+            .pluck()
+            .get(reference) ?? null,
         audit: auditActions(reference).filter((a) => a !== 'report.viewed'),
       });
 
@@ -346,52 +499,97 @@ describe('triage: the queue, the report page and decisions', () => {
         const { reference } = await newReport();
         const agent = await as(holder);
         expect((await post(agent, `/staff/reports/${reference}/claim`, {})).status).toBe(303);
-        const fields = { 'redirect-partner': String(partnerId), 'redirect-reason': 'other', 'redirect-summary': 'Ringkasan', 'redirect-explanation': 'Penjelasan' };
+        const fields = {
+          'redirect-partner': String(partnerId),
+          'redirect-reason': 'other',
+          'redirect-summary': 'Ringkasan',
+          'redirect-explanation': 'Penjelasan',
+        };
         expect((await post(agent, `/staff/reports/${reference}/redirect`, fields)).status).toBe(303);
         return reference;
       }
 
       const actions: [string, (holder: StaffAccount) => Promise<string>, string, Record<string, string>, string][] = [
-        ['ask the reporter', async (holder) => {
-          const { reference } = await newReport();
-          expect((await post(await as(holder), `/staff/reports/${reference}/claim`, {})).status).toBe(303);
-          return reference;
-        }, 'ask', { 'ask-message': 'Apakah anak sekarang aman?' }, 'report.message_sent'],
-        ['escalate', async (holder) => {
-          const { reference } = await newReport(validReport({ urgency: 'immediate' }));
-          expect((await post(await as(holder), `/staff/reports/${reference}/claim`, {})).status).toBe(303);
-          return reference;
-        }, 'escalate', { 'escalate-to': '110' }, 'report.escalated'],
-        ['respond to the department', claimedReferral, 'respond', { 'respond-response': 'Klien kami dampingi minggu ini.' }, 'referral.responded'],
-        ['record the partner\'s answer', claimedRedirect, 'acknowledgement', { 'ack-answer': 'received', 'ack-reason': '' }, 'redirect.acknowledged'],
+        [
+          'ask the reporter',
+          async (holder) => {
+            const { reference } = await newReport();
+            expect((await post(await as(holder), `/staff/reports/${reference}/claim`, {})).status).toBe(303);
+            return reference;
+          },
+          'ask',
+          { 'ask-message': 'Apakah anak sekarang aman?' },
+          'report.message_sent',
+        ],
+        [
+          'escalate',
+          async (holder) => {
+            const { reference } = await newReport(validReport({ urgency: 'immediate' }));
+            expect((await post(await as(holder), `/staff/reports/${reference}/claim`, {})).status).toBe(303);
+            return reference;
+          },
+          'escalate',
+          { 'escalate-to': '110' },
+          'report.escalated',
+        ],
+        [
+          'respond to the department',
+          claimedReferral,
+          'respond',
+          { 'respond-response': 'Klien kami dampingi minggu ini.' },
+          'referral.responded',
+        ],
+        [
+          "record the partner's answer",
+          claimedRedirect,
+          'acknowledgement',
+          { 'ack-answer': 'received', 'ack-reason': '' },
+          'redirect.acknowledged',
+        ],
       ];
 
-      it.each(actions)('%s: refused to another triage officer with 409, nothing changed or audited', async (_name, setUp, action, fields) => {
-        const reference = await setUp(triage);
-        const before = snapshot(reference);
-        const res = await post(await as(triage2), `/staff/reports/${reference}/${action}`, fields);
-        expect(res.status).toBe(409);
-        expect(res.text).toContain('Laporan ini sedang ditangani petugas lain');
-        expect(res.text).toContain('href="#');
-        expect(snapshot(reference)).toEqual(before);
-      });
+      it.each(actions)(
+        '%s: refused to another triage officer with 409, nothing changed or audited',
+        async (_name, setUp, action, fields) => {
+          const reference = await setUp(triage);
+          const before = snapshot(reference);
+          const res = await post(await as(triage2), `/staff/reports/${reference}/${action}`, fields);
+          expect(res.status).toBe(409);
+          expect(res.text).toContain('Laporan ini sedang ditangani petugas lain');
+          expect(res.text).toContain('href="#');
+          expect(snapshot(reference)).toEqual(before);
+        },
+      );
 
-      it.each(actions)('%s: allowed to the officer who holds it, and to a supervisor taking over', async (_name, setUp, action, fields, audited) => {
-        const mine = await setUp(triage);
-        expect((await post(await as(triage), `/staff/reports/${mine}/${action}`, fields)).status).toBe(303);
-        expect(auditActions(mine)).toContain(audited);
-        const taken = await setUp(triage);
-        expect((await post(await as(supervisor), `/staff/reports/${taken}/${action}`, fields)).status).toBe(303);
-        expect(lentera.db.prepare("SELECT actor_account_id FROM audit_events WHERE subject_id = ? AND action = ?").pluck().get(taken, audited)).toBe(supervisor.id);
-      });
+      it.each(actions)(
+        '%s: allowed to the officer who holds it, and to a supervisor taking over',
+        async (_name, setUp, action, fields, audited) => {
+          const mine = await setUp(triage);
+          expect((await post(await as(triage), `/staff/reports/${mine}/${action}`, fields)).status).toBe(303);
+          expect(auditActions(mine)).toContain(audited);
+          const taken = await setUp(triage);
+          expect((await post(await as(supervisor), `/staff/reports/${taken}/${action}`, fields)).status).toBe(303);
+          expect(
+            lentera.db.prepare('SELECT actor_account_id FROM audit_events WHERE subject_id = ? AND action = ?').pluck().get(taken, audited),
+          ).toBe(supervisor.id);
+        },
+      );
 
       it('still lets the caseworker of the case a report was accepted into message its reporter', async () => {
         const { reference } = await newReport();
         const agent = await as(triage);
         expect((await post(agent, `/staff/reports/${reference}/claim`, {})).status).toBe(303);
-        const accept = { 'accept-case_mode': 'new', 'accept-case_number': '', 'accept-assignee': String(caseworker.id), 'accept-risk': '', 'accept-note': '' };
+        const accept = {
+          'accept-case_mode': 'new',
+          'accept-case_number': '',
+          'accept-assignee': String(caseworker.id),
+          'accept-risk': '',
+          'accept-note': '',
+        };
         expect((await post(agent, `/staff/reports/${reference}/accept`, accept)).status).toBe(303);
-        expect((await post(await as(caseworker), `/staff/reports/${reference}/ask`, { 'ask-message': 'Kapan kami boleh berkunjung?' })).status).toBe(303);
+        expect(
+          (await post(await as(caseworker), `/staff/reports/${reference}/ask`, { 'ask-message': 'Kapan kami boleh berkunjung?' })).status,
+        ).toBe(303);
       });
     });
 
@@ -401,7 +599,10 @@ describe('triage: the queue, the report page and decisions', () => {
       await post(agent, `/staff/reports/${reference}/claim`, {});
       expect(await residentSees(receipt)).toContain('<h2 id="current-status" class="status-name">Sedang dipelajari petugas</h2>');
       await post(agent, `/staff/reports/${reference}/release`, {});
-      expect(lentera.db.prepare('SELECT status, claimed_by FROM reports WHERE reference = ?').get(reference)).toEqual({ status: 'new', claimed_by: null });
+      expect(lentera.db.prepare('SELECT status, claimed_by FROM reports WHERE reference = ?').get(reference)).toEqual({
+        status: 'new',
+        claimed_by: null,
+      });
       expect(auditActions(reference)).toEqual(expect.arrayContaining(['report.claimed', 'report.released']));
     });
   });

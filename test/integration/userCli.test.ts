@@ -15,7 +15,12 @@ describe('npm run user -- create', () => {
     const out: string[] = [];
     const err: string[] = [];
     const code = await runUserCommand(argv, {
-      env: { NODE_ENV: 'test', DATABASE_PATH: lentera.config.databasePath, DATA_KEY: TEST_DATA_KEY, SESSION_SECRET: 'test-session-secret-that-is-long-enough-0123456789' },
+      env: {
+        NODE_ENV: 'test',
+        DATABASE_PATH: lentera.config.databasePath,
+        DATA_KEY: TEST_DATA_KEY,
+        SESSION_SECRET: 'test-session-secret-that-is-long-enough-0123456789',
+      },
       readStdin: async () => stdin,
       out: (l) => out.push(l),
       err: (l) => err.push(l),
@@ -25,11 +30,19 @@ describe('npm run user -- create', () => {
 
   it('creates an account with a password read from standard input', async () => {
     const password = 'rahasia dari stdin sekali';
-    const result = await run(['create', '--email', 'Sari@LK3.test', '--name', 'Sari Koordinator', '--role', 'supervisor', '--password-stdin'], `${password}\n`);
+    const result = await run(
+      ['create', '--email', 'Sari@LK3.test', '--name', 'Sari Koordinator', '--role', 'supervisor', '--password-stdin'],
+      `${password}\n`,
+    );
     expect(result).toMatchObject({ code: 0, err: '' });
     expect(result.out).toContain('Created sari@lk3.test (supervisor)');
     expect(result.out).not.toContain(password);
-    const row = lentera.db.prepare("SELECT id, name, role, password_hash FROM accounts WHERE email = 'sari@lk3.test'").get() as { id: number; name: string; role: string; password_hash: string };
+    const row = lentera.db.prepare("SELECT id, name, role, password_hash FROM accounts WHERE email = 'sari@lk3.test'").get() as {
+      id: number;
+      name: string;
+      role: string;
+      password_hash: string;
+    };
     expect(row).toMatchObject({ name: 'Sari Koordinator', role: 'supervisor' });
     expect(row.password_hash).toMatch(/^\$argon2id\$/);
 
@@ -40,7 +53,9 @@ describe('npm run user -- create', () => {
     const res = await agent.post('/login').type('form').send({ email: 'sari@lk3.test', password, _csrf: token });
     expect(res.headers.location).toBe('/login/enrol');
 
-    const audit = lentera.db.prepare("SELECT actor_account_id, subject_id, detail FROM audit_events WHERE action = 'account.created'").all();
+    const audit = lentera.db
+      .prepare("SELECT actor_account_id, subject_id, detail FROM audit_events WHERE action = 'account.created'")
+      .all();
     expect(audit).toEqual([{ actor_account_id: null, subject_id: String(row.id), detail: '{"role":"supervisor","via":"cli"}' }]);
     expect(JSON.stringify(lentera.db.prepare('SELECT * FROM audit_events').all())).not.toContain(password);
   });
@@ -57,10 +72,32 @@ describe('npm run user -- create', () => {
 
   it('puts a department officer in a department given by name or id', async () => {
     const at = new Date().toISOString();
-    const id = Number(lentera.db.prepare("INSERT INTO departments (name, created_at, updated_at) VALUES ('SMP Negeri 1 Padang', ?, ?)").run(at, at).lastInsertRowid);
-    expect((await run(['create', '--email', 'guru@lk3.test', '--name', 'Guru BK', '--role', 'department', '--department', 'smp negeri 1 padang'])).code).toBe(0);
-    expect((await run(['create', '--email', 'guru2@lk3.test', '--name', 'Guru BK 2', '--role', 'department', '--department', String(id)])).code).toBe(0);
-    expect(lentera.db.prepare("SELECT department_id FROM accounts WHERE email LIKE 'guru%' ORDER BY email").pluck().all()).toEqual([id, id]);
+    const id = Number(
+      lentera.db.prepare("INSERT INTO departments (name, created_at, updated_at) VALUES ('SMP Negeri 1 Padang', ?, ?)").run(at, at)
+        .lastInsertRowid,
+    );
+    expect(
+      (
+        await run([
+          'create',
+          '--email',
+          'guru@lk3.test',
+          '--name',
+          'Guru BK',
+          '--role',
+          'department',
+          '--department',
+          'smp negeri 1 padang',
+        ])
+      ).code,
+    ).toBe(0);
+    expect(
+      (await run(['create', '--email', 'guru2@lk3.test', '--name', 'Guru BK 2', '--role', 'department', '--department', String(id)])).code,
+    ).toBe(0);
+    expect(lentera.db.prepare("SELECT department_id FROM accounts WHERE email LIKE 'guru%' ORDER BY email").pluck().all()).toEqual([
+      id,
+      id,
+    ]);
   });
 
   it.each<[string, string[], string, number, string]>([
@@ -90,7 +127,9 @@ describe('npm run user -- create', () => {
 
   it('refuses a department officer without a known department, and an email already in use', async () => {
     expect((await run(['create', '--email', 'x@lk3.test', '--name', 'X', '--role', 'department'])).err).toContain('needs --department');
-    expect((await run(['create', '--email', 'x@lk3.test', '--name', 'X', '--role', 'department', '--department', 'Nowhere'])).err).toContain('No active department');
+    expect(
+      (await run(['create', '--email', 'x@lk3.test', '--name', 'X', '--role', 'department', '--department', 'Nowhere'])).err,
+    ).toContain('No active department');
     const dup = await run(['create', '--email', 'TONO@lk3.test', '--name', 'Tono 2', '--role', 'triage']);
     expect(dup).toMatchObject({ code: 1 });
     expect(dup.err).toContain('already an account');
@@ -109,6 +148,8 @@ describe('npm run user -- create', () => {
     const id = lentera.db.prepare("SELECT id FROM accounts WHERE email = 'lengkap@lk3.test'").pluck().get() as number;
     const secret = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
     await lentera.services.accountService.enrolTotp(id, secret, await totpCodeAt(secret, lentera.now()));
-    expect(await signIn(request.agent(lentera.app), lentera, { id, email: 'lengkap@lk3.test', password, totpSecret: secret })).toBe('/staff/cases');
+    expect(await signIn(request.agent(lentera.app), lentera, { id, email: 'lengkap@lk3.test', password, totpSecret: secret })).toBe(
+      '/staff/cases',
+    );
   });
 });

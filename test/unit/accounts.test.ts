@@ -1,4 +1,12 @@
-import { grantsContent, isApprovalSettled, isPasswordLengthAllowed, mayDeactivate, mayDecideApproval, normalizeEmail, safeNextPath } from '../../src/domain/accounts';
+import {
+  grantsContent,
+  isApprovalSettled,
+  isPasswordLengthAllowed,
+  mayDeactivate,
+  mayDecideApproval,
+  normalizeEmail,
+  safeNextPath,
+} from '../../src/domain/accounts';
 import { createLoginThrottle } from '../../src/services/loginThrottle';
 import { checkTotp, newTotpSecret, totpCodeAt, totpStepAt } from '../../src/services/totp';
 import { hashPassword, verifyPassword } from '../../src/services/passwords';
@@ -20,12 +28,20 @@ describe('account rules', () => {
     expect(safeNextPath(next)).toBe(next);
   });
 
-  it.each(['', 'staff', '//evil.example', '/\\evil.example', 'https://evil.example/', '/x\nSet-Cookie: a', '/login', '/logout', 42, undefined])(
-    'refuses %p as a next path',
-    (next) => {
-      expect(safeNextPath(next)).toBeNull();
-    },
-  );
+  it.each([
+    '',
+    'staff',
+    '//evil.example',
+    '/\\evil.example',
+    'https://evil.example/',
+    '/x\nSet-Cookie: a',
+    '/login',
+    '/logout',
+    42,
+    undefined,
+  ])('refuses %p as a next path', (next) => {
+    expect(safeNextPath(next)).toBeNull();
+  });
 
   it('lets an administrator deactivate anyone but themself', () => {
     expect(mayDeactivate(1, 2)).toBe(true);
@@ -35,11 +51,20 @@ describe('account rules', () => {
 
 describe('content roles and their approval', () => {
   it('names the roles that read content: triage, caseworker and supervisor', () => {
-    expect((['triage', 'caseworker', 'supervisor', 'admin', 'department'] as const).filter(grantsContent)).toEqual(['triage', 'caseworker', 'supervisor']);
+    expect((['triage', 'caseworker', 'supervisor', 'admin', 'department'] as const).filter(grantsContent)).toEqual([
+      'triage',
+      'caseworker',
+      'supervisor',
+    ]);
   });
 
   it('lets an account act only once nothing waits on a supervisor', () => {
-    expect([null, 'approved', 'pending', 'refused'].map((a) => isApprovalSettled(a as 'pending' | null))).toEqual([true, true, false, false]);
+    expect([null, 'approved', 'pending', 'refused'].map((a) => isApprovalSettled(a as 'pending' | null))).toEqual([
+      true,
+      true,
+      false,
+      false,
+    ]);
   });
 
   it('lets a supervisor decide, but never on a request they made or one about themself; never an administrator', () => {
@@ -107,9 +132,18 @@ describe('TOTP', () => {
     const secret = newTotpSecret();
     const step = totpStepAt(at);
     expect(await checkTotp(secret, await totpCodeAt(secret, at), at, null)).toEqual({ ok: true, step });
-    expect(await checkTotp(secret, await totpCodeAt(secret, new Date(at.getTime() - 30_000)), at, null)).toEqual({ ok: true, step: step - 1 });
-    expect(await checkTotp(secret, await totpCodeAt(secret, new Date(at.getTime() + 30_000)), at, null)).toEqual({ ok: true, step: step + 1 });
-    expect(await checkTotp(secret, await totpCodeAt(secret, new Date(at.getTime() - 90_000)), at, null)).toEqual({ ok: false, reason: 'code' });
+    expect(await checkTotp(secret, await totpCodeAt(secret, new Date(at.getTime() - 30_000)), at, null)).toEqual({
+      ok: true,
+      step: step - 1,
+    });
+    expect(await checkTotp(secret, await totpCodeAt(secret, new Date(at.getTime() + 30_000)), at, null)).toEqual({
+      ok: true,
+      step: step + 1,
+    });
+    expect(await checkTotp(secret, await totpCodeAt(secret, new Date(at.getTime() - 90_000)), at, null)).toEqual({
+      ok: false,
+      reason: 'code',
+    });
     expect(await checkTotp(secret, await totpCodeAt(secret, at), at, step)).toEqual({ ok: false, reason: 'code_reused' });
     expect(await checkTotp(secret, await totpCodeAt(secret, at), at, step - 1)).toEqual({ ok: true, step });
   });
@@ -118,7 +152,8 @@ describe('TOTP', () => {
     const secret = newTotpSecret();
     const code = await totpCodeAt(secret, at);
     expect((await checkTotp(secret, `${code.slice(0, 3)} ${code.slice(3)}`, at, null)).ok).toBe(true);
-    for (const bad of ['', '12345', '1234567', 'abcdef']) expect(await checkTotp(secret, bad, at, null)).toEqual({ ok: false, reason: 'code' });
+    for (const bad of ['', '12345', '1234567', 'abcdef'])
+      expect(await checkTotp(secret, bad, at, null)).toEqual({ ok: false, reason: 'code' });
   });
 });
 

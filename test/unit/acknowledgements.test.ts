@@ -55,6 +55,9 @@ describe('acknowledgement links', () => {
     const { token } = links.issue(42, at);
     expect(links.check(token, new Date(at.getTime() + ACK_LINK_TTL_MS - 1000)).ok).toBe(true);
     expect(links.check(token, new Date(at.getTime() + ACK_LINK_TTL_MS))).toEqual({ ok: false, problem: 'expired' });
-    expect(links.check(`${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`, new Date(at.getTime() + ACK_LINK_TTL_MS))).toEqual({ ok: false, problem: 'forged' });
+    expect(links.check(`${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`, new Date(at.getTime() + ACK_LINK_TTL_MS))).toEqual({
+      ok: false,
+      problem: 'forged',
+    });
   });
 });

@@ -10,15 +10,32 @@ import { localesDir, projectRoot } from '../../src/paths';
 const areas = parseAreasCsv(fs.readFileSync(path.join(projectRoot, 'reference', 'padang-wilayah.csv'), 'utf8'));
 const translator = loadTranslator(localesDir);
 
-const valid = { name: 'UPTD PPA Kota Padang', type: 'uptd_ppa', phone: '(0751) 123456', email: 'uptdppa@padang.go.id', address: 'Jl. Contoh 1', areas: [] as string[] };
+const valid = {
+  name: 'UPTD PPA Kota Padang',
+  type: 'uptd_ppa',
+  phone: '(0751) 123456',
+  email: 'uptdppa@padang.go.id',
+  address: 'Jl. Contoh 1',
+  areas: [] as string[],
+};
 
 describe('the partner form', () => {
   it('accepts a complete partner, trimming text and keeping areas in directory order', () => {
     const [first, second] = areas.kecamatan;
-    const result = parsePartnerForm(partnerFormValues({ ...valid, name: '  UPTD PPA  ', areas: [second!.code, first!.code, first!.code] }), areas);
+    const result = parsePartnerForm(
+      partnerFormValues({ ...valid, name: '  UPTD PPA  ', areas: [second!.code, first!.code, first!.code] }),
+      areas,
+    );
     expect(result).toEqual({
       ok: true,
-      fields: { name: 'UPTD PPA', type: 'uptd_ppa', phone: '(0751) 123456', email: 'uptdppa@padang.go.id', address: 'Jl. Contoh 1', areasServed: [first!.code, second!.code] },
+      fields: {
+        name: 'UPTD PPA',
+        type: 'uptd_ppa',
+        phone: '(0751) 123456',
+        email: 'uptdppa@padang.go.id',
+        address: 'Jl. Contoh 1',
+        areasServed: [first!.code, second!.code],
+      },
     });
   });
 
@@ -31,7 +48,14 @@ describe('the partner form', () => {
 
   it('names every wrong field at once', () => {
     const result = parsePartnerForm(
-      partnerFormValues({ name: 'x', type: 'church', phone: 'call us', email: 'not-an-email', address: 'a'.repeat(501), areas: ['99.99.99'] }),
+      partnerFormValues({
+        name: 'x',
+        type: 'church',
+        phone: 'call us',
+        email: 'not-an-email',
+        address: 'a'.repeat(501),
+        areas: ['99.99.99'],
+      }),
       areas,
     );
     expect(result.ok).toBe(false);
@@ -76,7 +100,9 @@ describe('admin locale keys used through variables', () => {
       'partners.reactivate',
       ...['created', 'updated', 'deactivated', 'reactivated'].map((n) => `partners.notices.${n}`),
       ...['holidayAdded', 'holidayRemoved', 'holidayAlreadyGone'].map((n) => `settings.notices.${n}`),
-      ...['name', 'name_long', 'name_taken', 'type', 'phone', 'email', 'address_long', 'areas', 'contact_missing'].map((e) => `partners.errors.${e}`),
+      ...['name', 'name_long', 'name_taken', 'type', 'phone', 'email', 'address_long', 'areas', 'contact_missing'].map(
+        (e) => `partners.errors.${e}`,
+      ),
       ...['date', 'date_past', 'date_taken', 'name_id', 'name_en', 'name_long'].map((e) => `settings.errors.${e}`),
       ...['action', 'actor', 'subject_type', 'subject_id', 'from', 'to', 'to_before_from', 'before'].map((e) => `audit.errors.${e}`),
     ];

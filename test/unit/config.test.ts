@@ -16,7 +16,10 @@ describe('configuration', () => {
 
   it('keeps sent .eml files a week and lets an address send 20 failed API tokens an hour, unless set', () => {
     expect(loadConfig({})).toMatchObject({ mailFilesKeepDays: 7, rateLimits: { apiAuthFailuresPerIp: 20 } });
-    expect(loadConfig({ MAIL_FILES_KEEP_DAYS: '2', RATE_API_AUTH_FAILURES_PER_IP: '5' })).toMatchObject({ mailFilesKeepDays: 2, rateLimits: { apiAuthFailuresPerIp: 5 } });
+    expect(loadConfig({ MAIL_FILES_KEEP_DAYS: '2', RATE_API_AUTH_FAILURES_PER_IP: '5' })).toMatchObject({
+      mailFilesKeepDays: 2,
+      rateLimits: { apiAuthFailuresPerIp: 5 },
+    });
     expect(() => loadConfig({ MAIL_FILES_KEEP_DAYS: '0' })).toThrow('MAIL_FILES_KEEP_DAYS');
   });
 
@@ -27,8 +30,19 @@ describe('configuration', () => {
       whatsapp: null,
       hours: { id: 'Senin–Jumat, pukul 08.00–16.00 WIB', en: 'Monday to Friday, 08:00–16:00 WIB' },
     });
-    const set = loadConfig({ OFFICE_ADDRESS: 'Jl. Contoh No. 1', OFFICE_PHONE: '(0751) 123456', OFFICE_WHATSAPP: '+62 812-0000-0000', OFFICE_HOURS_ID: 'Senin–Kamis', OFFICE_HOURS_EN: 'Monday to Thursday' });
-    expect(set.office).toEqual({ address: 'Jl. Contoh No. 1', phone: '(0751) 123456', whatsapp: '+62 812-0000-0000', hours: { id: 'Senin–Kamis', en: 'Monday to Thursday' } });
+    const set = loadConfig({
+      OFFICE_ADDRESS: 'Jl. Contoh No. 1',
+      OFFICE_PHONE: '(0751) 123456',
+      OFFICE_WHATSAPP: '+62 812-0000-0000',
+      OFFICE_HOURS_ID: 'Senin–Kamis',
+      OFFICE_HOURS_EN: 'Monday to Thursday',
+    });
+    expect(set.office).toEqual({
+      address: 'Jl. Contoh No. 1',
+      phone: '(0751) 123456',
+      whatsapp: '+62 812-0000-0000',
+      hours: { id: 'Senin–Kamis', en: 'Monday to Thursday' },
+    });
     expect(() => loadConfig({ OFFICE_PHONE: 'call us' })).toThrow('OFFICE_PHONE');
     expect(() => loadConfig({ OFFICE_WHATSAPP: 'https://wa.me/62812' })).toThrow('OFFICE_WHATSAPP');
   });
@@ -67,7 +81,9 @@ describe('configuration', () => {
     expect(loadConfig(good).env).toBe('production');
     for (const env of [{ NODE_ENV: 'production' }, { ...good, BASE_URL: 'http://lentera.example.id' }]) {
       expect(() => loadConfig(env)).toThrow(ConfigError);
-      expect(() => loadConfig(env)).toThrow(/^NODE_ENV=production needs BASE_URL to start with https:\/\/ \(it is http:\/\/[^)]+\); refusing to start\.$/);
+      expect(() => loadConfig(env)).toThrow(
+        /^NODE_ENV=production needs BASE_URL to start with https:\/\/ \(it is http:\/\/[^)]+\); refusing to start\.$/,
+      );
     }
     expect(() => loadConfig({ ...good, REQUIRE_2FA: 'false' })).toThrow(/^NODE_ENV=production refuses REQUIRE_2FA=false/);
     // Outside production both stay possible, for development.
@@ -76,7 +92,10 @@ describe('configuration', () => {
 
   it('tells partners how to reach the service (TRIAGE_EMAIL unless SERVICE_CONTACT) and gives them REDIRECT_ACK_DAYS working days', () => {
     expect(loadConfig({ TRIAGE_EMAIL: 'triase@lk3.test' })).toMatchObject({ serviceContact: 'triase@lk3.test', redirectAckDays: 2 });
-    expect(loadConfig({ SERVICE_CONTACT: ' (0751) 123456 ', REDIRECT_ACK_DAYS: '5' })).toMatchObject({ serviceContact: '(0751) 123456', redirectAckDays: 5 });
+    expect(loadConfig({ SERVICE_CONTACT: ' (0751) 123456 ', REDIRECT_ACK_DAYS: '5' })).toMatchObject({
+      serviceContact: '(0751) 123456',
+      redirectAckDays: 5,
+    });
     for (const days of ['0', '-1', 'two', '31']) expect(() => loadConfig({ REDIRECT_ACK_DAYS: days })).toThrow(ConfigError);
   });
 });

@@ -179,7 +179,8 @@ describe('validation messages are always words, never keys', () => {
         issuesSeen += 1;
         const key = errorKey(form.prefix, issue.message);
         for (const locale of locales) {
-          if (!translator.has(locale, key)) missing.add(`${locale}: ${key} (field ${String(issue.path.join('.'))}, body ${JSON.stringify(body).slice(0, 120)})`);
+          if (!translator.has(locale, key))
+            missing.add(`${locale}: ${key} (field ${String(issue.path.join('.'))}, body ${JSON.stringify(body).slice(0, 120)})`);
         }
       }
     }

@@ -6,7 +6,16 @@ describe('Idempotency-Key', () => {
     expect(parseIdempotencyKey('"8e03978e-40d5-43e8-bc93-6894a57f9324"')).toBe('8e03978e-40d5-43e8-bc93-6894a57f9324');
     expect(parseIdempotencyKey(' simkel:2026.000_1 ')).toBe('simkel:2026.000_1');
     expect(parseIdempotencyKey('a'.repeat(128))).toBe('a'.repeat(128));
-    for (const bad of ['', '""', 'pendek', 'a'.repeat(129), 'dengan spasi', '"setengah-kutip-123', 'kunci/miring/123', 'kunci\u00e9-123456']) {
+    for (const bad of [
+      '',
+      '""',
+      'pendek',
+      'a'.repeat(129),
+      'dengan spasi',
+      '"setengah-kutip-123',
+      'kunci/miring/123',
+      'kunci\u00e9-123456',
+    ]) {
       expect({ bad, key: parseIdempotencyKey(bad) }).toEqual({ bad, key: 'invalid' });
     }
   });

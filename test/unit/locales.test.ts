@@ -60,10 +60,29 @@ describe('locale files', () => {
       ...caseStages.map((s) => `caseStage.${s}`),
       ...caseClosureReasons.map((r) => `caseClosureReason.${r}`),
       ...['sent', 'received', 'accepted', 'declined'].map((a) => `ackStatus.${a}`),
-      ...['opened', 'note', 'stage_changed', 'assigned', 'risk_changed', 'hold', 'resumed', 'closed', 'report_added', 'report_detached'].map((k) => `caseWork.event.${k}`),
-      ...['already_decided', 'claimed_by_other', 'not_claimed_by_you', 'not_decided', 'unknown_case', 'unknown_assignee', 'unknown_partner', 'unknown_duplicate', 'duplicate_of_itself'].map(
-        (r) => `triage.refusal.${r}`,
-      ),
+      ...[
+        'opened',
+        'note',
+        'stage_changed',
+        'assigned',
+        'risk_changed',
+        'hold',
+        'resumed',
+        'closed',
+        'report_added',
+        'report_detached',
+      ].map((k) => `caseWork.event.${k}`),
+      ...[
+        'already_decided',
+        'claimed_by_other',
+        'not_claimed_by_you',
+        'not_decided',
+        'unknown_case',
+        'unknown_assignee',
+        'unknown_partner',
+        'unknown_duplicate',
+        'duplicate_of_itself',
+      ].map((r) => `triage.refusal.${r}`),
       ...['accept', 'redirect', 'duplicate', 'close', 'ask', 'escalate', 'claim', 'release', 'reopen'].map((d) => `triage.done.${d}`),
     ];
     const missing = keys.filter((k) => locales.some((l) => !translator.has(l, k)));

@@ -20,26 +20,61 @@ const examples: { [T in MailTemplate]: TemplateParams[T] } = {
     serviceContact: '(0751) 123456',
     ...links,
   },
-  redirect_reminder: { reference: 'LAP-2026-000042', partnerName: 'UPTD PPA Kota Padang', sentAt: '2026-03-02T03:00:00.000Z', serviceContact: '(0751) 123456', ...links },
-  referral_decided: { name: 'Lina BK', reference: 'LAP-2026-000042', departmentReference: 'SMPN1/BK/7', outcome: 'accepted', link: 'https://lentera.padang.go.id/department/referrals/LAP-2026-000042' },
+  redirect_reminder: {
+    reference: 'LAP-2026-000042',
+    partnerName: 'UPTD PPA Kota Padang',
+    sentAt: '2026-03-02T03:00:00.000Z',
+    serviceContact: '(0751) 123456',
+    ...links,
+  },
+  referral_decided: {
+    name: 'Lina BK',
+    reference: 'LAP-2026-000042',
+    departmentReference: 'SMPN1/BK/7',
+    outcome: 'accepted',
+    link: 'https://lentera.padang.go.id/department/referrals/LAP-2026-000042',
+  },
   reporter_update: {},
-  staff_invitation: { name: 'Tari', role: 'triage', link: 'https://lentera.padang.go.id/invite/abc', expiresAt: '2026-03-05T03:00:00.000Z' },
+  staff_invitation: {
+    name: 'Tari',
+    role: 'triage',
+    link: 'https://lentera.padang.go.id/invite/abc',
+    expiresAt: '2026-03-05T03:00:00.000Z',
+  },
   totp_reset: { name: 'Tari' },
-  account_approval_requested: { name: 'Sari', requester: 'Ani Admin', invitee: 'Budi', inviteeEmail: 'budi@lk3.test', role: 'supervisor', link: 'https://lentera.padang.go.id/staff/approvals' },
-  content_role_granted: { name: 'Sari', invitee: 'Budi', inviteeEmail: 'budi@lk3.test', role: 'caseworker', grantedBy: 'Sari', via: 'approval' },
+  account_approval_requested: {
+    name: 'Sari',
+    requester: 'Ani Admin',
+    invitee: 'Budi',
+    inviteeEmail: 'budi@lk3.test',
+    role: 'supervisor',
+    link: 'https://lentera.padang.go.id/staff/approvals',
+  },
+  content_role_granted: {
+    name: 'Sari',
+    invitee: 'Budi',
+    inviteeEmail: 'budi@lk3.test',
+    role: 'caseworker',
+    grantedBy: 'Sari',
+    via: 'approval',
+  },
 };
 
-const render = <T extends MailTemplate>(template: T, params: Record<string, string>, locale: 'id' | 'en' = 'id') => renderEmail(template, params, locale, context);
+const render = <T extends MailTemplate>(template: T, params: Record<string, string>, locale: 'id' | 'en' = 'id') =>
+  renderEmail(template, params, locale, context);
 
 describe('email templates', () => {
-  it.each(locales.flatMap((l) => mailTemplates.map((t) => [t, l] as const)))('%s renders in %s: a subject on one line, every placeholder filled', (template, locale) => {
-    const email = render(template, examples[template] as Record<string, string>, locale);
-    expect(email.subject.trim()).not.toBe('');
-    expect(email.subject).not.toMatch(/[\r\n]/);
-    expect(`${email.subject}\n${email.text}`).not.toMatch(/\{\w+\}/);
-    expect(email.text).toContain(context.orgName);
-    expect(email.text.endsWith('\n')).toBe(true);
-  });
+  it.each(locales.flatMap((l) => mailTemplates.map((t) => [t, l] as const)))(
+    '%s renders in %s: a subject on one line, every placeholder filled',
+    (template, locale) => {
+      const email = render(template, examples[template] as Record<string, string>, locale);
+      expect(email.subject.trim()).not.toBe('');
+      expect(email.subject).not.toMatch(/[\r\n]/);
+      expect(`${email.subject}\n${email.text}`).not.toMatch(/\{\w+\}/);
+      expect(email.text).toContain(context.orgName);
+      expect(email.text.endsWith('\n')).toBe(true);
+    },
+  );
 
   it('write Indonesian and English differently, from the locale files', () => {
     const id = render('redirect_to_partner', examples.redirect_to_partner);
@@ -52,7 +87,8 @@ describe('email templates', () => {
 
   it('put the summary, the three answer links, the expiry and the service contact in the partner email', () => {
     const { text } = render('redirect_to_partner', examples.redirect_to_partner);
-    for (const value of [examples.redirect_to_partner.summary, links.receivedLink, links.acceptedLink, links.declinedLink, '(0751) 123456']) expect(text).toContain(value);
+    for (const value of [examples.redirect_to_partner.summary, links.receivedLink, links.acceptedLink, links.declinedLink, '(0751) 123456'])
+      expect(text).toContain(value);
     expect(text).toContain('16 Maret 2026');
   });
 
@@ -65,13 +101,16 @@ describe('email templates', () => {
 
   it('name a referral outcome and a role in plain words, in the email language', () => {
     expect(render('referral_decided', examples.referral_decided).text).toContain('Hasil: Ditangani pekerja sosial');
-    expect(render('referral_decided', { ...examples.referral_decided, outcome: 'redirected' }, 'en').text).toContain('Outcome: Passed on to another institution');
+    expect(render('referral_decided', { ...examples.referral_decided, outcome: 'redirected' }, 'en').text).toContain(
+      'Outcome: Passed on to another institution',
+    );
     expect(render('staff_invitation', examples.staff_invitation).text).toContain('sebagai Petugas triase');
   });
 
   it('tell every supervisor who asks for which account and role, and where to decide; and who granted a role, or that the shell did', () => {
     const asked = render('account_approval_requested', examples.account_approval_requested).text;
-    for (const value of ['Ani Admin', 'Budi', 'budi@lk3.test', 'Peran: Koordinator', 'https://lentera.padang.go.id/staff/approvals']) expect(asked).toContain(value);
+    for (const value of ['Ani Admin', 'Budi', 'budi@lk3.test', 'Peran: Koordinator', 'https://lentera.padang.go.id/staff/approvals'])
+      expect(asked).toContain(value);
     expect(render('content_role_granted', examples.content_role_granted).text).toContain('Diberikan oleh: Sari');
     const shell = render('content_role_granted', { ...examples.content_role_granted, grantedBy: '', via: 'cli' }, 'en').text;
     expect(shell).toContain('Granted by: the npm run user command on the server');

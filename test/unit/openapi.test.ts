@@ -34,8 +34,15 @@ describe('the OpenAPI document', () => {
       requestHeaders: { authorization: `Bearer lnt_${'a'.repeat(43)}` },
       requestBody: validReferral(),
       status: 201,
-      responseHeaders: { 'content-type': 'application/json; charset=utf-8', location: 'https://lentera.example.go.id/api/v1/referrals/LAP-2026-000001' },
-      responseBody: { reference: 'LAP-2026-000001', status: 'new', statusUrl: 'https://lentera.example.go.id/api/v1/referrals/LAP-2026-000001' },
+      responseHeaders: {
+        'content-type': 'application/json; charset=utf-8',
+        location: 'https://lentera.example.go.id/api/v1/referrals/LAP-2026-000001',
+      },
+      responseBody: {
+        reference: 'LAP-2026-000001',
+        status: 'new',
+        statusUrl: 'https://lentera.example.go.id/api/v1/referrals/LAP-2026-000001',
+      },
       ...overrides,
     });
 
@@ -51,12 +58,19 @@ describe('the OpenAPI document', () => {
       ['an undocumented media type', { responseHeaders: { 'content-type': 'text/html', location: 'https://x/y' } }],
       ['a body missing a field', { responseBody: { reference: 'LAP-2026-000001', status: 'new' } }],
       ['a request body the document refuses, taken up', { requestBody: validReferral({ urgency: 'soon' }) }],
-      ['a request header the document refuses, taken up', { requestHeaders: { authorization: `Bearer lnt_${'a'.repeat(43)}`, 'idempotency-key': 'short' } }],
+      [
+        'a request header the document refuses, taken up',
+        { requestHeaders: { authorization: `Bearer lnt_${'a'.repeat(43)}`, 'idempotency-key': 'short' } },
+      ],
       ['an answer without a bearer token', { requestHeaders: {} }],
       ['a path the document does not have', { path: '/api/v1/cases' }],
       [
         'a body refused as invalid that the document accepts',
-        { status: 400, responseHeaders: { 'content-type': 'application/problem+json' }, responseBody: { type: 'urn:lentera:problem:validation', title: 't', status: 400, detail: 'd', errors: [] } },
+        {
+          status: 400,
+          responseHeaders: { 'content-type': 'application/problem+json' },
+          responseBody: { type: 'urn:lentera:problem:validation', title: 't', status: 400, detail: 'd', errors: [] },
+        },
       ],
     ])('flags %s', (_name, overrides) => {
       expect(conformance.check(created(overrides))).not.toEqual([]);
@@ -115,9 +129,18 @@ describe('the OpenAPI document', () => {
     ['consent method unknown', validReferral({ consent: { state: 'obtained', method: 'telepathy', obtainedBy: 'Rina' } })],
     ['consent by at 101', validReferral({ consent: { state: 'obtained', method: 'verbal', obtainedBy: text(101) } })],
     ['consent state unknown', validReferral({ consent: { state: 'maybe' } })],
-    ['no consent, danger to life', validReferral({ consent: { state: 'not_obtained', ground: 'danger_to_life', justification: text(20) } })],
-    ['no consent, justification at 19', validReferral({ consent: { state: 'not_obtained', ground: 'danger_to_life', justification: text(19) } })],
-    ['no consent, justification at 2001', validReferral({ consent: { state: 'not_obtained', ground: 'danger_to_life', justification: text(2001) } })],
+    [
+      'no consent, danger to life',
+      validReferral({ consent: { state: 'not_obtained', ground: 'danger_to_life', justification: text(20) } }),
+    ],
+    [
+      'no consent, justification at 19',
+      validReferral({ consent: { state: 'not_obtained', ground: 'danger_to_life', justification: text(19) } }),
+    ],
+    [
+      'no consent, justification at 2001',
+      validReferral({ consent: { state: 'not_obtained', ground: 'danger_to_life', justification: text(2001) } }),
+    ],
     ['no consent, ground unknown', validReferral({ consent: { state: 'not_obtained', ground: 'curiosity', justification: text(30) } })],
     ['unknown fields are ignored', validReferral({ internalId: 42 })],
   ];

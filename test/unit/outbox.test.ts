@@ -23,9 +23,12 @@ describe('the outbox retry schedule', () => {
 });
 
 describe('recipient addresses', () => {
-  it.each(['petugas@dinsos.padang.go.id', 'triase@localhost', "o'neil+lk3@example.org", 'a.b-c@sub-domain.example.co.id'])('accepts %s', (a) => {
-    expect(isValidRecipient(a)).toBe(true);
-  });
+  it.each(['petugas@dinsos.padang.go.id', 'triase@localhost', "o'neil+lk3@example.org", 'a.b-c@sub-domain.example.co.id'])(
+    'accepts %s',
+    (a) => {
+      expect(isValidRecipient(a)).toBe(true);
+    },
+  );
 
   it.each([
     'a@b.c\r\nBcc: x@evil.test',
@@ -59,16 +62,29 @@ describe('recipient addresses', () => {
 
 describe('describing a failed send', () => {
   it('keeps codes only, never the server text (it may quote the address)', () => {
-    const rcpt = describeSendFailure({ code: 'EENVELOPE', responseCode: 550, response: '550 5.1.1 <rina@gmail.com>: Recipient address rejected' });
+    const rcpt = describeSendFailure({
+      code: 'EENVELOPE',
+      responseCode: 550,
+      response: '550 5.1.1 <rina@gmail.com>: Recipient address rejected',
+    });
     expect(rcpt).toEqual({ error: 'EENVELOPE 550 5.1.1', permanent: true });
     expect(JSON.stringify(rcpt)).not.toContain('rina');
-    expect(describeSendFailure({ code: 'EMESSAGE', responseCode: 552, response: '552 Message too big' })).toEqual({ error: 'EMESSAGE 552', permanent: true });
+    expect(describeSendFailure({ code: 'EMESSAGE', responseCode: 552, response: '552 Message too big' })).toEqual({
+      error: 'EMESSAGE 552',
+      permanent: true,
+    });
   });
 
   it('treats 4xx, 503, a refused login and a lost connection as worth retrying', () => {
-    expect(describeSendFailure({ code: 'EENVELOPE', responseCode: 451, response: '451 4.3.0 Try later' })).toEqual({ error: 'EENVELOPE 451 4.3.0', permanent: false });
+    expect(describeSendFailure({ code: 'EENVELOPE', responseCode: 451, response: '451 4.3.0 Try later' })).toEqual({
+      error: 'EENVELOPE 451 4.3.0',
+      permanent: false,
+    });
     expect(describeSendFailure({ code: 'EENVELOPE', responseCode: 503 })).toEqual({ error: 'EENVELOPE 503', permanent: false });
-    expect(describeSendFailure({ code: 'EAUTH', responseCode: 535, response: '535 5.7.8 bad credentials' })).toEqual({ error: 'EAUTH 535 5.7.8', permanent: false });
+    expect(describeSendFailure({ code: 'EAUTH', responseCode: 535, response: '535 5.7.8 bad credentials' })).toEqual({
+      error: 'EAUTH 535 5.7.8',
+      permanent: false,
+    });
     expect(describeSendFailure({ code: 'ESOCKET' })).toEqual({ error: 'ESOCKET', permanent: false });
     expect(describeSendFailure(new Error('strange'))).toEqual({ error: 'ERROR', permanent: false });
     expect(describeSendFailure({ code: 'weird code\r\nX: y' })).toEqual({ error: 'ERROR', permanent: false });
@@ -180,12 +196,11 @@ describe('the outbox worker', () => {
 
   it('after stop, starts no run even when the batch came back full', async () => {
     let calls = 0;
-    let worker: ReturnType<typeof createOutboxWorker> | undefined;
     let stopping: Promise<void> | undefined;
-    worker = createOutboxWorker({
+    const worker: ReturnType<typeof createOutboxWorker> = createOutboxWorker({
       drain: async () => {
         calls += 1;
-        stopping ??= worker!.stop(); // SIGTERM arrives during the first run
+        stopping ??= worker.stop(); // SIGTERM arrives during the first run
         return result(20);
       },
       pollMs: 60_000,

@@ -56,7 +56,16 @@ describe('small counts in a table whose total is known', () => {
 
   test('one "< 5" among exact counts would be the total minus the rest: another count is hidden with it', () => {
     const published = protectTable([2, 20, 9, 0, 31]);
-    expect(published).toEqual({ shown: true, cells: [{ kind: 'small' }, { kind: 'count', count: 20 }, { kind: 'hidden' }, { kind: 'count', count: 0 }, { kind: 'count', count: 31 }] });
+    expect(published).toEqual({
+      shown: true,
+      cells: [
+        { kind: 'small' },
+        { kind: 'count', count: 20 },
+        { kind: 'hidden' },
+        { kind: 'count', count: 0 },
+        { kind: 'count', count: 31 },
+      ],
+    });
   });
 
   test('two "< 5" whose sum would give them away (1 and 1 in a total that leaves 2) get a hidden count too', () => {
@@ -92,7 +101,8 @@ describe('small counts in a table whose total is known', () => {
       });
       const possible = possibleSmallValues(result.cells, total);
       if (possible.size > 0) withSmall += 1;
-      for (const [i, values] of possible) expect({ cell: i, counts, values: [...values].sort() }).toEqual({ cell: i, counts, values: [1, 2, 3, 4] });
+      for (const [i, values] of possible)
+        expect({ cell: i, counts, values: [...values].sort() }).toEqual({ cell: i, counts, values: [1, 2, 3, 4] });
     }
     // The walk met plenty of published tables with small counts in them.
     expect(published).toBeGreaterThan(1000);

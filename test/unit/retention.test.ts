@@ -42,10 +42,22 @@ describe('retention rules', () => {
 
   it('adds and describes counts', () => {
     const c = addCounts(addCounts(noCounts(), { reports: 2, messages: 1 }), { reports: 1, emails: 3 });
-    expect(c).toEqual({ reports: 3, messages: 1, redirects: 0, referrals: 0, cases: 0, caseEvents: 0, emails: 3, mailFiles: 0, idempotencyKeys: 0 });
+    expect(c).toEqual({
+      reports: 3,
+      messages: 1,
+      redirects: 0,
+      referrals: 0,
+      cases: 0,
+      caseEvents: 0,
+      emails: 3,
+      mailFiles: 0,
+      idempotencyKeys: 0,
+    });
     expect(describeCounts(c, true)).toMatch(/^Would purge 3 report\(s\)/);
     expect(describeCounts(c, false)).toMatch(/^Purged 3 report\(s\)/);
-    expect(describeCounts({ ...c, mailFiles: 4, idempotencyKeys: 2 }, false)).toContain('\nPurged 4 email file(s) from the mail folder and 2 expired API Idempotency-Key(s).');
+    expect(describeCounts({ ...c, mailFiles: 4, idempotencyKeys: 2 }, false)).toContain(
+      '\nPurged 4 email file(s) from the mail folder and 2 expired API Idempotency-Key(s).',
+    );
   });
 
   it('deletes an email file once its row is gone, once sent long enough ago, or when it is a leftover temporary file', () => {

@@ -51,7 +51,7 @@ describe('what free text may contain (domain/text.ts)', () => {
   });
 });
 
-describe('a client\'s date of birth (domain/referrals.ts)', () => {
+describe("a client's date of birth (domain/referrals.ts)", () => {
   const today = '2026-03-10';
   it.each([
     ['2014-05-17', null],

@@ -30,7 +30,12 @@ export function bearerAuth(apiTokenService: ApiTokenService): RequestHandler {
     if (!match) return next(invalidToken());
     const result = apiTokenService.authenticate(match[1]!, clientOf(req));
     if (!result.ok && result.reason === 'throttled') {
-      return next(new ApiProblem('rateLimited', { headers: { 'Retry-After': String(result.retryAfterSeconds) }, detailKey: 'api.problems.rateLimited.failedTokens' }));
+      return next(
+        new ApiProblem('rateLimited', {
+          headers: { 'Retry-After': String(result.retryAfterSeconds) },
+          detailKey: 'api.problems.rateLimited.failedTokens',
+        }),
+      );
     }
     if (!result.ok) return next(invalidToken());
     req.apiToken = result.holder;

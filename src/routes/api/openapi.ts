@@ -17,7 +17,11 @@ const response = (name: string) => ({ $ref: `#/components/responses/${name}` });
  * counted, and a required text must hold something other than white space.
  */
 function text(min: number, max: number, description: string): { [key: string]: Json } {
-  const schema: { [key: string]: Json } = { type: 'string', maxLength: max, description: `${description} (${min}–${max} characters, counted after surrounding white space is removed).` };
+  const schema: { [key: string]: Json } = {
+    type: 'string',
+    maxLength: max,
+    description: `${description} (${min}–${max} characters, counted after surrounding white space is removed).`,
+  };
   if (min > 0) {
     schema.minLength = min;
     schema.pattern = '\\S';
@@ -45,7 +49,15 @@ const typesList = Object.values(problemTypes)
  * statuses) and limits the implementation uses. Served at /api/v1/openapi.json; the integration
  * tests validate the document and every request and response they make against it.
  */
-export function buildOpenApiDocument({ apiBaseUrl, areas, orgName }: { apiBaseUrl: string; areas: AreaDirectory; orgName: string }): OpenApiDocument {
+export function buildOpenApiDocument({
+  apiBaseUrl,
+  areas,
+  orgName,
+}: {
+  apiBaseUrl: string;
+  areas: AreaDirectory;
+  orgName: string;
+}): OpenApiDocument {
   const kecamatanCodes = areas.kecamatan.map((k) => k.code);
   const kelurahanCodes = areas.kecamatan.flatMap((k) => k.kelurahan.map((l) => l.code));
 
@@ -95,7 +107,10 @@ export function buildOpenApiDocument({ apiBaseUrl, areas, orgName }: { apiBaseUr
           responses: {
             '201': {
               description: 'Filed. Follow it at `statusUrl` (also in `Location`).',
-              headers: { Location: { required: true, description: 'The referral’s status URL.', schema: { type: 'string', format: 'uri' } }, ...rateHeaders },
+              headers: {
+                Location: { required: true, description: 'The referral’s status URL.', schema: { type: 'string', format: 'uri' } },
+                ...rateHeaders,
+              },
               content: { 'application/json': { schema: ref('ReferralCreated') } },
             },
             '400': response('BadRequest'),
@@ -121,7 +136,8 @@ export function buildOpenApiDocument({ apiBaseUrl, areas, orgName }: { apiBaseUr
         get: {
           operationId: 'getReferral',
           summary: 'What became of a referral',
-          description: 'The status of one of the department’s referrals and the service’s written response. Another department’s referral answers 404, as an unknown one does.',
+          description:
+            'The status of one of the department’s referrals and the service’s written response. Another department’s referral answers 404, as an unknown one does.',
           parameters: [
             {
               name: 'reference',
@@ -132,7 +148,11 @@ export function buildOpenApiDocument({ apiBaseUrl, areas, orgName }: { apiBaseUr
             },
           ],
           responses: {
-            '200': { description: 'The referral.', headers: rateHeaders, content: { 'application/json': { schema: ref('ReferralStatus') } } },
+            '200': {
+              description: 'The referral.',
+              headers: rateHeaders,
+              content: { 'application/json': { schema: ref('ReferralStatus') } },
+            },
             '401': response('Unauthorized'),
             '404': problemResponse('No referral of this department has that reference (`urn:lentera:problem:not-found`).', rateHeaders),
             '429': response('TooManyRequests'),
@@ -146,7 +166,8 @@ export function buildOpenApiDocument({ apiBaseUrl, areas, orgName }: { apiBaseUr
         departmentToken: {
           type: 'http',
           scheme: 'bearer',
-          description: 'A department’s API token (`lnt_` followed by 43 characters), issued by an administrator at /staff/departments. Revoked tokens, and tokens of a deactivated department, answer 401.',
+          description:
+            'A department’s API token (`lnt_` followed by 43 characters), issued by an administrator at /staff/departments. Revoked tokens, and tokens of a deactivated department, answer 401.',
         },
       },
       responses: {
@@ -156,7 +177,13 @@ export function buildOpenApiDocument({ apiBaseUrl, areas, orgName }: { apiBaseUr
         ),
         Unauthorized: {
           description: 'No token, or a token that is unknown, revoked or of a deactivated department (`urn:lentera:problem:unauthorized`).',
-          headers: { 'WWW-Authenticate': { required: true, description: 'The Bearer challenge (RFC 6750).', schema: { type: 'string', pattern: '^Bearer ' } } },
+          headers: {
+            'WWW-Authenticate': {
+              required: true,
+              description: 'The Bearer challenge (RFC 6750).',
+              schema: { type: 'string', pattern: '^Bearer ' },
+            },
+          },
           content: problemContent,
         },
         TooManyRequests: problemResponse(
@@ -173,18 +200,38 @@ export function buildOpenApiDocument({ apiBaseUrl, areas, orgName }: { apiBaseUr
           type: 'object',
           description:
             'A referral, as the department form takes it. No text may hold a control character (line breaks and tabs only in `reason`, `actionsTaken` and `consent.justification`), U+FFFD or a lone surrogate; a body that is not UTF-8 reads as U+FFFD.',
-          required: ['departmentReference', 'client', 'kecamatanCode', 'kelurahanCode', 'category', 'affectedGroups', 'urgency', 'reason', 'actionsTaken', 'consent'],
+          required: [
+            'departmentReference',
+            'client',
+            'kecamatanCode',
+            'kelurahanCode',
+            'category',
+            'affectedGroups',
+            'urgency',
+            'reason',
+            'actionsTaken',
+            'consent',
+          ],
           properties: {
             departmentReference: text(1, 50, 'The department’s own reference (letter or file number); unique per department'),
             client: ref('ClientIdentity'),
-            kecamatanCode: { type: 'string', enum: kecamatanCodes, description: 'Kemendagri code of the kecamatan where the client lives.' },
+            kecamatanCode: {
+              type: 'string',
+              enum: kecamatanCodes,
+              description: 'Kemendagri code of the kecamatan where the client lives.',
+            },
             kelurahanCode: {
               type: ['string', 'null'],
               enum: [...kelurahanCodes, null],
               description: 'Kemendagri code of the kelurahan, which must lie in `kecamatanCode`; null when unknown.',
             },
             category: { type: 'string', enum: [...categories], description: 'The kind of problem.' },
-            affectedGroups: { type: 'array', minItems: 1, items: { type: 'string', enum: [...affectedGroups] }, description: 'Who is affected; at least one.' },
+            affectedGroups: {
+              type: 'array',
+              minItems: 1,
+              items: { type: 'string', enum: [...affectedGroups] },
+              description: 'Who is affected; at least one.',
+            },
             urgency: { type: 'string', enum: [...urgencies], description: '`immediate`: danger now; `urgent`; `normal`.' },
             reason: text(REASON_MIN, REASON_MAX, 'What happened and what help is needed'),
             actionsTaken: text(0, 4000, 'What the department has already done; may be empty'),
@@ -202,15 +249,29 @@ export function buildOpenApiDocument({ apiBaseUrl, areas, orgName }: { apiBaseUr
           required: ['name', 'age', 'dateOfBirth', 'sex', 'nik', 'address', 'phone'],
           properties: {
             name: text(1, 100, 'Full name'),
-            age: { type: ['integer', 'null'], minimum: 0, maximum: 120, description: 'Age in years; null when the date of birth is given instead.' },
-            dateOfBirth: { type: ['string', 'null'], format: 'date', description: 'YYYY-MM-DD, not after today (Asia/Jakarta) and not more than 120 years before it; null when unknown.' },
+            age: {
+              type: ['integer', 'null'],
+              minimum: 0,
+              maximum: 120,
+              description: 'Age in years; null when the date of birth is given instead.',
+            },
+            dateOfBirth: {
+              type: ['string', 'null'],
+              format: 'date',
+              description: 'YYYY-MM-DD, not after today (Asia/Jakarta) and not more than 120 years before it; null when unknown.',
+            },
             sex: { type: 'string', enum: [...sexes] },
-            nik: { type: ['string', 'null'], pattern: '^\\d{16}$', description: 'The 16-digit population number (NIK); null when unknown.' },
+            nik: {
+              type: ['string', 'null'],
+              pattern: '^\\d{16}$',
+              description: 'The 16-digit population number (NIK); null when unknown.',
+            },
             address: text(1, 300, 'Address'),
             phone: {
               type: 'string',
               pattern: '^(\\+?[0-9 ()-]{8,20})?$',
-              description: 'Digits, spaces, +, - or brackets, 8–20 characters after surrounding white space is removed; an empty string when unknown.',
+              description:
+                'Digits, spaces, +, - or brackets, 8–20 characters after surrounding white space is removed; an empty string when unknown.',
             },
           },
           anyOf: [{ properties: { age: { type: 'integer' } } }, { properties: { dateOfBirth: { type: 'string' } } }],
@@ -218,7 +279,10 @@ export function buildOpenApiDocument({ apiBaseUrl, areas, orgName }: { apiBaseUr
         Consent: {
           description: 'The client’s consent. Without it, a referral is allowed only for a child at risk or a danger to life.',
           oneOf: [ref('ConsentObtained'), ref('ConsentNotObtained')],
-          discriminator: { propertyName: 'state', mapping: { obtained: '#/components/schemas/ConsentObtained', not_obtained: '#/components/schemas/ConsentNotObtained' } },
+          discriminator: {
+            propertyName: 'state',
+            mapping: { obtained: '#/components/schemas/ConsentObtained', not_obtained: '#/components/schemas/ConsentNotObtained' },
+          },
         },
         ConsentObtained: {
           type: 'object',
@@ -256,12 +320,16 @@ export function buildOpenApiDocument({ apiBaseUrl, areas, orgName }: { apiBaseUr
             status: {
               type: 'string',
               enum: [...reportStatuses],
-              description: '`new` → `in_review` (or `awaiting_info` while triage waits for an answer) → `accepted` (handled as a case), `redirected` (to another institution), `duplicate` (handled with another report) or `closed`.',
+              description:
+                '`new` → `in_review` (or `awaiting_info` while triage waits for an answer) → `accepted` (handled as a case), `redirected` (to another institution), `duplicate` (handled with another report) or `closed`.',
             },
             statusLabel: { type: 'string', description: 'The status in plain words, in the request’s language.' },
             submittedAt: { type: 'string', format: 'date-time' },
             decidedAt: { type: ['string', 'null'], format: 'date-time', description: 'When triage decided; null before.' },
-            response: { type: ['string', 'null'], description: 'What the service wrote for the department; null until it writes something.' },
+            response: {
+              type: ['string', 'null'],
+              description: 'What the service wrote for the department; null until it writes something.',
+            },
           },
         },
         Reference: { type: 'string', pattern: '^LAP-\\d{4}-\\d{6,}$', description: 'The service’s reference, like LAP-2026-000123.' },
@@ -274,11 +342,16 @@ export function buildOpenApiDocument({ apiBaseUrl, areas, orgName }: { apiBaseUr
             title: { type: 'string' },
             status: { type: 'integer' },
             detail: { type: 'string' },
-            errors: { type: 'array', items: ref('FieldError'), description: 'On validation, duplicate-reference and consent-rule problems.' },
+            errors: {
+              type: 'array',
+              items: ref('FieldError'),
+              description: 'On validation, duplicate-reference and consent-rule problems.',
+            },
           },
         },
         DuplicateReferenceProblem: {
-          description: 'The duplicate-reference problem, with the referral already filed under that `departmentReference` as extension members (RFC 9457 §3.2).',
+          description:
+            'The duplicate-reference problem, with the referral already filed under that `departmentReference` as extension members (RFC 9457 §3.2).',
           allOf: [
             ref('Problem'),
             {

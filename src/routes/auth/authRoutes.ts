@@ -22,7 +22,12 @@ export const codeSchema = z.object({
   code: z
     .string()
     .transform((c) => c.replace(/\s+/g, ''))
-    .pipe(z.string().min(1, 'code_missing').regex(/^\d{6}$/, 'code_format')),
+    .pipe(
+      z
+        .string()
+        .min(1, 'code_missing')
+        .regex(/^\d{6}$/, 'code_format'),
+    ),
 });
 
 export const setupSchema = z.object({ name: nameField, email: emailField, password: newPasswordField, password_confirm: z.string() });
@@ -71,7 +76,8 @@ export function authRoutes(deps: AppDeps): Router {
   router.post('/login', async (req, res) => {
     const values = { email: textValue(req.body.email), next: safeNextPath(req.body.next) ?? '' };
     const parsed = loginSchema.safeParse({ email: values.email, password: textValue(req.body.password) });
-    if (!parsed.success) return renderLogin(res, values, formErrors(parsed.error.issues, res.locals.t, 'auth.errors', ['email', 'password']));
+    if (!parsed.success)
+      return renderLogin(res, values, formErrors(parsed.error.issues, res.locals.t, 'auth.errors', ['email', 'password']));
     const outcome = await authService.checkPassword(parsed.data.email, parsed.data.password, clientOf(req));
     switch (outcome.kind) {
       case 'refused':
@@ -145,7 +151,9 @@ export function authRoutes(deps: AppDeps): Router {
     const parsed = codeSchema.safeParse({ code: textValue(req.body.code) });
     if (!parsed.success) return renderEnrol(req, res, formErrors(parsed.error.issues, res.locals.t, 'auth.errors', ['code']));
     const outcome = await authService.confirmEnrolment(pending.accountId, pending.sealedSecret, parsed.data.code, clientOf(req));
-    return finishSecondFactor(req, res, outcome, pending.next, 'auth.enrol.done', (errors, status) => renderEnrol(req, res, errors, status));
+    return finishSecondFactor(req, res, outcome, pending.next, 'auth.enrol.done', (errors, status) =>
+      renderEnrol(req, res, errors, status),
+    );
   });
 
   async function finishSecondFactor(
@@ -199,7 +207,12 @@ export function authRoutes(deps: AppDeps): Router {
   router.post('/setup/:token', async (req, res) => {
     const token = req.params.token;
     if (!accountService.isSetupLinkUsable(token)) return linkGone(res);
-    const raw = { name: textValue(req.body.name), email: textValue(req.body.email), password: textValue(req.body.password), password_confirm: textValue(req.body.password_confirm) };
+    const raw = {
+      name: textValue(req.body.name),
+      email: textValue(req.body.email),
+      password: textValue(req.body.password),
+      password_confirm: textValue(req.body.password_confirm),
+    };
     // The language switch posts the form: the same page in the other language, name and email kept, nothing checked or stored.
     if (req.languageSwitch) return renderSetup(res, token, { name: raw.name, email: raw.email }, []);
     const parsed = setupSchema.safeParse(raw);
@@ -234,7 +247,8 @@ export function authRoutes(deps: AppDeps): Router {
     const raw = { password: textValue(req.body.password), password_confirm: textValue(req.body.password_confirm) };
     const parsed = passwordSchema.safeParse(raw);
     const issues = issuesOf(parsed, confirmationIssues(raw.password, raw.password_confirm));
-    if (!parsed.success || issues.length > 0) return renderInvite(res, token, invitee, formErrors(issues, res.locals.t, 'auth.errors', passwordFields));
+    if (!parsed.success || issues.length > 0)
+      return renderInvite(res, token, invitee, formErrors(issues, res.locals.t, 'auth.errors', passwordFields));
     const accepted = await accountService.acceptInvitation(token, parsed.data.password);
     if (!accepted.ok) return linkGone(res);
     // Signed in straight away (or on to enrol the second factor), as /login would after this password.

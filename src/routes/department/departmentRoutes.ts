@@ -70,21 +70,32 @@ export function departmentRoutes({ services, areas, now }: AppDeps): Router {
 
   router.get('/department/referrals/new', officers, (req, res) => renderForm(req, res, referralFormValues(), []));
 
-  router.post('/department/referrals/new', officers, onLanguageSwitch((req, res) => renderForm(req, res, referralFormValues(req.body), [])), (req, res) => {
-    const values = referralFormValues(req.body);
-    const t = res.locals.t;
-    const parsed = parseReferralForm(values, areas, jakartaDate(now()));
-    if (!parsed.ok) {
-      return renderForm(req, res, values, formErrors(parsed.issues, t, 'referral.errors', referralFieldOrder, referralFieldAnchors));
-    }
-    const outcome = referralService.submit(submitterOf(req), parsed.input, req.locale);
-    if (!outcome.ok) {
-      const field = { duplicate_reference: 'department_reference', child_ground_without_child: 'no_consent_ground', department_inactive: 'department_reference' }[outcome.problem];
-      return renderForm(req, res, values, [{ field, text: t(`referral.errors.${outcome.problem}`), href: `#${referralFieldAnchors[field] ?? field}` }]);
-    }
-    req.session.notice = 'referral.detail.sentNotice';
-    res.redirect(303, `/department/referrals/${outcome.reference}`);
-  });
+  router.post(
+    '/department/referrals/new',
+    officers,
+    onLanguageSwitch((req, res) => renderForm(req, res, referralFormValues(req.body), [])),
+    (req, res) => {
+      const values = referralFormValues(req.body);
+      const t = res.locals.t;
+      const parsed = parseReferralForm(values, areas, jakartaDate(now()));
+      if (!parsed.ok) {
+        return renderForm(req, res, values, formErrors(parsed.issues, t, 'referral.errors', referralFieldOrder, referralFieldAnchors));
+      }
+      const outcome = referralService.submit(submitterOf(req), parsed.input, req.locale);
+      if (!outcome.ok) {
+        const field = {
+          duplicate_reference: 'department_reference',
+          child_ground_without_child: 'no_consent_ground',
+          department_inactive: 'department_reference',
+        }[outcome.problem];
+        return renderForm(req, res, values, [
+          { field, text: t(`referral.errors.${outcome.problem}`), href: `#${referralFieldAnchors[field] ?? field}` },
+        ]);
+      }
+      req.session.notice = 'referral.detail.sentNotice';
+      res.redirect(303, `/department/referrals/${outcome.reference}`);
+    },
+  );
 
   router.get('/department/referrals/:ref', officers, (req, res) => renderDetail(req, res, '', []));
 

@@ -114,7 +114,8 @@ export function parseReferralForm(values: ReferralFormValues, areas: AreaDirecto
     ok: false,
     issues: parsed.error.issues.map((i) => {
       const path = i.path.map(String);
-      const field = fieldOfPath[path.join('.')] ?? fieldOfPath[path.slice(0, 2).join('.')] ?? fieldOfPath[path[0] ?? ''] ?? 'department_reference';
+      const field =
+        fieldOfPath[path.join('.')] ?? fieldOfPath[path.slice(0, 2).join('.')] ?? fieldOfPath[path[0] ?? ''] ?? 'department_reference';
       return { path: [field], message: i.message };
     }),
   };

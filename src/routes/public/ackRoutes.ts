@@ -21,7 +21,12 @@ const TOKEN_MAX = 100;
 export function ackRoutes({ acknowledgementService, serviceContact }: Deps): Router {
   const router = Router();
 
-  function render(res: Response, token: string, page: AckPage, options: { status?: number; first?: AckAnswer; reason?: string; errors?: FormError[] } = {}): void {
+  function render(
+    res: Response,
+    token: string,
+    page: AckPage,
+    options: { status?: number; first?: AckAnswer; reason?: string; errors?: FormError[] } = {},
+  ): void {
     const errors = options.errors ?? [];
     switch (page.state) {
       case 'forged':
@@ -29,9 +34,17 @@ export function ackRoutes({ acknowledgementService, serviceContact }: Deps): Rou
       case 'expired':
         return res.status(410).render('public/ackNotice', { kind: 'expired', reference: null, contact: serviceContact });
       case 'withdrawn':
-        return res.status(options.status ?? 200).render('public/ackNotice', { kind: 'withdrawn', reference: page.reference, contact: serviceContact });
+        return res
+          .status(options.status ?? 200)
+          .render('public/ackNotice', { kind: 'withdrawn', reference: page.reference, contact: serviceContact });
       case 'final':
-        return res.status(options.status ?? 200).render('public/ackNotice', { kind: 'recorded', reference: page.reference, status: page.ackStatus, at: page.ackAt, contact: serviceContact });
+        return res.status(options.status ?? 200).render('public/ackNotice', {
+          kind: 'recorded',
+          reference: page.reference,
+          status: page.ackStatus,
+          at: page.ackAt,
+          contact: serviceContact,
+        });
       case 'open': {
         // The answer named in the link the partner clicked comes first; the others follow.
         const first = options.first;

@@ -1,13 +1,6 @@
 import { z } from 'zod';
 import type { AreaDirectory } from '../../domain/areas';
-import {
-  affectedGroups,
-  categories,
-  contactChannels,
-  reporterRelations,
-  urgencies,
-  type ContactDetails,
-} from '../../domain/reference';
+import { affectedGroups, categories, contactChannels, reporterRelations, urgencies, type ContactDetails } from '../../domain/reference';
 import type { PublicReportInput } from '../../services/reportService';
 import { listValue, textValue, type FieldIssue } from '../formErrors';
 import { lineText, multilineText } from '../textFields';
@@ -55,10 +48,8 @@ export function reportFormValues(body: Record<string, unknown> = {}): ReportForm
 }
 
 const trimmed = (max: number, key: string) => lineText().trim().max(max, key);
-const optionalText = (max: number, key: string) =>
-  trimmed(max, key).transform((v) => (v === '' ? null : v));
-const choice = <T extends readonly [string, ...string[]]>(options: T, key: string) =>
-  z.enum(options, { error: key });
+const optionalText = (max: number, key: string) => trimmed(max, key).transform((v) => (v === '' ? null : v));
+const choice = <T extends readonly [string, ...string[]]>(options: T, key: string) => z.enum(options, { error: key });
 
 const phone = /^\+?[0-9 ()-]{8,20}$/;
 

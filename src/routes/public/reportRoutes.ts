@@ -10,7 +10,14 @@ import { errorsByField, formErrors, type FormError } from '../formErrors';
 import { onLanguageSwitch } from '../languageSwitch';
 import { tryAgainAt } from './tryAgain';
 import { RECEIPT_KEY_COOKIE, RECEIPT_PATH, receiptKeyCookieOptions } from './receiptRoutes';
-import { NARRATIVE_MAX, parseReportForm, reportFieldAnchors, reportFieldOrder, reportFormValues, type ReportFormValues } from './reportForm';
+import {
+  NARRATIVE_MAX,
+  parseReportForm,
+  reportFieldAnchors,
+  reportFieldOrder,
+  reportFormValues,
+  type ReportFormValues,
+} from './reportForm';
 
 export const REPORT_PATH = '/report';
 
@@ -32,7 +39,13 @@ export function reportRoutes({ reportService, receiptHandoff, areas, csrf, flood
   const receiptKeyCookie = receiptKeyCookieOptions(secureCookies);
 
   /** `limited`: turned away by the rate limit, with when to send again. */
-  function renderForm(res: Response, values: ReportFormValues, errors: FormError[], status = errors.length > 0 ? 400 : 200, limited: { time: string; wait: string } | null = null): void {
+  function renderForm(
+    res: Response,
+    values: ReportFormValues,
+    errors: FormError[],
+    status = errors.length > 0 ? 400 : 200,
+    limited: { time: string; wait: string } | null = null,
+  ): void {
     res.status(status).render('public/report', {
       values,
       errors,
@@ -50,7 +63,10 @@ export function reportRoutes({ reportService, receiptHandoff, areas, csrf, flood
 
   // The language switch of this page posts the form: the same form, in the other language, with
   // everything typed; nothing is checked, stored or counted against the limit.
-  router.post(REPORT_PATH, onLanguageSwitch((req, res) => renderForm(res, reportFormValues(req.body), [])));
+  router.post(
+    REPORT_PATH,
+    onLanguageSwitch((req, res) => renderForm(res, reportFormValues(req.body), [])),
+  );
 
   // Turned away by the limit: the form again with everything typed, when to try again, and the hotlines first.
   const refused = flood.checkOr((req, res, retryAfterSeconds) => {

@@ -30,11 +30,24 @@ export function statusRoutes({ reportService, now, receiptFlood, messageLimit }:
   const router = Router();
 
   /** `summaryTitle`: the error summary's heading when there is nothing to correct (a rate limit). */
-  function renderCheck(res: Response, receipt: string, errors: FormError[], status = errors.length > 0 ? 400 : 200, summaryTitle?: string): void {
+  function renderCheck(
+    res: Response,
+    receipt: string,
+    errors: FormError[],
+    status = errors.length > 0 ? 400 : 200,
+    summaryTitle?: string,
+  ): void {
     res.status(status).render('public/statusCheck', { values: { receipt }, errors, fieldErrors: errorsByField(errors), summaryTitle });
   }
 
-  function renderStatus(res: Response, reportId: number, message: string, errors: FormError[], status = errors.length > 0 ? 400 : 200, summaryTitle?: string): void {
+  function renderStatus(
+    res: Response,
+    reportId: number,
+    message: string,
+    errors: FormError[],
+    status = errors.length > 0 ? 400 : 200,
+    summaryTitle?: string,
+  ): void {
     const view = reportService.statusForReporter(reportId);
     if (!view) throw new HttpError(404, 'Report behind a receipt session is gone');
     const { report, messages } = view;
@@ -74,7 +87,10 @@ export function statusRoutes({ reportService, now, receiptFlood, messageLimit }:
     renderStatus(res, reportId, '', []);
   });
 
-  router.post('/status', onLanguageSwitch((req, res) => renderCheck(res, textValue(req.body.receipt), [])));
+  router.post(
+    '/status',
+    onLanguageSwitch((req, res) => renderCheck(res, textValue(req.body.receipt), [])),
+  );
 
   // Turned away by the limit: the receipt as typed, and when to try again.
   const checkRefused = receiptFlood.checkOr((req, res, retryAfterSeconds) => {
@@ -100,7 +116,14 @@ export function statusRoutes({ reportService, now, receiptFlood, messageLimit }:
     onLanguageSwitch((req, res) => renderStatus(res, openReport(req) as number, textValue(req.body.message), [])),
     messageLimit((req, res, retryAfterSeconds) => {
       const text = res.locals.t('status.errors.messageRateLimited', tryAgainAt(res, now(), retryAfterSeconds));
-      renderStatus(res, openReport(req) as number, textValue(req.body.message), [{ field: 'message', text, href: '#message' }], 429, res.locals.t('status.messageLimitedTitle'));
+      renderStatus(
+        res,
+        openReport(req) as number,
+        textValue(req.body.message),
+        [{ field: 'message', text, href: '#message' }],
+        429,
+        res.locals.t('status.messageLimitedTitle'),
+      );
     }),
     (req, res) => {
       const reportId = openReport(req) as number;

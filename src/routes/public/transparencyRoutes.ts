@@ -45,7 +45,10 @@ export function transparencyRoutes({ publicSummary, areas }: { publicSummary: Pu
       lastDay: dayFormat.format(new Date(`${summary.lastDay}T00:00:00Z`)),
       years: summary.years.map((y) => ({ year: y.year, complete: y.complete, total: shown(y.total), current: y.year === summary.year })),
       year: summary.year,
-      until: summary.range && !summary.years.find((y) => y.year === summary.year)?.complete ? dayFormat.format(new Date(`${summary.range.to}T00:00:00Z`)) : null,
+      until:
+        summary.range && !summary.years.find((y) => y.year === summary.year)?.complete
+          ? dayFormat.format(new Date(`${summary.range.to}T00:00:00Z`))
+          : null,
       total: summary.total && shown(summary.total),
       medianDays: summary.medianDaysToFirstDecision === null ? null : days.format(summary.medianDaysToFirstDecision),
       tables: summary.tables.map((table) => ({

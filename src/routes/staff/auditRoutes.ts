@@ -85,7 +85,9 @@ export function auditRoutes({ auditLog }: { auditLog: AuditLogService }): Router
     const values = filterValues(req.query);
     const parsed = filterSchema.safeParse(values);
     if (!parsed.success) {
-      const errors = formErrors(parsed.error.issues as FieldIssue[], res.locals.t, 'audit.errors', filterFieldOrder, { before: 'before-error' });
+      const errors = formErrors(parsed.error.issues as FieldIssue[], res.locals.t, 'audit.errors', filterFieldOrder, {
+        before: 'before-error',
+      });
       return render(res, values, { entries: [], olderBefore: null }, errors);
     }
     const page = auditLog.view(req.account!.id, toFilters(values), values.before ? Number(values.before) : null);

@@ -17,7 +17,14 @@ const listQuery = z.object({
   before: z.coerce.number().int().positive().optional().catch(undefined),
 });
 
-const formPrefix: Record<CaseForm, string> = { note: 'note', stage: 'stage', risk: 'risk', hold: 'hold', assign: 'assign', close: 'closecase' };
+const formPrefix: Record<CaseForm, string> = {
+  note: 'note',
+  stage: 'stage',
+  risk: 'risk',
+  hold: 'hold',
+  assign: 'assign',
+  close: 'closecase',
+};
 
 /** /staff/cases — a caseworker's own cases, or all for supervisors and triage; and one case's page. */
 export function caseRoutes({ services }: AppDeps): Router {
@@ -43,7 +50,11 @@ export function caseRoutes({ services }: AppDeps): Router {
     return number;
   }
 
-  function render(req: Request, res: Response, problem?: { status: number; form: string; values: Record<string, string>; errors: FormError[] }): void {
+  function render(
+    req: Request,
+    res: Response,
+    problem?: { status: number; form: string; values: Record<string, string>; errors: FormError[] },
+  ): void {
     const page = caseService.open(req.account as CurrentAccount, numberOf(req));
     if (!page) throw new HttpError(404, 'Case not found or not visible');
     res.status(problem?.status ?? 200).render('staff/case', {
@@ -71,13 +82,19 @@ export function caseRoutes({ services }: AppDeps): Router {
       const outcome: CaseOutcome | undefined = caseService.change(req.account as CurrentAccount, numberOf(req), parsed.data);
       if (outcome === undefined) throw new HttpError(404, 'Case not found or not visible');
       if (!outcome.ok) {
-        if (outcome.refusal === 'not_allowed') throw new PermissionDeniedError('Not this person\'s case to change');
+        if (outcome.refusal === 'not_allowed') throw new PermissionDeniedError("Not this person's case to change");
         const field = outcome.refusal === 'unknown_assignee' ? 'assign-assignee' : null;
         return render(req, res, {
           status: field ? 400 : 409,
           form: prefix,
           values,
-          errors: [{ field: field ?? 'form', text: res.locals.t(`caseWork.refusal.${outcome.refusal}`), href: field ? `#${field}` : '#case-forms' }],
+          errors: [
+            {
+              field: field ?? 'form',
+              text: res.locals.t(`caseWork.refusal.${outcome.refusal}`),
+              href: field ? `#${field}` : '#case-forms',
+            },
+          ],
         });
       }
       req.session.notice = `caseWork.done.${form}`;

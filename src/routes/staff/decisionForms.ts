@@ -31,15 +31,13 @@ export const decisionSchemas = {
         ctx.addIssue({ code: 'custom', path: ['accept-case_number'], message: 'case_number' });
       }
     })
-    .transform(
-      (v): Decision => ({
-        kind: 'accept',
-        existingCaseNumber: v['accept-case_mode'] === 'existing' ? v['accept-case_number'] : null,
-        assigneeId: v['accept-assignee'],
-        riskLevel: v['accept-risk'],
-        note: v['accept-note'],
-      }),
-    ),
+    .transform((v): Decision => ({
+      kind: 'accept',
+      existingCaseNumber: v['accept-case_mode'] === 'existing' ? v['accept-case_number'] : null,
+      assigneeId: v['accept-assignee'],
+      riskLevel: v['accept-risk'],
+      note: v['accept-note'],
+    })),
   redirect: z
     .object({
       'redirect-partner': id('partner'),
@@ -47,18 +45,19 @@ export const decisionSchemas = {
       'redirect-summary': required(NOTE_MAX, 'summary'),
       'redirect-explanation': required(NOTE_MAX, 'explanation'),
     })
-    .transform(
-      (v): Decision => ({
-        kind: 'redirect',
-        partnerId: v['redirect-partner'],
-        reason: v['redirect-reason'],
-        summary: v['redirect-summary'],
-        explanation: v['redirect-explanation'],
-      }),
-    ),
+    .transform((v): Decision => ({
+      kind: 'redirect',
+      partnerId: v['redirect-partner'],
+      reason: v['redirect-reason'],
+      summary: v['redirect-summary'],
+      explanation: v['redirect-explanation'],
+    })),
   duplicate: z
     .object({
-      'duplicate-reference': lineText('reference').trim().toUpperCase().regex(/^LAP-\d{4}-\d{6}$/, 'reference'),
+      'duplicate-reference': lineText('reference')
+        .trim()
+        .toUpperCase()
+        .regex(/^LAP-\d{4}-\d{6}$/, 'reference'),
       'duplicate-note': text(NOTE_MAX, 'note'),
     })
     .transform((v): Decision => ({ kind: 'duplicate', duplicateOfReference: v['duplicate-reference'], note: v['duplicate-note'] })),
@@ -77,7 +76,9 @@ export const respondSchema = z.object({ 'respond-response': text(NOTE_MAX, 'note
 export const escalateSchema = z.object({ 'escalate-to': z.enum(escalationTargets, { error: 'escalate_to' }) });
 
 export const caseChangeSchemas = {
-  note: z.object({ 'note-text': required(NOTE_MAX, 'note_required') }).transform((v): CaseChange => ({ kind: 'note', text: v['note-text'] })),
+  note: z
+    .object({ 'note-text': required(NOTE_MAX, 'note_required') })
+    .transform((v): CaseChange => ({ kind: 'note', text: v['note-text'] })),
   stage: z
     .object({ 'stage-stage': z.enum(workingStages as [string, ...string[]], { error: 'stage' }) })
     .transform((v): CaseChange => ({ kind: 'stage', stage: v['stage-stage'] as (typeof workingStages)[number] })),
@@ -87,9 +88,18 @@ export const caseChangeSchemas = {
       'risk-factors': text(NOTE_MAX, 'note'),
       'risk-protective': text(NOTE_MAX, 'note'),
     })
-    .transform((v): CaseChange => ({ kind: 'risk', level: v['risk-level'], riskFactors: v['risk-factors'], protectiveFactors: v['risk-protective'] })),
-  hold: z.object({ 'hold-on_hold': z.enum(['yes', 'no'], { error: 'hold' }) }).transform((v): CaseChange => ({ kind: 'hold', onHold: v['hold-on_hold'] === 'yes' })),
-  assign: z.object({ 'assign-assignee': id('assignee') }).transform((v): CaseChange => ({ kind: 'assign', assigneeId: v['assign-assignee'] })),
+    .transform((v): CaseChange => ({
+      kind: 'risk',
+      level: v['risk-level'],
+      riskFactors: v['risk-factors'],
+      protectiveFactors: v['risk-protective'],
+    })),
+  hold: z
+    .object({ 'hold-on_hold': z.enum(['yes', 'no'], { error: 'hold' }) })
+    .transform((v): CaseChange => ({ kind: 'hold', onHold: v['hold-on_hold'] === 'yes' })),
+  assign: z
+    .object({ 'assign-assignee': id('assignee') })
+    .transform((v): CaseChange => ({ kind: 'assign', assigneeId: v['assign-assignee'] })),
   close: z
     .object({
       'closecase-reason': z.enum(caseClosureReasons, { error: 'case_close_reason' }),

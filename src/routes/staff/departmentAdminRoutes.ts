@@ -35,7 +35,13 @@ interface DetailForms {
  * Departments and their API tokens (DESIGN.md): administrators only. A new token is shown once, on
  * the page that answers the POST that issued it; only its HMAC is stored, so nothing can show it again.
  */
-export function departmentAdminRoutes({ departmentService, apiTokenService }: { departmentService: DepartmentService; apiTokenService: ApiTokenService }): Router {
+export function departmentAdminRoutes({
+  departmentService,
+  apiTokenService,
+}: {
+  departmentService: DepartmentService;
+  apiTokenService: ApiTokenService;
+}): Router {
   const router = Router();
   router.use(DEPARTMENTS_PATH, requireRole('admin'));
 
@@ -72,7 +78,8 @@ export function departmentAdminRoutes({ departmentService, apiTokenService }: { 
     const parsed = nameSchema.safeParse({ name });
     if (!parsed.success) return renderList(res, name, formErrors(parsed.error.issues, t, 'departments.errors', ['name']));
     const result = departmentService.create(req.account!.id, parsed.data.name);
-    if (!result.ok) return renderList(res, name, formErrors([{ path: ['name'], message: result.reason }], t, 'departments.errors', ['name']));
+    if (!result.ok)
+      return renderList(res, name, formErrors([{ path: ['name'], message: result.reason }], t, 'departments.errors', ['name']));
     afterAction(req, res, result.id, 'departments.notices.created');
   });
 
@@ -85,7 +92,11 @@ export function departmentAdminRoutes({ departmentService, apiTokenService }: { 
     const parsed = nameSchema.safeParse({ name });
     if (!parsed.success) return renderDetail(res, id, { name, errors: formErrors(parsed.error.issues, t, 'departments.errors', ['name']) });
     const result = departmentService.rename(req.account!.id, id, parsed.data.name);
-    if (!result.ok) return renderDetail(res, id, { name, errors: formErrors([{ path: ['name'], message: result.reason }], t, 'departments.errors', ['name']) });
+    if (!result.ok)
+      return renderDetail(res, id, {
+        name,
+        errors: formErrors([{ path: ['name'], message: result.reason }], t, 'departments.errors', ['name']),
+      });
     afterAction(req, res, id, 'departments.notices.renamed');
   });
 
@@ -108,7 +119,8 @@ export function departmentAdminRoutes({ departmentService, apiTokenService }: { 
     const parsed = labelSchema.safeParse({ label });
     if (!parsed.success) return renderDetail(res, id, { label, errors: formErrors(parsed.error.issues, t, 'apiTokens.errors', ['label']) });
     const result = apiTokenService.issue(req.account!.id, id, parsed.data.label);
-    if (!result.ok) return renderDetail(res, id, { label, errors: [{ field: 'label', text: t('apiTokens.issue.inactiveDepartment'), href: '#label' }] });
+    if (!result.ok)
+      return renderDetail(res, id, { label, errors: [{ field: 'label', text: t('apiTokens.issue.inactiveDepartment'), href: '#label' }] });
     // Shown once, here. A reload re-posts the form (the browser asks first) and issues another token.
     res.render('staff/apiTokenIssued', { department: departmentService.get(id), label: parsed.data.label, token: result.token });
   });

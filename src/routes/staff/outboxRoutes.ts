@@ -8,7 +8,10 @@ import { textValue } from '../formErrors';
 export const OUTBOX_PATH = '/staff/outbox';
 
 /** Which emails the page lists: the ones still needing attention, never those already sent. */
-const shows = { all: ['pending', 'failed'], pending: ['pending'], failed: ['failed'] } as const satisfies Record<string, readonly OutboxStatus[]>;
+const shows = { all: ['pending', 'failed'], pending: ['pending'], failed: ['failed'] } as const satisfies Record<
+  string,
+  readonly OutboxStatus[]
+>;
 type Show = keyof typeof shows;
 const isShow = (v: string): v is Show => Object.hasOwn(shows, v);
 

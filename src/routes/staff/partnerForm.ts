@@ -39,8 +39,14 @@ const schema = (areas: AreaDirectory) =>
   z.object({
     name: lineText().trim().min(2, 'name').max(200, 'name_long'),
     type: z.enum(partnerTypes, { error: 'type' }),
-    phone: lineText().trim().max(30, 'phone').refine((v) => v === '' || isPhone(v), 'phone'),
-    email: lineText().trim().max(200, 'email').refine((v) => v === '' || z.email().safeParse(v).success, 'email'),
+    phone: lineText()
+      .trim()
+      .max(30, 'phone')
+      .refine((v) => v === '' || isPhone(v), 'phone'),
+    email: lineText()
+      .trim()
+      .max(200, 'email')
+      .refine((v) => v === '' || z.email().safeParse(v).success, 'email'),
     address: multilineText().trim().max(500, 'address_long'),
     areas: z.array(z.string()).refine((codes) => codes.every((c) => areas.findKecamatan(c) !== undefined), 'areas'),
   });

@@ -5,7 +5,14 @@ import type { PartnerService } from '../../services/partnerService';
 import { requireRole } from '../../middleware/currentAccount';
 import { HttpError } from '../../errors';
 import { errorsByField, formErrors, type FormError } from '../formErrors';
-import { parsePartnerForm, partnerFieldAnchors, partnerFieldOrder, partnerFormValues, valuesOfPartner, type PartnerFormValues } from './partnerForm';
+import {
+  parsePartnerForm,
+  partnerFieldAnchors,
+  partnerFieldOrder,
+  partnerFormValues,
+  valuesOfPartner,
+  type PartnerFormValues,
+} from './partnerForm';
 
 export const PARTNERS_PATH = '/staff/partners';
 
@@ -49,7 +56,8 @@ export function partnerRoutes({ partnerService, areas }: { partnerService: Partn
     const values = partnerFormValues(req.body);
     const t = res.locals.t;
     const parsed = parsePartnerForm(values, areas);
-    if (!parsed.ok) return renderForm(res, null, values, formErrors(parsed.issues, t, 'partners.errors', partnerFieldOrder, partnerFieldAnchors(areas)));
+    if (!parsed.ok)
+      return renderForm(res, null, values, formErrors(parsed.issues, t, 'partners.errors', partnerFieldOrder, partnerFieldAnchors(areas)));
     const result = partnerService.create(req.account!.id, parsed.fields);
     if (!result.ok) return renderForm(res, null, values, [{ field: 'name', text: t('partners.errors.name_taken'), href: '#name' }]);
     req.session.notice = 'partners.notices.created';
@@ -66,7 +74,13 @@ export function partnerRoutes({ partnerService, areas }: { partnerService: Partn
     const values = partnerFormValues(req.body);
     const t = res.locals.t;
     const parsed = parsePartnerForm(values, areas);
-    if (!parsed.ok) return renderForm(res, partner, values, formErrors(parsed.issues, t, 'partners.errors', partnerFieldOrder, partnerFieldAnchors(areas)));
+    if (!parsed.ok)
+      return renderForm(
+        res,
+        partner,
+        values,
+        formErrors(parsed.issues, t, 'partners.errors', partnerFieldOrder, partnerFieldAnchors(areas)),
+      );
     const result = partnerService.update(req.account!.id, partner.id, parsed.fields);
     if (!result.ok) return renderForm(res, partner, values, [{ field: 'name', text: t('partners.errors.name_taken'), href: '#name' }]);
     req.session.notice = 'partners.notices.updated';

@@ -58,7 +58,10 @@ export function queueRoutes({ services, areas, now }: AppDeps): Router {
       overdueAt: q.overdue ? at : undefined,
     };
     const page = triageService.queuePage(filters, decodeCursor(q.after), QUEUE_PAGE_SIZE);
-    const kept = Object.fromEntries(Object.entries({ ...q, after: undefined }).filter(([, v]) => v !== undefined && v !== '')) as Record<string, string>;
+    const kept = Object.fromEntries(Object.entries({ ...q, after: undefined }).filter(([, v]) => v !== undefined && v !== '')) as Record<
+      string,
+      string
+    >;
     res.render('staff/queue', {
       rows: page.rows,
       counts: page.counts,

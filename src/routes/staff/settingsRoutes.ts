@@ -26,7 +26,13 @@ export const holidaySchema = (today: string) =>
   });
 
 /** Settings (administrators only): the holiday calendar of the triage clock, and the triage targets (read-only). */
-export function settingsRoutes({ holidayService, triageTargets }: { holidayService: HolidayService; triageTargets: TriageTargets }): Router {
+export function settingsRoutes({
+  holidayService,
+  triageTargets,
+}: {
+  holidayService: HolidayService;
+  triageTargets: TriageTargets;
+}): Router {
   const router = Router();
   const admin = requireRole('admin');
 
@@ -66,7 +72,9 @@ export function settingsRoutes({ holidayService, triageTargets }: { holidayServi
     const date = String(req.params.date);
     if (!isCalendarDate(date)) throw new HttpError(404, 'No such holiday');
     // Already gone (another tab, another administrator): the outcome the person wanted, said plainly.
-    req.session.notice = holidayService.remove(req.account!.id, date) ? 'settings.notices.holidayRemoved' : 'settings.notices.holidayAlreadyGone';
+    req.session.notice = holidayService.remove(req.account!.id, date)
+      ? 'settings.notices.holidayRemoved'
+      : 'settings.notices.holidayAlreadyGone';
     res.redirect(303, SETTINGS_PATH);
   });
 

@@ -90,7 +90,12 @@ export function staffReportRoutes({ services, areas }: AppDeps): Router {
   }
 
   for (const form of Object.keys(decisionSchemas) as DecisionForm[]) {
-    const decide = formAction(form, decisionSchemas[form], (who, ref, decision) => triageService.decide(who, ref, decision), `triage.done.${form}`);
+    const decide = formAction(
+      form,
+      decisionSchemas[form],
+      (who, ref, decision) => triageService.decide(who, ref, decision),
+      `triage.done.${form}`,
+    );
     router.post(`/staff/reports/:ref/${form}`, readers, decide);
   }
   router.post(
@@ -101,7 +106,12 @@ export function staffReportRoutes({ services, areas }: AppDeps): Router {
   router.post(
     '/staff/reports/:ref/respond',
     readers,
-    formAction('respond', respondSchema, (who, ref, d) => triageService.respondToDepartment(who, ref, d['respond-response']), 'referral.triage.responded'),
+    formAction(
+      'respond',
+      respondSchema,
+      (who, ref, d) => triageService.respondToDepartment(who, ref, d['respond-response']),
+      'referral.triage.responded',
+    ),
   );
   router.post(
     '/staff/reports/:ref/escalate',
@@ -122,13 +132,19 @@ export function staffReportRoutes({ services, areas }: AppDeps): Router {
       );
       return render(req, res, { status: 400, form: 'ack', values, errors });
     }
-    const result = acknowledgementService.recordByStaff(req.account as CurrentAccount, String(req.params.ref), parsed.answer, parsed.reason);
+    const result = acknowledgementService.recordByStaff(
+      req.account as CurrentAccount,
+      String(req.params.ref),
+      parsed.answer,
+      parsed.reason,
+    );
     if (result === undefined) throw new HttpError(404, 'Report not found or not actionable');
     if (result.ok) {
       req.session.notice = 'ack.staff.recorded';
       return res.redirect(303, `/staff/reports/${encodeURIComponent(String(req.params.ref))}`);
     }
-    const text = result.problem === 'claimed_by_other' ? res.locals.t('triage.refusal.claimed_by_other') : res.locals.t('ack.staff.refusal');
+    const text =
+      result.problem === 'claimed_by_other' ? res.locals.t('triage.refusal.claimed_by_other') : res.locals.t('ack.staff.refusal');
     render(req, res, { status: 409, form: 'ack', values, errors: [{ field: 'form', text, href: '#ack-title' }] });
   });
 

@@ -98,7 +98,11 @@ export function userRoutes(deps: AppDeps): Router {
     });
     if (!result.ok) {
       const field = result.problem === 'email_taken' ? 'email' : result.problem === 'no_supervisor' ? 'role' : 'department';
-      return renderInvite(res, values, formErrors([{ path: [field], message: result.problem }], t, 'users.errors', inviteFields, inviteAnchors));
+      return renderInvite(
+        res,
+        values,
+        formErrors([{ path: [field], message: result.problem }], t, 'users.errors', inviteFields, inviteAnchors),
+      );
     }
     // A content role waits for a supervisor: there is no link to show, now or later.
     if (result.awaitingApproval) return afterAction(req, res, result.id, 'users.approval.requested');
