@@ -1,6 +1,6 @@
--- Step 2: staff accounts, the audit log, partner institutions, triage decisions, redirects and cases.
+-- Staff accounts, the audit log, partner institutions, triage decisions, redirects and cases.
 -- Sensitive text only in *_enc columns. Departments are created here because accounts refer to
--- them; step 3 fills them in.
+-- them; their referrals come with 0005.
 
 CREATE TABLE departments (
   id INTEGER PRIMARY KEY,

@@ -1,4 +1,6 @@
--- Step 3: referrals from government departments, and the API tokens their systems use.
+-- Referrals from government departments, and the API tokens their systems use.
+-- (Numbers 3 and 4 were never used; none may take them now: src/data/migrate.ts refuses a
+-- migration numbered below one already applied.)
 -- A referral is a report with source 'department' plus what only a referral has (this table).
 -- Client identity, consent details and actions taken are encrypted.
 

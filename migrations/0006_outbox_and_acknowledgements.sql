@@ -1,4 +1,4 @@
--- Step 4: the durable email outbox, and partners' acknowledgements of redirects.
+-- The durable email outbox, and partners' acknowledgements of redirects.
 
 -- An email is written here in the same transaction as the action that causes it, and sent by a
 -- worker. The recipient and the parameters are encrypted (a reporter's address is a contact

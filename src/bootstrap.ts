@@ -1,14 +1,14 @@
 import type { Server } from 'node:http';
 import { createHttpServer } from './httpServer';
-import { loadConfig, type Config } from './config';
+import type { Config } from './config';
 import type { Db } from './data/db';
 import { SqliteSessionStore } from './data/sessionStore';
 import { loadAreaDirectory } from './data/areaReference';
-import { openSessionSecret, openStore } from './openStore';
+import { openLentera, type OpenedLentera } from './lentera';
+import { resolveSessionSecret } from './secrets';
 import { loadTranslator, locales } from './i18n';
-import { createServices, type Services } from './services';
+import type { Services } from './services';
 import { createApp } from './app';
-import { localesDir } from './paths';
 import { IDLE_TIMEOUT_MS } from './middleware/setUpSession';
 import { createOutboxWorker, type OutboxWorker } from './services/outboxWorker';
 import { createDatabaseHealth, type DatabaseHealth } from './data/databaseHealth';
@@ -34,17 +34,25 @@ export interface Lentera {
 }
 
 /**
- * Config → secrets → database → migrations → services → app. Used by server.ts and by the tests,
- * so that both run exactly the same wiring.
+ * Lentera as the server runs it: `openLentera` (src/lentera.ts: config → database → migrations →
+ * the checked data key → services), the one way every command opens it too, then the session
+ * secret → app → HTTP server. Used by server.ts and by the tests, so that both run exactly the
+ * same wiring. If a step fails, what was opened is closed and the error goes on as it is.
  */
 export function bootstrap(env: NodeJS.ProcessEnv, options: { now?: () => Date; log?: (message: string) => void } = {}): Lentera {
-  const now = options.now ?? (() => new Date());
-  const log = options.log ?? ((m: string) => console.error(m));
-  const config = loadConfig(env);
-  const warn = (m: string) => log(`WARNING: ${m}`);
-  const { db, dataKey } = openStore(config, { create: true, warn, now });
-  const sessionSecret = openSessionSecret(config, warn);
-  const services = createServices(config, db, dataKey, now, log);
+  const opened = openLentera(env, { create: true, ...options });
+  try {
+    return serve(opened);
+  } catch (err) {
+    opened.close();
+    throw err;
+  }
+}
+
+/** The web part, on top of an opened Lentera: only the server signs cookies, so only it needs the session secret. */
+function serve(opened: OpenedLentera): Lentera {
+  const { config, db, services, now, log } = opened;
+  const sessionSecret = resolveSessionSecret(config.dataDir, config.sessionSecret, (m) => log(`WARNING: ${m}`));
   const sessionStore = new SqliteSessionStore(db, IDLE_TIMEOUT_MS, () => now().getTime());
   const languagesRecorded = services.reportLanguages.recordOlderLanguages();
   if (languagesRecorded > 0) log(`Recorded the language of ${languagesRecorded} report(s) filed before Lentera kept it.`);
@@ -55,11 +63,10 @@ export function bootstrap(env: NodeJS.ProcessEnv, options: { now?: () => Date; l
     log(`No accounts yet. Open this link within 24 hours to create the first administrator (it works once):\n  ${setupLink}`);
   }
   let outboxWorker: OutboxWorker | undefined;
-  const translator = loadTranslator(localesDir);
+  const translator = loadTranslator();
   const health = createDatabaseHealth(db, config.databasePath, config.integrityCheckMinutes * 60 * 1000, log);
   const app = createApp({
     config,
-    db,
     health,
     sessionStore,
     sessionSecret,
@@ -99,8 +106,7 @@ export function bootstrap(env: NodeJS.ProcessEnv, options: { now?: () => Date; l
       void outboxWorker?.stop();
       health.stop();
       sessionStore.close();
-      services.outboxService.close();
-      db.close();
+      opened.close();
     },
   };
 }

@@ -39,24 +39,18 @@
       lights.textContent = ['', '\u25CF\u25CB\u25CB', '\u25CF\u25CF\u25CB'][n];
       if (status) status.textContent = say ? status.getAttribute(say) : '';
     };
-    var reset = function () {
-      count(0, 'data-expired');
-    };
-    document.addEventListener(
-      'keyup',
-      function (event) {
-        window.clearTimeout(timer);
-        if (event.key === 'Shift' && !modified && !inField(event.target) && !inField(document.activeElement)) {
-          if (presses === 2) return leave();
-          count(presses + 1, presses ? 'data-press-one' : 'data-press-two');
-          timer = window.setTimeout(reset, 5000);
-        } else if (presses) {
-          reset();
-        }
-        modified = event.shiftKey;
-      },
-      true,
-    );
+    var reset = function () { count(0, 'data-expired'); };
+    document.addEventListener('keyup', function (event) {
+      window.clearTimeout(timer);
+      if (event.key === 'Shift' && !modified && !inField(event.target) && !inField(document.activeElement)) {
+        if (presses === 2) return leave();
+        count(presses + 1, presses ? 'data-press-one' : 'data-press-two');
+        timer = window.setTimeout(reset, 5000);
+      } else if (presses) {
+        reset();
+      }
+      modified = event.shiftKey;
+    }, true);
 
     // The hint only where a keyboard is likely: a phone has no Shift key.
     var hint = document.querySelector('[data-quick-exit-hint]');
@@ -74,11 +68,7 @@
     copy.textContent = copyArea.getAttribute('data-label');
     copy.addEventListener('click', function () {
       copied.textContent = ''; // so that a second copy is announced too
-      var say = function (a) {
-        return function () {
-          copied.textContent = copyArea.getAttribute(a);
-        };
-      };
+      var say = function (a) { return function () { copied.textContent = copyArea.getAttribute(a); }; };
       navigator.clipboard.writeText(code.textContent.trim()).then(say('data-done'), say('data-failed'));
     });
     copyArea.insertBefore(copy, copied);
@@ -88,9 +78,7 @@
   // Print views: a hidden [data-print] button is shown and prints; [data-print-fallback] ("use the browser's menu") goes.
   var printButton = document.querySelector('[data-print]');
   if (printButton && window.print) {
-    printButton.addEventListener('click', function () {
-      window.print();
-    });
+    printButton.addEventListener('click', function () { window.print(); });
     printButton.hidden = false;
     var printFallback = document.querySelector('[data-print-fallback]');
     if (printFallback) printFallback.hidden = true;
@@ -128,9 +116,7 @@
       var yes = document.getElementById('wants_contact-yes');
       details.hidden = !(yes && yes.checked);
     };
-    Array.prototype.forEach.call(toggles, function (t) {
-      t.addEventListener('change', update);
-    });
+    Array.prototype.forEach.call(toggles, function (t) { t.addEventListener('change', update); });
     update();
   }
 })();

@@ -1,7 +1,8 @@
 import { createAuditRepository } from '../data/auditRepository';
 import { createAuditQueryRepository } from '../data/auditQueryRepository';
-import { openInstallation } from './installation';
+import { openData } from '../lentera';
 import { readEnvironment } from '../env';
+import { COULD_NOT_RUN, openForCommand, runFromShell } from './command';
 
 const problems = {
   hash: 'its hash does not match its contents: the row was changed, or written without the key',
@@ -9,11 +10,12 @@ const problems = {
   gap: 'the event before it is missing (ids run 1, 2, 3… without gaps): an event was deleted',
 } as const;
 
-/** Exit codes: 0 intact, 1 broken, 2 could not check. */
+/** Exit codes: 0 intact, 1 broken, 2 could not check (the reason is printed as it is). */
 export function runAuditVerify(env: NodeJS.ProcessEnv, out: (line: string) => void, err: (line: string) => void): number {
-  const installation = openInstallation(env, err);
-  if (!installation) return 2;
-  const { db, dataKey } = installation;
+  // The data, key checked, without services: this command reads the audit log and nothing else.
+  const lentera = openForCommand(() => openData(env, { create: false, log: err }), err);
+  if (!lentera) return COULD_NOT_RUN;
+  const { db, dataKey } = lentera;
   try {
     const audit = createAuditRepository(db, dataKey);
     const queries = createAuditQueryRepository(db);
@@ -30,11 +32,11 @@ export function runAuditVerify(env: NodeJS.ProcessEnv, out: (line: string) => vo
     if (lastHash) out(`Last hash: ${lastHash} (keep it apart from the server; a later check should still find it)`);
     return 0;
   } finally {
-    db.close();
+    lentera.close();
   }
 }
 
 /** npm run audit:verify — checks the hash chain of the audit log in DATABASE_PATH. */
 if (require.main === module) {
-  process.exitCode = runAuditVerify(readEnvironment(), console.log, console.error);
+  runFromShell(() => runAuditVerify(readEnvironment(), console.log, console.error));
 }

@@ -1,8 +1,9 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { openInstallation } from './installation';
+import { openData } from '../lentera';
 import { readEnvironment } from '../env';
+import { COULD_NOT_RUN, describeFailure, openForCommand, runFromShell } from './command';
 import { copyDatabase, fsyncPath, verifyCopy } from '../data/backupCopy';
 
 /**
@@ -29,9 +30,10 @@ export async function runBackup(
     err(`${file} exists already; choose a new file name so that no backup is overwritten.`);
     return 2;
   }
-  const installation = openInstallation(env, err);
-  if (!installation) return 2;
-  const { db, config, dataKey } = installation;
+  // The data, key checked (the copy is verified under it), without services.
+  const lentera = openForCommand(() => openData(env, { create: false, log: err }), err);
+  if (!lentera) return COULD_NOT_RUN;
+  const { db, config, dataKey } = lentera;
   const folder = path.dirname(file);
   const partial = path.join(folder, `.${path.basename(file)}.partial-${crypto.randomBytes(6).toString('hex')}`);
   try {
@@ -53,15 +55,13 @@ export async function runBackup(
     return 0;
   } catch (e) {
     fs.rmSync(partial, { force: true });
-    err(`Backup failed: ${(e as Error).message}`);
-    return 2;
+    err(`Backup failed: ${describeFailure(e)}`);
+    return COULD_NOT_RUN;
   } finally {
-    db.close();
+    lentera.close();
   }
 }
 
 if (require.main === module) {
-  void runBackup(readEnvironment(), process.argv.slice(2), console.log, console.error).then((code) => {
-    process.exitCode = code;
-  });
+  runFromShell(() => runBackup(readEnvironment(), process.argv.slice(2), console.log, console.error));
 }

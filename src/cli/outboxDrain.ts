@@ -1,6 +1,6 @@
-import { openInstallation } from './installation';
+import { openLentera } from '../lentera';
 import { readEnvironment } from '../env';
-import { createServices } from '../services';
+import { COULD_NOT_RUN, openForCommand, runFromShell } from './command';
 import type { DrainResult } from '../services/outboxService';
 
 const BATCH = 50;
@@ -13,12 +13,10 @@ const BATCH = 50;
  * email could not be sent (it will be retried, or has failed — see /staff/outbox), 2 could not run.
  */
 export async function runOutboxDrain(env: NodeJS.ProcessEnv, out: (line: string) => void, err: (line: string) => void): Promise<number> {
-  const installation = openInstallation(env, err);
-  if (!installation) return 2;
-  const { config, db, dataKey } = installation;
-  let services;
+  const lentera = openForCommand(() => openLentera(env, { create: false, log: err }), err);
+  if (!lentera) return COULD_NOT_RUN;
+  const { services } = lentera;
   try {
-    services = createServices(config, db, dataKey, () => new Date(), err);
     const { outboxService } = services;
     const where = outboxService.transportDescription();
     out(where.kind === 'smtp' ? `Sending through ${where.server}.` : `No SMTP_URL: writing .eml files to ${where.folder}.`);
@@ -39,14 +37,11 @@ export async function runOutboxDrain(env: NodeJS.ProcessEnv, out: (line: string)
     if (failed > 0) out(`Failed in all: ${failed} — see /staff/outbox to retry them.`);
     return total.retried + total.failed > 0 ? 1 : 0;
   } finally {
-    services?.outboxService.close();
-    db.close();
+    lentera.close();
   }
 }
 
 /** npm run outbox:drain */
 if (require.main === module) {
-  void runOutboxDrain(readEnvironment(), console.log, console.error).then((code) => {
-    process.exitCode = code;
-  });
+  runFromShell(() => runOutboxDrain(readEnvironment(), console.log, console.error));
 }

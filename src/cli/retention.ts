@@ -1,6 +1,6 @@
-import { openInstallation } from './installation';
+import { openLentera } from '../lentera';
 import { readEnvironment } from '../env';
-import { createServices } from '../services';
+import { COULD_NOT_RUN, describeFailure, openForCommand, runFromShell } from './command';
 import { describeCounts } from '../domain/retention';
 import { mailFolder } from '../mail/transport';
 
@@ -27,19 +27,17 @@ export function runRetention(
     return 2;
   }
   const dryRun = args.includes('--dry-run');
-  const installation = openInstallation(env, err, now);
-  if (!installation) return 2;
-  const { config, db, dataKey } = installation;
-  let services;
+  const lentera = openForCommand(() => openLentera(env, { create: false, now, log: err }), err);
+  if (!lentera) return COULD_NOT_RUN;
+  const { config, services } = lentera;
   try {
     let run;
     try {
-      services = createServices(config, db, dataKey, now, err);
       run = services.retentionService.run({ dryRun });
     } catch (e) {
-      // The real error, whatever it is (a locked database, a bad setting), never a guess in its place.
-      err(`Retention could not run: ${e instanceof Error ? e.message : String(e)}`);
-      return 2;
+      // The real error, whatever it is (a locked database, a full disk), never a guess in its place.
+      err(`Retention could not run: ${describeFailure(e)}`);
+      return COULD_NOT_RUN;
     }
     out(
       `Retention: ${config.retentionDays} days (decided or closed before ${run.cutoff}).${dryRun ? ' Dry run: nothing is deleted.' : ''}`,
@@ -54,12 +52,11 @@ export function runRetention(
     }
     return 0;
   } finally {
-    services?.outboxService.close();
-    db.close();
+    lentera.close();
   }
 }
 
 /** npm run retention [-- --dry-run] */
 if (require.main === module) {
-  process.exitCode = runRetention(process.argv.slice(2), readEnvironment(), console.log, console.error);
+  runFromShell(() => runRetention(process.argv.slice(2), readEnvironment(), console.log, console.error));
 }

@@ -1,11 +1,12 @@
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config';
-import { openStore } from '../openStore';
-import { createServices } from '../services';
+import { openLentera } from '../lentera';
 import { readEnvironment } from '../env';
+import { COULD_NOT_RUN, openForCommand, runFromShell } from './command';
 import { isRole, roles } from '../domain/roles';
-import { PASSWORD_MAX, PASSWORD_MIN, grantsContent, isPasswordLengthAllowed, needsDepartment, normalizeEmail } from '../domain/accounts';
-import { emailField, nameField } from '../routes/auth/passwordFields';
+import { grantsContent, isPasswordLengthAllowed, needsDepartment } from '../domain/accounts';
+import { normalizeEmail } from '../domain/email';
+import { PASSWORD_MAX, PASSWORD_MIN } from '../domain/limits';
+import { emailField, nameField } from '../validation/accountFields';
 
 export interface UserCommandIo {
   env: NodeJS.ProcessEnv;
@@ -47,7 +48,8 @@ const messages: Record<string, string> = {
 const withoutFinalNewline = (text: string) => text.replace(/\r?\n$/, '');
 
 /**
- * `npm run user -- create …`: creates a staff or department account. Returns the exit code.
+ * `npm run user -- create …`: creates a staff or department account. Returns the exit code: 0
+ * created, 1 refused (an email already in use…), 2 a wrong call or could not run (the reason is printed).
  * Exported so that the tests call it with argv, as the shell would.
  */
 export async function runUserCommand(argv: string[], io: UserCommandIo): Promise<number> {
@@ -100,20 +102,12 @@ export async function runUserCommand(argv: string[], io: UserCommandIo): Promise
     }
   }
 
-  const now = io.now ?? (() => new Date());
-  let config;
-  let store;
+  // Like the server: may create the database (and, for an empty one, the data key); checks the key.
+  const lentera = openForCommand(() => openLentera(io.env, { create: true, now: io.now, log: io.err }), io.err);
+  if (!lentera) return COULD_NOT_RUN;
+  const { config, services } = lentera;
   try {
-    config = loadConfig(io.env);
-    // Like the server: may create the database (and, for an empty one, the data key); checks the key.
-    store = openStore(config, { create: true, warn: (m) => io.err(`WARNING: ${m}`), now });
-  } catch (e) {
-    io.err((e as Error).message);
-    return 2;
-  }
-  const { db, dataKey } = store;
-  try {
-    const { accountService } = createServices(config, db, dataKey, now);
+    const { accountService } = services;
     let departmentId: number | null = null;
     if (needsDepartment(values.role)) {
       departmentId = values.department === undefined ? null : (accountService.findDepartment(values.department) ?? -1);
@@ -145,7 +139,7 @@ export async function runUserCommand(argv: string[], io: UserCommandIo): Promise
       io.out('Every active supervisor is told by email that this role, which reads report content, was granted from the server.');
     return 0;
   } finally {
-    db.close();
+    lentera.close();
   }
 }
 
@@ -159,16 +153,12 @@ function readAllStdin(): Promise<string> {
 }
 
 if (require.main === module) {
-  runUserCommand(process.argv.slice(2), {
-    env: readEnvironment(),
-    readStdin: readAllStdin,
-    out: (line) => console.log(line),
-    err: (line) => console.error(line),
-  }).then(
-    (code) => process.exit(code),
-    (err: unknown) => {
-      console.error((err as Error).message);
-      process.exit(1);
-    },
+  runFromShell(() =>
+    runUserCommand(process.argv.slice(2), {
+      env: readEnvironment(),
+      readStdin: readAllStdin,
+      out: (line) => console.log(line),
+      err: (line) => console.error(line),
+    }),
   );
 }
