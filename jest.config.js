@@ -1,4 +1,7 @@
-/** Three projects: fast unit tests, integration tests through the real app, and the browser suite. */
+/**
+ * Four projects: fast unit tests, integration tests through the real app, the browser suite, and a
+ * production-only install of a build (slow: npm installs it; `npm run test:production`).
+ */
 const tsJest = {
   '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
   // otplib 13 depends on ESM-only packages (@scure/base, @noble/hashes); Jest loads CommonJS, so
@@ -23,5 +26,6 @@ module.exports = {
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     { ...common, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
+    { ...common, displayName: 'production', testMatch: ['<rootDir>/test/production/**/*.test.ts'] },
   ],
 };

@@ -1,14 +1,13 @@
-import fs from 'node:fs';
-import path from 'node:path';
+import en from './locales/en.json';
+import id from './locales/id.json';
+import * as limits from '../domain/limits';
 
-export const locales = ['id', 'en'] as const;
-export type Locale = (typeof locales)[number];
+import type { Locale } from '../domain/locales';
 
-export function isLocale(value: unknown): value is Locale {
-  return typeof value === 'string' && (locales as readonly string[]).includes(value);
-}
+// The language codes are the domain's (a report records its language); i18n translates into them.
+export { isLocale, locales, type Locale } from '../domain/locales';
 
-type Tree = { [key: string]: string | Tree };
+export type Tree = { [key: string]: string | Tree };
 export type Translate = (key: string, params?: Record<string, string | number>) => string;
 
 function lookup(tree: Tree, key: string): string | undefined {
@@ -25,17 +24,27 @@ export interface Translator {
   has(locale: Locale, key: string): boolean;
 }
 
-/** Loads locales/<id|en>.json once; t(key, {name}) fills `{name}` placeholders. */
-export function loadTranslator(dir: string): Translator {
-  const trees = Object.fromEntries(
-    locales.map((l) => [l, JSON.parse(fs.readFileSync(path.join(dir, `${l}.json`), 'utf8')) as Tree]),
-  ) as Record<Locale, Tree>;
+/**
+ * The texts of each language, locales/<id|en>.json. Imported, so the compiler puts them in the build
+ * beside this module (dist/i18n/locales/): the built app reads nothing from src/.
+ */
+export const localeTexts: Record<Locale, Tree> = { id, en };
+
+const limitValues: Record<string, number> = limits;
+
+/**
+ * t(key, {name}) in each language, `{name}` placeholders filled in; the texts are `localeTexts`
+ * unless given. A text may also name any limit of domain/limits.ts by its constant — "at most
+ * {NOTE_MAX} characters" — without the caller passing it, so a message states the limit the code
+ * enforces, from the one place it is kept.
+ */
+export function loadTranslator(trees: Record<Locale, Tree> = localeTexts): Translator {
   return {
     forLocale(locale) {
       return (key, params) => {
         const text = lookup(trees[locale], key);
         if (text === undefined) return key;
-        return params ? text.replace(/\{(\w+)\}/g, (m: string, name: string) => String(params[name] ?? m)) : text;
+        return text.replace(/\{(\w+)\}/g, (m: string, name: string) => String(params?.[name] ?? limitValues[name] ?? m));
       };
     },
     has: (locale, key) => lookup(trees[locale], key) !== undefined,

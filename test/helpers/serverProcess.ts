@@ -5,8 +5,8 @@ import path from 'node:path';
 import { projectRoot } from '../../src/paths';
 import { TEST_DATA_KEY } from './testApp';
 
-export const SERVER_JS = path.join(projectRoot, 'dist', 'src', 'server.js');
-export const distCli = (name: string) => path.join(projectRoot, 'dist', 'src', 'cli', `${name}.js`);
+export const SERVER_JS = path.join(projectRoot, 'dist', 'server.js');
+export const distCli = (name: string) => path.join(projectRoot, 'dist', 'cli', `${name}.js`);
 
 /** The environment of a real server or command on the data folder `dir` (a test database). */
 export function processEnv(dir: string, extra: Record<string, string> = {}): Record<string, string> {
@@ -33,18 +33,26 @@ export interface ServerProcess {
   kill(signal: NodeJS.Signals): Promise<number | string>;
 }
 
-/** Starts the built server (`npm run build` first; `pretest` does it) and waits until it listens. */
+/**
+ * Starts the built server (`npm run build` first; `pretest` does it) and waits until it listens;
+ * `serverJs` is another build's server.js (a release installed elsewhere).
+ */
 export async function startServer(
   env: Record<string, string>,
   cwd: string = projectRoot,
   as: { uid?: number; gid?: number } = {},
+  serverJs: string = SERVER_JS,
 ): Promise<ServerProcess> {
-  if (!fs.existsSync(SERVER_JS)) throw new Error(`${SERVER_JS} is missing: run npm run build`);
-  const child = spawn(process.execPath, [SERVER_JS], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], ...as });
+  if (!fs.existsSync(serverJs)) throw new Error(`${serverJs} is missing: run npm run build`);
+  const child = spawn(process.execPath, [serverJs], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], ...as });
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  const exited = new Promise<number | string>((resolve) => {
+    child.once('exit', (code, signal) => resolve(code ?? signal ?? -1));
+    // A server that could not be started at all (a Node.js its user may not run, say) ends here, not in a timeout.
+    child.once('error', (e) => resolve(e.message));
+  });
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setInterval(() => {
       const m = /listening on [^:]+:(\d+)/.exec(output);
@@ -71,7 +79,7 @@ export async function startServer(
   };
 }
 
-/** Runs a built command (`dist/src/cli/<name>.js`) to its end. */
+/** Runs a built command (`dist/cli/<name>.js`) to its end. */
 export function runCommand(
   name: string,
   args: string[],
