@@ -1,7 +1,8 @@
 // The code's conventions, checked by `npm run lint` (part of `npm test`):
 // typescript-eslint's recommended rules and the layer rules of STYLE.md —
 // domain imports nothing outside itself; data never imports services, routes or middleware;
-// services never import routes, middleware or HTTP errors; routes never import data; only
+// services never import routes, middleware or HTTP errors; routes never import data; security
+// helpers and validators stand on the domain alone; commands never import the web app; only
 // middleware writes `res.locals`. Import cycles (type imports too) are dpdm's, formatting Prettier's;
 // `npm run lint` runs all three.
 import js from '@eslint/js';
@@ -12,7 +13,7 @@ import globals from 'globals';
 const outside = (...folders) => folders.flatMap((folder) => [`../${folder}`, `../${folder}/*`, `../../${folder}`, `../../${folder}/*`]);
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'test-output/**', 'public/**', '.bench-build/**'] },
+  { ignores: ['dist/**', 'dist-bench/**', 'node_modules/**', 'coverage/**', 'test-output/**', 'public/**', '.bench-build/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -88,6 +89,38 @@ export default tseslint.config(
           selector:
             "CallExpression[callee.object.name='Object'][callee.property.name='assign'] > MemberExpression.arguments:first-child[property.name='locals']",
           message: 'Only middleware writes res.locals.',
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/security/**/*.ts', 'src/validation/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: outside('services', 'routes', 'middleware', 'data', 'app', 'bootstrap', 'lentera', 'errors'),
+              message: 'Security helpers and form validators stand on the domain alone.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/cli/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: outside('routes', 'middleware', 'app', 'bootstrap'),
+              message: 'Commands open Lentera through src/lentera.ts, never through the web app.',
+            },
+          ],
         },
       ],
     },

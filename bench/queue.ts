@@ -14,7 +14,8 @@ import path from 'node:path';
 import { openDatabase } from '../src/data/db';
 import { migrate } from '../src/data/migrate';
 import { migrationsDir } from '../src/paths';
-import { createQueueRepository, type QueueCursor, type QueueFilters } from '../src/data/queueRepository';
+import { createQueueRepository } from '../src/data/queueRepository';
+import type { QueueCursor, QueueFilters } from '../src/domain/queue';
 import { categories, urgencies } from '../src/domain/reference';
 
 const ROWS = Number(process.env.BENCH_QUEUE_ROWS ?? 1_000_000);

@@ -1,8 +1,7 @@
 import express from 'express';
 import cookieParser from 'cookie-parser';
 import type { Config } from './config';
-import type { Db } from './data/db';
-import type { DatabaseHealth } from './data/databaseHealth';
+import type { HealthReport } from './domain/health';
 import type { SqliteSessionStore } from './data/sessionStore';
 import type { AreaDirectory } from './domain/areas';
 import type { Translator } from './i18n';
@@ -18,7 +17,7 @@ import { setUpCurrentAccount } from './middleware/currentAccount';
 import { setUpBodyParsing } from './middleware/setUpBodyParsing';
 import { setUpCsrf } from './middleware/setUpCsrf';
 import { floodLimit, perKey } from './middleware/rateLimits';
-import { createFloodGuard } from './services/floodGuard';
+import { createFloodGuard } from './security/floodGuard';
 import { setUpErrorHandler, setUpNotFound } from './middleware/setUpErrorHandling';
 import { pageRoutes } from './routes/public/pageRoutes';
 import { transparencyRoutes } from './routes/public/transparencyRoutes';
@@ -26,7 +25,7 @@ import { REPORT_PATH, reportRoutes } from './routes/public/reportRoutes';
 import { statusRoutes } from './routes/public/statusRoutes';
 import { receiptRoutes } from './routes/public/receiptRoutes';
 import { exitRoutes } from './routes/public/exitRoutes';
-import { ackRoutes } from './routes/public/ackRoutes';
+import { acknowledgementRoutes } from './routes/public/acknowledgementRoutes';
 import { authRoutes } from './routes/auth/authRoutes';
 import { userRoutes } from './routes/staff/userRoutes';
 import { adminRoutes } from './routes/staff/adminRoutes';
@@ -36,8 +35,8 @@ import { API_PATH, apiRoutes } from './routes/api/apiRoutes';
 
 export interface AppDeps {
   config: Config;
-  db: Db;
-  health: DatabaseHealth;
+  /** What /healthz answers (data/databaseHealth.ts). */
+  health: { report(): HealthReport };
   sessionStore: SqliteSessionStore;
   sessionSecret: string;
   translator: Translator;
@@ -69,11 +68,22 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(setUpStaticResources());
   // The departments' JSON API, before cookies, sessions, form bodies and CSRF: it is authenticated
   // by bearer token alone and answers every /api/v1 request itself (see routes/api/apiRoutes.ts).
-  app.use(API_PATH, apiRoutes(deps));
+  app.use(
+    API_PATH,
+    apiRoutes({
+      apiTokenService: services.apiTokenService,
+      referralService: services.referralService,
+      areas,
+      translator: deps.translator,
+      config,
+      now,
+      log: deps.log,
+    }),
+  );
   app.use(cookieParser());
   app.use(setUpLocale(config.defaultLocale, secureCookies));
   app.use(setUpSession(deps.sessionStore, deps.sessionSecret, secureCookies));
-  app.use(setUpCurrentAccount(services.accounts, now));
+  app.use(setUpCurrentAccount(services.authService, now));
   app.use(setUpLocals(config, deps.translator, csrf));
   app.use(setUpBodyParsing());
   app.use(setUpLanguageSwitch(config, deps.translator, secureCookies));
@@ -121,13 +131,27 @@ export function createApp(deps: AppDeps): express.Express {
   );
 
   // Partners answer a redirect from the signed link in its email.
-  app.use(ackRoutes({ acknowledgementService: services.acknowledgementService, serviceContact: config.serviceContact }));
+  app.use(acknowledgementRoutes({ acknowledgementService: services.acknowledgementService, serviceContact: config.serviceContact }));
 
-  app.use(authRoutes(deps));
-  app.use(userRoutes(deps));
-  app.use(staffRoutes(deps));
-  app.use(departmentRoutes(deps));
-  app.use(adminRoutes(deps));
+  const { accountService, authService, triageService, caseService, acknowledgementService, partnerService } = services;
+  app.use(authRoutes({ authService, accountService, now }));
+  app.use(userRoutes({ accountService }));
+  app.use(staffRoutes({ triageService, caseService, acknowledgementService, partnerService, accountService, areas, now }));
+  app.use(departmentRoutes({ referralService: services.referralService, areas, now }));
+  app.use(
+    adminRoutes({
+      partnerService,
+      departmentService: services.departmentService,
+      apiTokenService: services.apiTokenService,
+      holidayService: services.holidayService,
+      auditLog: services.auditLog,
+      statsService: services.statsService,
+      outboxService: services.outboxService,
+      areas,
+      triageTargets: config.triageTargets,
+      now,
+    }),
+  );
 
   app.use(setUpNotFound());
   app.use(setUpErrorHandler(deps.log));

@@ -100,7 +100,6 @@ export interface OfficeContact {
 }
 
 export interface Config {
-  env: 'development' | 'production' | 'test';
   port: number;
   host: string;
   baseUrl: string;
@@ -114,7 +113,7 @@ export interface Config {
   /** How a partner reaches the service, in redirect emails and on the acknowledgement pages (default: TRIAGE_EMAIL). */
   serviceContact: string;
   /** Working days a partner has to acknowledge a redirect before it is flagged and they get one reminder. */
-  redirectAckDays: number;
+  redirectAcknowledgementDays: number;
   /** The email outbox's worker: how often it looks for due emails, and how many attempts before an email fails. */
   outbox: { pollSeconds: number; maxAttempts: number };
   trustProxy: number | 'loopback' | false;
@@ -171,7 +170,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   }
   const databasePath = path.resolve(e.DATABASE_PATH);
   return {
-    env: e.NODE_ENV,
     port: e.PORT,
     host: e.HOST,
     baseUrl,
@@ -183,7 +181,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     mailFrom: e.MAIL_FROM,
     triageEmail: e.TRIAGE_EMAIL,
     serviceContact: e.SERVICE_CONTACT ?? e.TRIAGE_EMAIL,
-    redirectAckDays: e.REDIRECT_ACK_DAYS,
+    redirectAcknowledgementDays: e.REDIRECT_ACK_DAYS,
     outbox: { pollSeconds: e.OUTBOX_POLL_SECONDS, maxAttempts: e.OUTBOX_MAX_ATTEMPTS },
     trustProxy: e.TRUST_PROXY ?? false,
     require2fa: e.REQUIRE_2FA,

@@ -6,7 +6,7 @@ import { projectRoot } from './paths';
 /**
  * The settings file: `.env` in the working directory, or else the one beside package.json. The
  * server and every command find the same file however they are started (`npm start`, `npm run
- * user` from a subfolder, `node dist/src/cli/user.js` from elsewhere), so a command never falls
+ * user` from a subfolder, `node dist/cli/user.js` from elsewhere), so a command never falls
  * back to defaults (an invitation link on localhost:3000) that the server does not use.
  */
 export function settingsFile(cwd: string = process.cwd(), root: string = projectRoot): string | null {

@@ -1,6 +1,6 @@
 import type { Db } from './db';
 import type { CurrentAccount, Role } from '../domain/roles';
-import { isApprovalSettled, type Approval } from '../domain/accounts';
+import { isApprovalSettled, type AccountListItem, type Approval, type PendingApproval } from '../domain/accounts';
 
 /** Everything sign-in needs about an account: the hashes and the second factor, never shown. */
 export interface AccountCredentials extends CurrentAccount {
@@ -10,30 +10,6 @@ export interface AccountCredentials extends CurrentAccount {
   passwordHash: string | null;
   totpSecretEnc: string | null;
   totpLastStep: number | null;
-}
-
-/** One line of the administrator's list of accounts. */
-export interface AccountListItem extends CurrentAccount {
-  departmentName: string | null;
-  active: boolean;
-  hasPassword: boolean;
-  totpEnrolled: boolean;
-  createdAt: string;
-  approval: Approval | null;
-  approvalRequestedByName: string | null;
-  approvalDecidedByName: string | null;
-  approvalDecidedAt: string | null;
-}
-
-/** A content role waiting for a supervisor (the approvals page). */
-export interface PendingApproval {
-  accountId: number;
-  name: string;
-  email: string;
-  role: Role;
-  requestedBy: number | null;
-  requestedByName: string | null;
-  requestedAt: string;
 }
 
 export interface NewAccount {
@@ -133,7 +109,7 @@ const toPending = (r: PendingRow): PendingApproval => ({
   role: r.role,
   requestedBy: r.approval_requested_by,
   requestedByName: r.requested_by_name,
-  requestedAt: r.created_at,
+  requestedAt: new Date(r.created_at),
 });
 
 const toListItem = (r: ListRow): AccountListItem => ({
@@ -142,11 +118,11 @@ const toListItem = (r: ListRow): AccountListItem => ({
   active: r.active === 1,
   hasPassword: r.has_password === 1,
   totpEnrolled: r.totp_enrolled === 1,
-  createdAt: r.created_at,
+  createdAt: new Date(r.created_at),
   approval: r.approval,
   approvalRequestedByName: r.requested_by_name,
   approvalDecidedByName: r.decided_by_name,
-  approvalDecidedAt: r.approval_decided_at,
+  approvalDecidedAt: r.approval_decided_at === null ? null : new Date(r.approval_decided_at),
 });
 
 /** Accounts as sign-in, invitations and the administrator's pages use them. */

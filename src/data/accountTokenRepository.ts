@@ -58,8 +58,10 @@ export function createAccountTokenRepository(db: Db) {
     },
 
     /** When the account's open invitation expires, or null when it has none. */
-    pendingExpiry(accountId: number, purpose: AccountTokenPurpose, at: Date): string | null {
-      return (pendingForAccount.get(accountId, purpose, at.toISOString()) as string | null) ?? null;
+    pendingExpiry(accountId: number, purpose: AccountTokenPurpose, at: Date): Date | null {
+      // max() of no rows is NULL.
+      const expiresAt = pendingForAccount.get(accountId, purpose, at.toISOString()) as string | null;
+      return expiresAt === null ? null : new Date(expiresAt);
     },
   };
 }

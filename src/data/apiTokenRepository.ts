@@ -1,21 +1,5 @@
 import type { Db } from './db';
-
-/** A token as the administrator sees it: never the token itself, which is kept nowhere. */
-export interface ApiTokenListItem {
-  id: number;
-  departmentId: number;
-  label: string;
-  createdAt: string;
-  createdByName: string | null;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-}
-
-/** Who a presented token speaks for. */
-export interface ApiTokenHolder {
-  tokenId: number;
-  departmentId: number;
-}
+import type { ApiTokenHolder, ApiTokenListItem } from '../domain/departments';
 
 interface ListRow {
   id: number;
@@ -31,10 +15,10 @@ const toListItem = (r: ListRow): ApiTokenListItem => ({
   id: r.id,
   departmentId: r.department_id,
   label: r.label,
-  createdAt: r.created_at,
+  createdAt: new Date(r.created_at),
   createdByName: r.created_by_name,
-  lastUsedAt: r.last_used_at,
-  revokedAt: r.revoked_at,
+  lastUsedAt: r.last_used_at === null ? null : new Date(r.last_used_at),
+  revokedAt: r.revoked_at === null ? null : new Date(r.revoked_at),
 });
 
 /**

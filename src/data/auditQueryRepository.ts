@@ -1,27 +1,6 @@
 import type { Db } from './db';
 import type { Statement } from 'better-sqlite3';
-
-/** Which events to show; every field optional. Times are ISO instants, `from` inclusive, `to` exclusive. */
-export interface AuditFilters {
-  action?: string;
-  /** An account id, or 'system' for events with no actor. */
-  actor?: number | 'system';
-  subjectType?: string;
-  subjectId?: string;
-  fromAt?: string;
-  toAt?: string;
-}
-
-export interface AuditListEntry {
-  id: number;
-  at: string;
-  actorAccountId: number | null;
-  actorName: string | null;
-  action: string;
-  subjectType: string | null;
-  subjectId: string | null;
-  detail: string | null;
-}
+import type { AuditActor, AuditFilters, AuditListEntry } from '../domain/auditLog';
 
 interface EntryRow {
   id: number;
@@ -32,13 +11,6 @@ interface EntryRow {
   subject_type: string | null;
   subject_id: string | null;
   detail: string | null;
-}
-
-export interface AuditActor {
-  id: number;
-  name: string;
-  email: string;
-  active: boolean;
 }
 
 const clauses = {
@@ -117,7 +89,7 @@ export function createAuditQueryRepository(db: Db) {
       if (before !== null) use('before', before);
       return (statementFor(used).all(params) as EntryRow[]).map((r) => ({
         id: r.id,
-        at: r.at,
+        at: new Date(r.at),
         actorAccountId: r.actor_account_id,
         actorName: r.actor_name,
         action: r.action,

@@ -1,36 +1,7 @@
 import type { Db } from './db';
 import type { FieldCipher } from './fieldCipher';
-import { formatCaseNumber, type CaseStage } from '../domain/cases';
+import { formatCaseNumber, type CaseDetail, type CaseEvent, type CaseEventKind, type CaseStage, type CaseSummary } from '../domain/cases';
 import type { RiskLevel } from '../domain/decisions';
-
-export type CaseEventKind =
-  'opened' | 'note' | 'stage_changed' | 'assigned' | 'risk_changed' | 'hold' | 'resumed' | 'closed' | 'report_added' | 'report_detached';
-
-export interface CaseSummary {
-  id: number;
-  number: string;
-  stage: CaseStage;
-  onHold: boolean;
-  riskLevel: RiskLevel | null;
-  assignedTo: number | null;
-  assigneeName: string | null;
-  openedAt: Date;
-  closedAt: Date | null;
-}
-
-export interface CaseDetail extends CaseSummary {
-  riskFactors: string;
-  protectiveFactors: string;
-  closureReason: string | null;
-}
-
-export interface CaseEvent {
-  kind: CaseEventKind;
-  code: string | null;
-  body: string | null;
-  authorName: string | null;
-  at: Date;
-}
 
 interface CaseRow {
   id: number;

@@ -1,14 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { Db } from './db';
-
-export type DatabaseState = 'ok' | 'read_only' | 'full' | 'corrupt' | 'unavailable';
-
-export interface HealthReport {
-  /** Whether the database can be read and written now (a write rolled back), and what the last integrity check found. */
-  state: DatabaseState;
-  /** The last `PRAGMA quick_check`: null until the first one has finished. */
-  integrity: { ok: boolean; at: string } | null;
-}
+import type { DatabaseState, HealthReport } from '../domain/health';
 
 function stateOf(err: unknown): DatabaseState {
   const code = String((err as { code?: unknown } | null)?.code ?? '');

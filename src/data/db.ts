@@ -11,7 +11,7 @@ export function openDatabase(file: string): Db {
   if (file !== ':memory:') {
     // Only the service's own user may read it (SQLite gives the WAL and SHM files the same mode).
     // Permissions are only ever taken away here: a file made read-only stays read-only, and the
-    // start then stops on it (openStore.ts) rather than quietly making it writable again.
+    // start then stops on it (src/lentera.ts) rather than quietly making it writable again.
     for (const f of [file, `${file}-wal`, `${file}-shm`]) {
       if (!fs.existsSync(f)) continue;
       const { mode, uid } = fs.statSync(f);

@@ -1,29 +1,5 @@
 import type { Db } from './db';
-
-export interface Department {
-  id: number;
-  name: string;
-  active: boolean;
-  createdAt: string;
-  updatedAt: string;
-}
-
-/** One line of the administrator's list. */
-export interface DepartmentListItem extends Department {
-  /** Officer accounts (role `department`) that are active. */
-  officerCount: number;
-  /** API tokens not revoked. */
-  tokenCount: number;
-}
-
-/** An officer of a department, as the department page lists them. */
-export interface DepartmentOfficer {
-  id: number;
-  name: string;
-  email: string;
-  active: boolean;
-  hasPassword: boolean;
-}
+import type { Department, DepartmentListItem, DepartmentOfficer } from '../domain/departments';
 
 interface DepartmentRow {
   id: number;
@@ -50,8 +26,8 @@ const toDepartment = (r: DepartmentRow): Department => ({
   id: r.id,
   name: r.name,
   active: r.active === 1,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
+  createdAt: new Date(r.created_at),
+  updatedAt: new Date(r.updated_at),
 });
 
 /**

@@ -1,11 +1,5 @@
 import type { Db } from './db';
-
-/** A day off on the working-day clock. */
-export interface Holiday {
-  date: string; // YYYY-MM-DD, Asia/Jakarta calendar
-  nameId: string;
-  nameEn: string;
-}
+import type { Holiday } from '../domain/holidays';
 
 interface HolidayRow {
   date: string;

@@ -3,6 +3,7 @@ import type { FieldCipher } from './fieldCipher';
 import type { Locale } from '../i18n';
 import type { MailTemplate, RecipientKind } from '../mail/types';
 import { afterFailure, maskAddress, type AfterFailure, type OutboxStatus } from '../domain/outbox';
+import { done, refuse, type Outcome } from '../domain/outcome';
 
 /** An email as the worker needs it to send: decrypted, in memory only for the send. */
 export interface OutboxEmail {
@@ -25,9 +26,9 @@ export interface OutboxListEntry {
   template: MailTemplate;
   locale: Locale;
   attempts: number;
-  nextAttemptAt: string;
+  nextAttemptAt: Date;
   lastError: string | null;
-  createdAt: string;
+  createdAt: Date;
 }
 
 export interface NewOutboxEmail {
@@ -73,8 +74,7 @@ interface OutboxRow {
 const recipientContext = (messageId: string) => `outbox.recipient:${messageId}`;
 const paramsContext = (messageId: string) => `outbox.params:${messageId}`;
 
-export type OutboxRetryResult =
-  { ok: true; previousAttempts: number; template: MailTemplate } | { ok: false; reason: 'not_found' | 'not_failed' };
+export type OutboxRetryResult = Outcome<{ previousAttempts: number; template: MailTemplate }, 'not_found' | 'not_failed'>;
 
 /** The durable outbox (migrations/0006). All its SQL is here. */
 export function createOutboxRepository(db: Db, cipher: FieldCipher) {
@@ -130,9 +130,9 @@ export function createOutboxRepository(db: Db, cipher: FieldCipher) {
       template: r.template,
       locale: r.locale,
       attempts: r.attempts,
-      nextAttemptAt: r.next_attempt_at,
+      nextAttemptAt: new Date(r.next_attempt_at),
       lastError: r.last_error,
-      createdAt: r.created_at,
+      createdAt: new Date(r.created_at),
     };
   };
 
@@ -217,10 +217,10 @@ export function createOutboxRepository(db: Db, cipher: FieldCipher) {
      */
     retry(id: number, at: Date): OutboxRetryResult {
       const row = byId.get(id) as OutboxRow | undefined;
-      if (!row) return { ok: false, reason: 'not_found' };
-      if (row.status !== 'failed') return { ok: false, reason: 'not_failed' };
+      if (!row) return refuse('not_found');
+      if (row.status !== 'failed') return refuse('not_failed');
       backToPending.run({ id, at: at.toISOString() });
-      return { ok: true, previousAttempts: row.attempts, template: row.template };
+      return done({ previousAttempts: row.attempts, template: row.template });
     },
 
     failedIds: () => failedIds.all() as number[],

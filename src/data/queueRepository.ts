@@ -2,47 +2,8 @@ import type { Statement } from 'better-sqlite3';
 import type { Db } from './db';
 import type { Category, ReportSource, Urgency } from '../domain/reference';
 import { openStatuses, reportStatuses, type ReportStatus } from '../domain/reportStatus';
-import { isLocale, type Locale } from '../i18n';
-
-export interface QueueFilters {
-  /** One status, or every open one (the default view). */
-  status: ReportStatus | 'open';
-  category?: Category;
-  urgency?: Urgency;
-  source?: ReportSource;
-  kecamatan?: string;
-  claimedBy?: number;
-  /** Only reports whose triage target is already past at this instant. */
-  overdueAt?: Date;
-}
-
-/** Where the next page starts: the sort key of the last row shown. */
-export interface QueueCursor {
-  urgencyRank: number;
-  slaDueAt: string;
-  id: number;
-}
-
-export interface QueueRow {
-  id: number;
-  reference: string;
-  source: ReportSource;
-  category: Category;
-  urgency: Urgency;
-  status: ReportStatus;
-  kecamatanCode: string;
-  slaDueAt: Date;
-  createdAt: Date;
-  escalatedAt: Date | null;
-  claimedByName: string | null;
-  /** Accepted into a case: that case's social worker, if one is assigned. */
-  caseAssigneeName: string | null;
-  caseId: number | null;
-  departmentName: string | null;
-  /** The language it was written in, to ask in. */
-  language: Locale | null;
-  cursor: QueueCursor;
-}
+import { isLocale } from '../domain/locales';
+import type { QueueCursor, QueueFilters, QueueRow } from '../domain/queue';
 
 interface Row {
   id: number;

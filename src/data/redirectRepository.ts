@@ -1,9 +1,9 @@
 import type { Db } from './db';
 import type { FieldCipher } from './fieldCipher';
-import type { AckAnswer, AckStatus } from '../domain/acknowledgements';
+import type { AcknowledgementAnswer, AcknowledgementStatus } from '../domain/acknowledgements';
 import type { ReportStatus } from '../domain/reportStatus';
 
-export type { AckStatus } from '../domain/acknowledgements';
+export type { AcknowledgementStatus } from '../domain/acknowledgements';
 
 export interface NewRedirect {
   reportId: number;
@@ -14,7 +14,7 @@ export interface NewRedirect {
   createdBy: number;
   at: Date;
   /** When the partner should have acknowledged it (working days after `at`). */
-  ackDueAt: Date | null;
+  acknowledgementDueAt: Date | null;
 }
 
 /** A redirect with the partner's public contact details, for staff and (partly) for the reporter. */
@@ -27,17 +27,17 @@ export interface RedirectView {
   reasonCode: string;
   summary: string;
   reporterExplanation: string;
-  ackStatus: AckStatus;
-  ackAt: Date | null;
+  acknowledgementStatus: AcknowledgementStatus;
+  acknowledgedAt: Date | null;
   createdAt: Date;
   /** The partner's reason for declining (or staff's note of it). */
-  ackReason: string | null;
-  ackDueAt: Date | null;
+  acknowledgementReason: string | null;
+  acknowledgementDueAt: Date | null;
   remindedAt: Date | null;
 }
 
 /** What answering a redirect needs to know about it, and about the report it belongs to. */
-export interface RedirectForAck {
+export interface RedirectForAcknowledgement {
   id: number;
   reportId: number;
   reference: string;
@@ -45,8 +45,8 @@ export interface RedirectForAck {
   /** A reopened report may have been redirected again: only its latest redirect can still be answered. */
   isLatest: boolean;
   partnerName: string;
-  ackStatus: AckStatus;
-  ackAt: Date | null;
+  acknowledgementStatus: AcknowledgementStatus;
+  acknowledgedAt: Date | null;
   createdAt: Date;
 }
 
@@ -64,8 +64,8 @@ export interface RedirectAttentionRow {
   reference: string;
   partnerName: string;
   createdAt: Date;
-  ackDueAt: Date | null;
-  ackAt: Date | null;
+  acknowledgementDueAt: Date | null;
+  acknowledgedAt: Date | null;
   remindedAt: Date | null;
 }
 
@@ -79,7 +79,7 @@ interface Row {
   reason_code: string;
   summary_enc: string;
   reporter_explanation_enc: string;
-  ack_status: AckStatus;
+  ack_status: AcknowledgementStatus;
   ack_at: string | null;
   created_at: string;
   ack_reason_enc: string | null;
@@ -104,7 +104,7 @@ const STILL_STANDING = `r.status = 'redirected' AND NOT EXISTS (SELECT 1 FROM re
 const context = {
   summary: (reportId: number) => `redirects.summary:${reportId}`,
   explanation: (reportId: number) => `redirects.reporter_explanation:${reportId}`,
-  ackReason: (redirectId: number) => `redirects.ack_reason:${redirectId}`,
+  acknowledgementReason: (redirectId: number) => `redirects.ack_reason:${redirectId}`,
 };
 
 export function createRedirectRepository(db: Db, cipher: FieldCipher) {
@@ -112,13 +112,15 @@ export function createRedirectRepository(db: Db, cipher: FieldCipher) {
     `INSERT INTO redirects (report_id, partner_id, reason_code, summary_enc, reporter_explanation_enc, created_by, created_at, ack_due_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  const forAck = db.prepare(
+  const forAcknowledgement = db.prepare(
     `SELECT d.id, d.report_id, r.reference, r.status AS report_status, p.name AS partner_name, d.ack_status, d.ack_at, d.created_at,
        NOT EXISTS (SELECT 1 FROM redirects later WHERE later.report_id = d.report_id AND later.id > d.id) AS is_latest
      FROM redirects d JOIN reports r ON r.id = d.report_id JOIN partners p ON p.id = d.partner_id WHERE d.id = ?`,
   );
   // Guarded by the status read before: of two answers at once, the second changes nothing.
-  const setAck = db.prepare('UPDATE redirects SET ack_status = ?, ack_at = ?, ack_reason_enc = ? WHERE id = ? AND ack_status = ?');
+  const setAcknowledgement = db.prepare(
+    'UPDATE redirects SET ack_status = ?, ack_at = ?, ack_reason_enc = ? WHERE id = ? AND ack_status = ?',
+  );
   const toRemind = db.prepare(
     `SELECT d.id, r.reference, p.name AS partner_name, p.email AS partner_email, d.created_at
      FROM redirects d JOIN reports r ON r.id = d.report_id JOIN partners p ON p.id = d.partner_id
@@ -146,8 +148,8 @@ export function createRedirectRepository(db: Db, cipher: FieldCipher) {
     reference: r.reference,
     partnerName: r.partner_name,
     createdAt: new Date(r.created_at),
-    ackDueAt: dateOrNull(r.ack_due_at),
-    ackAt: dateOrNull(r.ack_at),
+    acknowledgementDueAt: dateOrNull(r.ack_due_at),
+    acknowledgedAt: dateOrNull(r.ack_at),
     remindedAt: dateOrNull(r.reminded_at),
   });
   const latest = db.prepare(
@@ -164,7 +166,7 @@ export function createRedirectRepository(db: Db, cipher: FieldCipher) {
         cipher.encrypt(r.reporterExplanation, context.explanation(r.reportId)),
         r.createdBy,
         r.at.toISOString(),
-        r.ackDueAt === null ? null : r.ackDueAt.toISOString(),
+        r.acknowledgementDueAt === null ? null : r.acknowledgementDueAt.toISOString(),
       );
       return Number(info.lastInsertRowid);
     },
@@ -182,24 +184,24 @@ export function createRedirectRepository(db: Db, cipher: FieldCipher) {
         reasonCode: r.reason_code,
         summary: cipher.decrypt(r.summary_enc, context.summary(r.report_id)),
         reporterExplanation: cipher.decrypt(r.reporter_explanation_enc, context.explanation(r.report_id)),
-        ackStatus: r.ack_status,
-        ackAt: r.ack_at === null ? null : new Date(r.ack_at),
+        acknowledgementStatus: r.ack_status,
+        acknowledgedAt: r.ack_at === null ? null : new Date(r.ack_at),
         createdAt: new Date(r.created_at),
-        ackReason: r.ack_reason_enc === null ? null : cipher.decrypt(r.ack_reason_enc, context.ackReason(r.id)),
-        ackDueAt: dateOrNull(r.ack_due_at),
+        acknowledgementReason: r.ack_reason_enc === null ? null : cipher.decrypt(r.ack_reason_enc, context.acknowledgementReason(r.id)),
+        acknowledgementDueAt: dateOrNull(r.ack_due_at),
         remindedAt: dateOrNull(r.reminded_at),
       };
     },
 
-    findForAck(id: number): RedirectForAck | undefined {
-      const r = forAck.get(id) as
+    findForAcknowledgement(id: number): RedirectForAcknowledgement | undefined {
+      const r = forAcknowledgement.get(id) as
         | {
             id: number;
             report_id: number;
             reference: string;
             report_status: ReportStatus;
             partner_name: string;
-            ack_status: AckStatus;
+            ack_status: AcknowledgementStatus;
             ack_at: string | null;
             created_at: string;
             is_latest: number;
@@ -213,16 +215,22 @@ export function createRedirectRepository(db: Db, cipher: FieldCipher) {
         reportStatus: r.report_status,
         isLatest: r.is_latest === 1,
         partnerName: r.partner_name,
-        ackStatus: r.ack_status,
-        ackAt: dateOrNull(r.ack_at),
+        acknowledgementStatus: r.ack_status,
+        acknowledgedAt: dateOrNull(r.ack_at),
         createdAt: new Date(r.created_at),
       };
     },
 
     /** Records an answer if the status is still `from`; false when someone else answered first. */
-    recordAck(id: number, from: AckStatus, answer: AckAnswer, reason: string | null, at: Date): boolean {
-      const reasonEnc = reason === null || reason === '' ? null : cipher.encrypt(reason, context.ackReason(id));
-      return setAck.run(answer, at.toISOString(), reasonEnc, id, from).changes === 1;
+    recordAcknowledgement(
+      id: number,
+      from: AcknowledgementStatus,
+      answer: AcknowledgementAnswer,
+      reason: string | null,
+      at: Date,
+    ): boolean {
+      const reasonEnc = reason === null || reason === '' ? null : cipher.encrypt(reason, context.acknowledgementReason(id));
+      return setAcknowledgement.run(answer, at.toISOString(), reasonEnc, id, from).changes === 1;
     },
 
     /** Unanswered redirects past their due time whose one reminder has not gone out yet. */

@@ -1,6 +1,6 @@
 import type { Db } from './db';
 import type { FieldCipher } from './fieldCipher';
-import type { ClientIdentity, Consent } from '../domain/referrals';
+import type { ClientIdentity, Consent, DepartmentReferralRow, DepartmentReferralView, IdempotentAnswer } from '../domain/referrals';
 import type { ReportStatus } from '../domain/reportStatus';
 import type { Category, Urgency } from '../domain/reference';
 
@@ -14,13 +14,6 @@ export interface NewReferral {
   actionsTaken: string;
   channel: 'form' | 'api';
   at: Date;
-}
-
-/** What the API answered a POST made with an Idempotency-Key (0011): never the referral's content. */
-export interface IdempotentAnswer {
-  reference: string;
-  status: string;
-  statusUrl: string;
 }
 
 /** An Idempotency-Key on record: the keyed hash of the body it came with, and the answer it got. */
@@ -40,25 +33,6 @@ export interface ReferralDetail {
   actionsTaken: string;
   response: string;
   channel: 'form' | 'api';
-}
-
-/** One row of a department's own list: status and outcome, never case content. */
-export interface DepartmentReferralRow {
-  reportId: number;
-  reference: string;
-  departmentReference: string;
-  category: Category;
-  urgency: Urgency;
-  status: ReportStatus;
-  createdAt: Date;
-  decidedAt: Date | null;
-}
-
-/** A department's view of one of its referrals. */
-export interface DepartmentReferralView extends DepartmentReferralRow {
-  clientName: string;
-  response: string;
-  decisionReason: string | null;
 }
 
 interface DetailRow {

@@ -2,6 +2,7 @@ import type { Db } from './db';
 import type { FieldCipher } from './fieldCipher';
 import type { AffectedGroup, Category, ContactDetails, ReportSource, ReporterRelation, Urgency } from '../domain/reference';
 import type { ReportStatus } from '../domain/reportStatus';
+import type { ReportForReporter, StaffReport } from '../domain/reports';
 import { isLocale, type Locale } from '../i18n';
 
 export interface NewReport {
@@ -26,19 +27,6 @@ export interface NewReport {
   createdAt: Date;
 }
 
-/** What the reporter's status page may show: no narrative, no contact details. */
-export interface ReportForReporter {
-  id: number;
-  reference: string;
-  category: Category;
-  urgency: Urgency;
-  status: ReportStatus;
-  /** The reason code of a decision, explained to the reporter in plain words. */
-  decisionReason: string | null;
-  slaDueAt: Date;
-  createdAt: Date;
-}
-
 interface ReporterRow {
   id: number;
   reference: string;
@@ -48,34 +36,6 @@ interface ReporterRow {
   decision_reason: string | null;
   sla_due_at: string;
   created_at: string;
-}
-
-/** Everything staff see on a report (decrypted), with the facts object checks need. */
-export interface StaffReport extends ReportForReporter {
-  source: ReportSource;
-  affectedGroups: AffectedGroup[];
-  kecamatanCode: string;
-  kelurahanCode: string | null;
-  locationDetail: string | null;
-  narrative: string;
-  reporterRelation: ReporterRelation;
-  contact: ContactDetails | null;
-  /** The language it was written in (older reports: filled in at start, see recordOlderLanguages). */
-  language: Locale;
-  departmentId: number | null;
-  claimedBy: number | null;
-  claimedByName: string | null;
-  decidedByName: string | null;
-  decidedAt: Date | null;
-  decisionNote: string | null;
-  duplicateOfReference: string | null;
-  caseId: number | null;
-  caseNumber: string | null;
-  caseAssignee: number | null;
-  /** The social worker of the case it was accepted into, if one is assigned. */
-  caseAssigneeName: string | null;
-  escalatedAt: Date | null;
-  escalatedTo: string | null;
 }
 
 interface StaffRow extends ReporterRow {

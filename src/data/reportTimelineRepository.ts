@@ -1,29 +1,7 @@
 import type { Db } from './db';
 import type { FieldCipher } from './fieldCipher';
 import type { ReportStatus } from '../domain/reportStatus';
-
-export type TimelineEventKind =
-  | 'submitted'
-  | 'status_changed'
-  | 'reporter_message'
-  | 'staff_message'
-  // A partner's answer to a redirect (services/acknowledgementService.ts).
-  | 'partner_received'
-  | 'partner_accepted'
-  | 'partner_declined';
-export type MessageAuthor = 'reporter' | 'staff' | 'department';
-
-export interface TimelineEvent {
-  kind: TimelineEventKind;
-  status: ReportStatus | null;
-  at: Date;
-}
-
-export interface Message {
-  author: MessageAuthor;
-  body: string;
-  at: Date;
-}
+import type { Message, MessageAuthor, TimelineEvent, TimelineEventKind } from '../domain/reports';
 
 const messageContext = (reportId: number) => `messages.body:${reportId}`;
 

@@ -11,7 +11,6 @@ export class SqliteSessionStore extends session.Store {
   private readonly destroyStmt;
   private readonly touchStmt;
   private readonly pruneStmt;
-  private readonly destroyForAccountStmt;
   private readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -28,7 +27,6 @@ export class SqliteSessionStore extends session.Store {
     this.destroyStmt = db.prepare('DELETE FROM sessions WHERE sid = ?');
     this.touchStmt = db.prepare('UPDATE sessions SET expires_at = ? WHERE sid = ?');
     this.pruneStmt = db.prepare('DELETE FROM sessions WHERE expires_at <= ?');
-    this.destroyForAccountStmt = db.prepare('DELETE FROM sessions WHERE account_id = ?');
     this.timer = setInterval(() => this.prune(), 5 * 60 * 1000);
     this.timer.unref();
   }
@@ -70,11 +68,6 @@ export class SqliteSessionStore extends session.Store {
     }
   }
 
-  /** Ends every session of an account (deactivation, second-factor reset). */
-  destroyForAccount(accountId: number): void {
-    this.destroyForAccountStmt.run(accountId);
-  }
-
   prune(): void {
     this.pruneStmt.run(this.now());
   }
@@ -82,4 +75,19 @@ export class SqliteSessionStore extends session.Store {
   close(): void {
     clearInterval(this.timer);
   }
+}
+
+/**
+ * Ends every session of an account, in the store above: a row gone is a session ended. The
+ * services' `endSessions` port (deactivation, second-factor reset, password change), wired in
+ * services/index.ts; on the services' own connection, so inside their transaction it commits with
+ * the change.
+ */
+export function createAccountSessions(db: Db) {
+  const destroyForAccount = db.prepare('DELETE FROM sessions WHERE account_id = ?');
+  return {
+    endAll(accountId: number): void {
+      destroyForAccount.run(accountId);
+    },
+  };
 }

@@ -1,11 +1,5 @@
-import type { Role } from './roles';
-
-/** Passwords: length only, no composition rules (DESIGN.md, security baseline; NIST SP 800-63B). */
-export const PASSWORD_MIN = 8;
-export const PASSWORD_MAX = 128;
-
-export const NAME_MAX = 100;
-export const EMAIL_MAX = 254;
+import { PASSWORD_MAX, PASSWORD_MIN } from './limits';
+import type { CurrentAccount, Role } from './roles';
 
 /** Length in characters as a person counts them (an emoji is one), not UTF-16 units. */
 export function passwordLength(password: string): number {
@@ -15,11 +9,6 @@ export function passwordLength(password: string): number {
 export function isPasswordLengthAllowed(password: string): boolean {
   const n = passwordLength(password);
   return n >= PASSWORD_MIN && n <= PASSWORD_MAX;
-}
-
-/** Emails are compared without case (the column is COLLATE NOCASE) and stored in lower case. */
-export function normalizeEmail(email: string): string {
-  return email.trim().toLowerCase();
 }
 
 /**
@@ -88,4 +77,28 @@ export function safeNextPath(next: unknown): string | null {
 /** Who may deactivate whom: an administrator anyone but themself (so one administrator always remains). */
 export function mayDeactivate(actorId: number, targetId: number): boolean {
   return actorId !== targetId;
+}
+
+/** One line of the administrator's list of accounts. */
+export interface AccountListItem extends CurrentAccount {
+  departmentName: string | null;
+  active: boolean;
+  hasPassword: boolean;
+  totpEnrolled: boolean;
+  createdAt: Date;
+  approval: Approval | null;
+  approvalRequestedByName: string | null;
+  approvalDecidedByName: string | null;
+  approvalDecidedAt: Date | null;
+}
+
+/** A content role waiting for a supervisor (the approvals page). */
+export interface PendingApproval {
+  accountId: number;
+  name: string;
+  email: string;
+  role: Role;
+  requestedBy: number | null;
+  requestedByName: string | null;
+  requestedAt: Date;
 }

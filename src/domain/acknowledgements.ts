@@ -2,17 +2,14 @@
  * A partner's acknowledgement of a redirect (DESIGN.md, "Redirect"): `sent` → `received` →
  * `accepted` | `declined`. `accepted` and `declined` are final; either may come straight from `sent`.
  */
-export const ackAnswers = ['received', 'accepted', 'declined'] as const;
-export type AckAnswer = (typeof ackAnswers)[number];
-export type AckStatus = 'sent' | AckAnswer;
+export const acknowledgementAnswers = ['received', 'accepted', 'declined'] as const;
+export type AcknowledgementAnswer = (typeof acknowledgementAnswers)[number];
+export type AcknowledgementStatus = 'sent' | AcknowledgementAnswer;
 
 /** How long the links in a redirect email work. */
-export const ACK_LINK_TTL_MS = 14 * 24 * 60 * 60 * 1000;
+export const ACKNOWLEDGEMENT_LINK_TTL_MS = 14 * 24 * 60 * 60 * 1000;
 
-/** A partner's reason for declining: required, short, and never meant to hold personal data. */
-export const ACK_REASON_MAX = 1000;
-
-const allowed: Record<AckStatus, readonly AckAnswer[]> = {
+const allowed: Record<AcknowledgementStatus, readonly AcknowledgementAnswer[]> = {
   sent: ['received', 'accepted', 'declined'],
   received: ['accepted', 'declined'],
   accepted: [],
@@ -20,14 +17,14 @@ const allowed: Record<AckStatus, readonly AckAnswer[]> = {
 };
 
 /** The answers still open from the status recorded so far (none once the answer is final). */
-export function ackChoices(current: AckStatus): readonly AckAnswer[] {
+export function acknowledgementChoices(current: AcknowledgementStatus): readonly AcknowledgementAnswer[] {
   return allowed[current];
 }
 
-export function canAcknowledge(current: AckStatus, answer: AckAnswer): boolean {
+export function canAcknowledge(current: AcknowledgementStatus, answer: AcknowledgementAnswer): boolean {
   return allowed[current].includes(answer);
 }
 
-export function isAckAnswer(value: unknown): value is AckAnswer {
-  return typeof value === 'string' && (ackAnswers as readonly string[]).includes(value);
+export function isAcknowledgementAnswer(value: unknown): value is AcknowledgementAnswer {
+  return typeof value === 'string' && (acknowledgementAnswers as readonly string[]).includes(value);
 }

@@ -1,3 +1,6 @@
+import type { RiskLevel } from './decisions';
+import type { Role } from './roles';
+
 /** The LK3 service flow (DESIGN.md, "Case stages"). */
 export const caseStages = [
   'intake',
@@ -13,8 +16,42 @@ export type CaseStage = (typeof caseStages)[number];
 /** Stages a worker may move an open case to; `terminated` is reached only by closing it with a reason. */
 export const workingStages: readonly CaseStage[] = caseStages.filter((s) => s !== 'terminated');
 
+/**
+ * The one table of case stage moves (the stage form). A worker moves an open case between the
+ * working stages in either direction — LK3 work loops back when a plan falls through and the
+ * assessment starts again. A move to the stage the case is already in is no move. `terminated`
+ * is never a move's target: closing the case (with a reason) puts it there, and nothing leaves it.
+ */
+const caseTransitions: Record<CaseStage, readonly CaseStage[]> = {
+  intake: ['initial_assessment', 'in_depth_assessment', 'intervention_plan', 'intervention', 'monitoring'],
+  initial_assessment: ['intake', 'in_depth_assessment', 'intervention_plan', 'intervention', 'monitoring'],
+  in_depth_assessment: ['intake', 'initial_assessment', 'intervention_plan', 'intervention', 'monitoring'],
+  intervention_plan: ['intake', 'initial_assessment', 'in_depth_assessment', 'intervention', 'monitoring'],
+  intervention: ['intake', 'initial_assessment', 'in_depth_assessment', 'intervention_plan', 'monitoring'],
+  monitoring: ['intake', 'initial_assessment', 'in_depth_assessment', 'intervention_plan', 'intervention'],
+  terminated: [],
+};
+
+/** May a case at stage `from` be moved to stage `to`? */
+export function canMoveCase(from: CaseStage, to: CaseStage): boolean {
+  return caseTransitions[from].includes(to);
+}
+
+/** The stages a case at `from` may be moved to, in LK3 order (what the stage form offers). */
+export function caseMovesFrom(from: CaseStage): readonly CaseStage[] {
+  return caseTransitions[from];
+}
+
 export const caseClosureReasons = ['goals_achieved', 'referred_out', 'client_withdrew', 'lost_contact', 'moved_away', 'other'] as const;
 export type CaseClosureReason = (typeof caseClosureReasons)[number];
+
+/** Who may be assigned a case — when triage accepts a report into one, or a supervisor reassigns it. */
+export const caseAssigneeRoles: readonly Role[] = ['caseworker', 'supervisor'];
+
+/** The account must also be active and approved; that is the account lookup's part. */
+export function mayBeAssignedCases(account: { role: Role }): boolean {
+  return caseAssigneeRoles.includes(account.role);
+}
 
 /** Case numbers read LK3/2026/0001; in a URL the slashes become dashes (LK3-2026-0001). */
 export function formatCaseNumber(year: number, n: number): string {
@@ -30,6 +67,34 @@ export function slugToCaseNumber(slug: string): string | null {
   return m ? `LK3/${m[1]}/${m[2]}` : null;
 }
 
-export function isWorkingStage(value: unknown): value is CaseStage {
-  return typeof value === 'string' && (workingStages as readonly string[]).includes(value);
+export type CaseEventKind =
+  'opened' | 'note' | 'stage_changed' | 'assigned' | 'risk_changed' | 'hold' | 'resumed' | 'closed' | 'report_added' | 'report_detached';
+
+/** A case as the list shows it. */
+export interface CaseSummary {
+  id: number;
+  number: string;
+  stage: CaseStage;
+  onHold: boolean;
+  riskLevel: RiskLevel | null;
+  assignedTo: number | null;
+  assigneeName: string | null;
+  openedAt: Date;
+  closedAt: Date | null;
+}
+
+/** A case as its page shows it (factors decrypted). */
+export interface CaseDetail extends CaseSummary {
+  riskFactors: string;
+  protectiveFactors: string;
+  closureReason: string | null;
+}
+
+/** One entry of a case's timeline. */
+export interface CaseEvent {
+  kind: CaseEventKind;
+  code: string | null;
+  body: string | null;
+  authorName: string | null;
+  at: Date;
 }

@@ -5,11 +5,15 @@
  * long a key is remembered.
  */
 
-/** 8–128 characters: letters, digits, `.`, `_`, `:` and `-` (a UUID fits). */
-export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9._:-]{8,128}$/;
+import { IDEMPOTENCY_KEY_MAX, IDEMPOTENCY_KEY_MIN } from './limits';
+
+const keyPattern = `[A-Za-z0-9._:-]{${IDEMPOTENCY_KEY_MIN},${IDEMPOTENCY_KEY_MAX}}`;
+
+/** IDEMPOTENCY_KEY_MIN–IDEMPOTENCY_KEY_MAX characters: letters, digits, `.`, `_`, `:` and `-` (a UUID fits). */
+export const IDEMPOTENCY_KEY_PATTERN = new RegExp(`^${keyPattern}$`);
 
 /** The header as the OpenAPI document states it: the key, bare or as a quoted string. */
-export const IDEMPOTENCY_HEADER_PATTERN = '^(?:[A-Za-z0-9._:-]{8,128}|"[A-Za-z0-9._:-]{8,128}")$';
+export const IDEMPOTENCY_HEADER_PATTERN = `^(?:${keyPattern}|"${keyPattern}")$`;
 
 /** How long a key is remembered: a retry comes within minutes or hours; a week covers a long outage. */
 export const IDEMPOTENCY_KEY_DAYS = 7;

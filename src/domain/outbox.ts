@@ -1,6 +1,6 @@
 /**
  * Rules of the email outbox (DESIGN.md, "Nothing lost"): when a failed email is tried again, when
- * it is given up, what a valid recipient is, and how a reporter's address is shown. No I/O.
+ * it is given up, and how a reporter's address is shown (what an address is: domain/email.ts). No I/O.
  */
 
 export const outboxStatuses = ['pending', 'sent', 'failed'] as const;
@@ -32,25 +32,11 @@ export function afterFailure(attemptsSoFar: number, permanent: boolean, maxAttem
   return { status: 'pending', nextAttemptAt: new Date(at.getTime() + retryDelayMs(attemptsSoFar)) };
 }
 
-// One plain address (RFC 5321 dot-atom local part, LDH domain labels): no display name, no
-// comments, no second recipient, nothing that could end a header line. A single-label domain
-// (triase@localhost, the default TRIAGE_EMAIL) is allowed.
-const label = '[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?';
-const atom = "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+";
-const addressPattern = new RegExp(`^${atom}(?:\\.${atom})*@${label}(?:\\.${label})*$`);
-
-export function isValidRecipient(address: string): boolean {
-  return address.length <= 254 && address.split('@')[0]!.length <= 64 && addressPattern.test(address);
-}
-
 /**
  * Any control character (C0 with CR and LF, DEL, C1): none may reach a header. (U+2028 and U+2029
  * need not be refused: outside ASCII, a header is sent as an encoded word, which cannot break a line.)
  */
 export const anyControlCharacter = /[\u0000-\u001f\u007f-\u009f]/;
-
-/** Control characters other than tab and line breaks: never meaningful in an email's text. */
-export const controlCharacterOutsideText = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
 
 /** A parameter name as templates use them: `reference`, `partnerName`, `ack_link`. */
 export const paramNamePattern = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;

@@ -33,6 +33,9 @@ export type ReporterRelation = (typeof reporterRelations)[number];
 export const contactChannels = ['phone', 'sms', 'whatsapp', 'email'] as const;
 export type ContactChannel = (typeof contactChannels)[number];
 
+/** A phone number a person can be called on (a reporter's, a referred client's): digits, spaces, +, - or brackets, 8–20 characters. */
+export const PHONE_PATTERN = /^\+?[0-9 ()-]{8,20}$/;
+
 export const reportSources = ['public', 'department'] as const;
 export type ReportSource = (typeof reportSources)[number];
 

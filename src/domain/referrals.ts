@@ -1,4 +1,5 @@
 import type { AffectedGroup, Category, Urgency } from './reference';
+import type { ReportStatus } from './reportStatus';
 import { isCalendarDate } from './calendarDate';
 
 /** Consent for a referral (DESIGN.md, "Referral"; issue "Department referrals"). */
@@ -79,4 +80,30 @@ export function consentProblem(
     return 'child_ground_without_child';
   }
   return null;
+}
+
+/** What the API answered a POST made with an Idempotency-Key (0011): never the referral's content. */
+export interface IdempotentAnswer {
+  reference: string;
+  status: string;
+  statusUrl: string;
+}
+
+/** One row of a department's own list: status and outcome, never case content. */
+export interface DepartmentReferralRow {
+  reportId: number;
+  reference: string;
+  departmentReference: string;
+  category: Category;
+  urgency: Urgency;
+  status: ReportStatus;
+  createdAt: Date;
+  decidedAt: Date | null;
+}
+
+/** A department's view of one of its referrals. */
+export interface DepartmentReferralView extends DepartmentReferralRow {
+  clientName: string;
+  response: string;
+  decisionReason: string | null;
 }

@@ -2,8 +2,6 @@
 export const roles = ['triage', 'caseworker', 'supervisor', 'admin', 'department'] as const;
 export type Role = (typeof roles)[number];
 
-export const staffRoles: readonly Role[] = ['triage', 'caseworker', 'supervisor', 'admin'];
-
 export function isRole(value: unknown): value is Role {
   return typeof value === 'string' && (roles as readonly string[]).includes(value);
 }

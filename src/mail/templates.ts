@@ -1,5 +1,4 @@
 import { formatDateTime, loadTranslator, type Locale, type Translator } from '../i18n';
-import { localesDir } from '../paths';
 import { isReportStatus } from '../domain/reportStatus';
 import { isRole } from '../domain/roles';
 import type { MailTemplate, RenderedEmail } from './types';
@@ -70,7 +69,7 @@ const required: { [T in MailTemplate]: readonly (keyof TemplateParams[T])[] } = 
 const instants = new Set(['expiresAt', 'sentAt']);
 
 let translator: Translator | undefined;
-const texts = () => (translator ??= loadTranslator(localesDir));
+const texts = () => (translator ??= loadTranslator());
 
 export class MailTemplateError extends Error {}
 

@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import type { AccountRepository } from '../data/accountRepository';
+import type { AuthService } from '../services/authService';
 import type { CurrentAccount, Role } from '../domain/roles';
 import { HttpError, PermissionDeniedError } from '../errors';
 
@@ -23,12 +23,12 @@ export const STAFF_SESSION_MAX_MS = 8 * 60 * 60 * 1000;
  * Loads the signed-in account into req.account and res.locals.account. A session past its absolute
  * lifetime, or of an account since deactivated, is destroyed.
  */
-export function setUpCurrentAccount(accounts: AccountRepository, now: () => Date): RequestHandler {
+export function setUpCurrentAccount(auth: Pick<AuthService, 'currentAccount'>, now: () => Date): RequestHandler {
   return (req, res, next) => {
     const id = req.session?.accountId;
     if (id === undefined) return next();
     const started = req.session.startedAt ?? 0;
-    const account = now().getTime() - started <= STAFF_SESSION_MAX_MS ? accounts.findActive(id) : undefined;
+    const account = now().getTime() - started <= STAFF_SESSION_MAX_MS ? auth.currentAccount(id) : undefined;
     if (!account) {
       return req.session.destroy((err) => next(err));
     }

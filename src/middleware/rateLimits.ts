@@ -1,7 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { rateLimit, ipKeyGenerator } from 'express-rate-limit';
 import { HttpError } from '../errors';
-import type { AttemptOutcome, FloodGuard } from '../services/floodGuard';
+import type { AttemptOutcome, FloodGuard } from '../security/floodGuard';
 
 /**
  * Answers a refused request itself — a form shown again with what was typed and when to try
@@ -29,7 +29,7 @@ function limiter(limit: number, windowMs: number, key: (req: Request) => string,
 /** The client as the limits count it: its address (an IPv6 address by its /56, as one household or phone gets many). */
 export const clientOf = (req: Request) => ipKeyGenerator(req.ip ?? 'unknown');
 
-/** A flood guard (services/floodGuard.ts) at the door of a route: `check` before the work, `record` after it. */
+/** A flood guard (security/floodGuard.ts) at the door of a route: `check` before the work, `record` after it. */
 export interface FloodLimit {
   /** Refuses with the 429 error page. */
   check: RequestHandler;

@@ -1,7 +1,7 @@
 import express, { type RequestHandler } from 'express';
+import { BODY_MAX_KB } from '../domain/limits';
 import { HttpError } from '../errors';
 
-const BODY_LIMIT = '64kb';
 const PARAMETER_LIMIT = 100;
 
 /**
@@ -12,7 +12,7 @@ const PARAMETER_LIMIT = 100;
  * all, which would be stored as if someone had typed it.)
  */
 export function setUpBodyParsing(): RequestHandler {
-  const readText = express.text({ type: 'application/x-www-form-urlencoded', limit: BODY_LIMIT, defaultCharset: 'utf-8' });
+  const readText = express.text({ type: 'application/x-www-form-urlencoded', limit: `${BODY_MAX_KB}kb`, defaultCharset: 'utf-8' });
   return (req, res, next) => {
     readText(req, res, (err?: unknown) => {
       if (err) return next(err);

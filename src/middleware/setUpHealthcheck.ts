@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { HealthReport } from '../data/databaseHealth';
+import type { HealthReport } from '../domain/health';
 
 /**
  * GET /healthz, before sessions and logs: {"status":"ok"} when the database can be read and written

@@ -4,6 +4,7 @@ import { formatDateTime, formatDuration, formatTime, isLocale, type Locale, type
 import { rememberLocale } from './setUpLocale';
 import type { Csrf } from './setUpCsrf';
 import { navigationFor } from '../domain/staffNavigation';
+import * as limits from '../domain/limits';
 
 /**
  * The same page in the other language, as a query-only relative link (`?lang=en&…`): it keeps the
@@ -62,6 +63,8 @@ export function setUpLocals(config: Config, translator: Translator, csrf: Csrf):
     // (a page with a form switches by posting the form instead: see setUpLanguageSwitch).
     res.locals.languageSwitchHref = req.method === 'GET' ? languageSwitchHref(req.originalUrl, locale === 'id' ? 'en' : 'id') : null;
     res.locals.orgName = config.orgName;
+    // Input limits for maxlength attributes (`limits.NOTE_MAX`): the same numbers the forms check.
+    res.locals.limits = limits;
     res.locals.csrfToken = () => csrf.tokenFor(req, res);
     res.locals.currentPath = req.path;
     res.locals.staffNav = req.account ? navigationFor(req.account.role) : [];

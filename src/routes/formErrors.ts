@@ -1,4 +1,5 @@
 import type { Translate } from '../i18n';
+import { SHARED_ERRORS } from '../validation/textFields';
 
 /** One error in the GOV.UK error-summary pattern: the text, and a link to the field. */
 export interface FormError {
@@ -12,9 +13,6 @@ export interface FieldIssue {
   path: readonly PropertyKey[];
   message: string;
 }
-
-/** Messages shared by every form (the text rule of textFields.ts): full keys, never under a form's prefix. */
-export const SHARED_ERRORS = 'forms.errors';
 
 /** The locale key of an issue's message: a shared one as it is, any other under the form's `prefix`. */
 export function errorKey(prefix: string, message: string): string {

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { Transactor } from '../data/transaction';
-import type { AccountListItem, AccountRepository, PendingApproval } from '../data/accountRepository';
+import type { AccountRepository } from '../data/accountRepository';
 import type { AccountTokenRepository } from '../data/accountTokenRepository';
 import type { AuditRepository } from '../data/auditRepository';
 import type { FieldCipher, KeyedHasher } from '../data/fieldCipher';
@@ -12,12 +12,15 @@ import {
   mayDeactivate,
   mayDecideApproval,
   needsDepartment,
-  normalizeEmail,
+  type AccountListItem,
   type AccountTokenPurpose,
+  type PendingApproval,
 } from '../domain/accounts';
+import { normalizeEmail } from '../domain/email';
 import type { CurrentAccount, Role } from '../domain/roles';
-import { hashPassword, verifyPassword } from './passwords';
-import { checkTotp } from './totp';
+import { done, refuse, type Outcome } from '../domain/outcome';
+import { hashPassword, verifyPassword } from '../security/passwords';
+import { checkTotp } from '../security/totp';
 import type { Notifications } from './notifications';
 
 export interface AccountServiceDeps {
@@ -31,6 +34,12 @@ export interface AccountServiceDeps {
   now: () => Date;
   /** Invitation links and second-factor resets are also emailed to the person. */
   notify: Notifications;
+  /**
+   * Ends every session of an account (the session store's, wired in the composition). Deactivation,
+   * a second-factor reset and a password change call it inside their own transaction: with the
+   * sessions in the same database, the change and the end of its sessions commit together.
+   */
+  endSessions: (accountId: number) => void;
 }
 
 export interface NewAccountInput {
@@ -46,16 +55,15 @@ export type AccountProblem = 'email_taken' | 'department_required' | 'department
  * `invitationLink` is for whoever made the account to pass on (null when a password was given, and
  * when the account waits for a supervisor's approval: then no link exists yet).
  */
-export type CreateResult =
-  { ok: true; id: number; invitationLink: string | null; awaitingApproval: boolean } | { ok: false; problem: AccountProblem };
+export type CreateResult = Outcome<{ id: number; invitationLink: string | null; awaitingApproval: boolean }, AccountProblem>;
 
-export type ActionResult = { ok: true } | { ok: false; problem: 'not_found' | 'self' | 'not_invited' | 'refused' };
+/** A setup or invitation link that no longer works (used, expired, replaced, or its account changed). */
+export type LinkResult = Outcome<{ id: number }, 'link_unusable'>;
 
 /** A new invitation: its link for an administrator's or department officer's account; null for a content role, whose link is emailed only. */
-export type ReissueResult =
-  { ok: true; invitationLink: string | null } | { ok: false; problem: 'not_found' | 'not_invited' | 'awaiting_approval' };
+export type ReissueResult = Outcome<{ invitationLink: string | null }, 'not_found' | 'not_invited' | 'awaiting_approval'>;
 
-export type ApprovalResult = { ok: true } | { ok: false; problem: 'not_pending' | 'not_allowed' };
+export type ApprovalResult = Outcome<object, 'not_pending' | 'not_allowed'>;
 
 export interface ApprovalRequest extends PendingApproval {
   /** False for the account that asked (a supervisor cannot approve a request of their own). */
@@ -63,7 +71,7 @@ export interface ApprovalRequest extends PendingApproval {
 }
 
 export interface AccountDetail extends AccountListItem {
-  invitationExpiresAt: string | null;
+  invitationExpiresAt: Date | null;
 }
 
 /** The context a TOTP secret is encrypted under: bound to its row, so it cannot be moved. */
@@ -76,7 +84,7 @@ const newToken = () => crypto.randomBytes(32).toString('base64url');
  * change is audited in the same transaction; the audit never holds a password, token or secret.
  */
 export function createAccountService(deps: AccountServiceDeps) {
-  const { transaction, accounts, tokens, audit, cipher, tokenHasher, baseUrl, now, notify } = deps;
+  const { transaction, accounts, tokens, audit, cipher, tokenHasher, baseUrl, now, notify, endSessions } = deps;
 
   /** Stores a new one-time link's hash; the link itself is returned once and kept nowhere. */
   function issueToken(purpose: AccountTokenPurpose, accountId: number | null, ttlMs: number, at: Date): string {
@@ -124,13 +132,13 @@ export function createAccountService(deps: AccountServiceDeps) {
   ): Promise<CreateResult> {
     const needsApproval = via === 'admin' && grantsContent(input.role);
     const early = problemWith(input, needsApproval);
-    if (early) return { ok: false, problem: early };
+    if (early) return refuse(early);
     const passwordHash = password === null ? null : await hashPassword(password);
     const at = now();
     return transaction((): CreateResult => {
       // Checked again inside the transaction: the hash took a while.
       const problem = problemWith(input, needsApproval);
-      if (problem) return { ok: false, problem };
+      if (problem) return refuse(problem);
       const person = { email: normalizeEmail(input.email), name: input.name.trim(), role: input.role };
       const id = accounts.insert(
         {
@@ -152,7 +160,7 @@ export function createAccountService(deps: AccountServiceDeps) {
           { actorAccountId, action: 'account.approval_requested', subjectType: 'account', subjectId: id, detail: { role: input.role } },
           at,
         );
-        return { ok: true, id, invitationLink: null, awaitingApproval: true };
+        return done({ id, invitationLink: null, awaitingApproval: true });
       }
       let invitationLink: string | null = null;
       if (passwordHash === null) {
@@ -176,7 +184,7 @@ export function createAccountService(deps: AccountServiceDeps) {
           { grantedBy: null, invitee: person.name, inviteeEmail: person.email, role: person.role },
           at,
         );
-      return { ok: true, id, invitationLink, awaitingApproval: false };
+      return done({ id, invitationLink, awaitingApproval: false });
     });
   }
 
@@ -193,9 +201,9 @@ export function createAccountService(deps: AccountServiceDeps) {
     const at = now();
     return transaction((): ApprovalResult => {
       const request = accounts.findPendingApproval(accountId);
-      if (!request) return { ok: false, problem: 'not_pending' };
-      if (!mayDecideApproval(who, request)) return { ok: false, problem: 'not_allowed' };
-      if (!accounts.decideApproval(accountId, decision, who.id, at)) return { ok: false, problem: 'not_pending' };
+      if (!request) return refuse('not_pending');
+      if (!mayDecideApproval(who, request)) return refuse('not_allowed');
+      if (!accounts.decideApproval(accountId, decision, who.id, at)) return refuse('not_pending');
       then(request, at);
       const action = decision === 'approved' ? 'account.approved' : 'account.refused';
       audit.append(
@@ -208,7 +216,7 @@ export function createAccountService(deps: AccountServiceDeps) {
         },
         at,
       );
-      return { ok: true };
+      return done();
     });
   }
 
@@ -234,16 +242,13 @@ export function createAccountService(deps: AccountServiceDeps) {
       return accounts.count() === 0 && usableToken(token, 'setup', now()) !== undefined;
     },
 
-    /** The first administrator, from the setup link. False when the link is no longer usable. */
-    async completeSetup(
-      token: string,
-      input: { email: string; name: string; password: string },
-    ): Promise<{ ok: true; id: number } | { ok: false }> {
+    /** The first administrator, from the setup link; refused once the link is no longer usable. */
+    async completeSetup(token: string, input: { email: string; name: string; password: string }): Promise<LinkResult> {
       const passwordHash = await hashPassword(input.password);
       const at = now();
-      return transaction(() => {
+      return transaction((): LinkResult => {
         const found = usableToken(token, 'setup', at);
-        if (!found || accounts.count() > 0 || !tokens.markUsed(found.id, at)) return { ok: false as const };
+        if (!found || accounts.count() > 0 || !tokens.markUsed(found.id, at)) return refuse('link_unusable');
         const id = accounts.insert(
           { email: normalizeEmail(input.email), name: input.name.trim(), role: 'admin', departmentId: null, passwordHash },
           at,
@@ -252,7 +257,7 @@ export function createAccountService(deps: AccountServiceDeps) {
           { actorAccountId: id, action: 'account.created', subjectType: 'account', subjectId: id, detail: { role: 'admin', via: 'setup' } },
           at,
         );
-        return { ok: true as const, id };
+        return done({ id });
       });
     },
 
@@ -282,10 +287,9 @@ export function createAccountService(deps: AccountServiceDeps) {
       const at = now();
       return transaction((): ReissueResult => {
         const account = accounts.findCredentials(accountId);
-        if (!account) return { ok: false, problem: 'not_found' };
-        if (account.approval === 'pending' && account.active) return { ok: false, problem: 'awaiting_approval' };
-        if (account.passwordHash !== null || !account.active || !isApprovalSettled(account.approval))
-          return { ok: false, problem: 'not_invited' };
+        if (!account) return refuse('not_found');
+        if (account.approval === 'pending' && account.active) return refuse('awaiting_approval');
+        if (account.passwordHash !== null || !account.active || !isApprovalSettled(account.approval)) return refuse('not_invited');
         const invitation = newInvitation(accountId, at);
         notify.invitation(account, invitation.link, invitation.expiresAt, at);
         const emailedOnly = grantsContent(account.role);
@@ -299,7 +303,7 @@ export function createAccountService(deps: AccountServiceDeps) {
           },
           at,
         );
-        return { ok: true, invitationLink: emailedOnly ? null : invitation.link };
+        return done({ invitationLink: emailedOnly ? null : invitation.link });
       });
     },
 
@@ -331,19 +335,19 @@ export function createAccountService(deps: AccountServiceDeps) {
     },
 
     /** Who an invitation link is for, while it is usable. */
-    invitationFor(token: string): { name: string; email: string } | null {
+    invitationFor(token: string): { name: string; email: string } | undefined {
       const found = usableToken(token, 'invite', now());
       const account = found?.accountId != null ? accounts.findCredentials(found.accountId) : undefined;
       return account && account.active && isApprovalSettled(account.approval) && account.passwordHash === null
         ? { name: account.name, email: account.email }
-        : null;
+        : undefined;
     },
 
     /** Sets the password from an invitation link; the link then stops working. */
-    async acceptInvitation(token: string, password: string): Promise<{ ok: true; id: number } | { ok: false }> {
+    async acceptInvitation(token: string, password: string): Promise<LinkResult> {
       const passwordHash = await hashPassword(password);
       const at = now();
-      return transaction(() => {
+      return transaction((): LinkResult => {
         const found = usableToken(token, 'invite', at);
         const account = found?.accountId != null ? accounts.findCredentials(found.accountId) : undefined;
         if (
@@ -354,90 +358,88 @@ export function createAccountService(deps: AccountServiceDeps) {
           account.passwordHash !== null ||
           !tokens.markUsed(found.id, at)
         ) {
-          return { ok: false as const };
+          return refuse('link_unusable');
         }
         accounts.setPasswordHash(account.id, passwordHash, at);
         audit.append(
           { actorAccountId: account.id, action: 'account.invitation_accepted', subjectType: 'account', subjectId: account.id },
           at,
         );
-        return { ok: true as const, id: account.id };
+        return done({ id: account.id });
       });
     },
 
-    async changePassword(
-      accountId: number,
-      currentPassword: string,
-      newPassword: string,
-    ): Promise<{ ok: true } | { ok: false; problem: 'current_wrong' }> {
+    /** A new password; every session of the account ends (the route carries its own on under a new id). */
+    async changePassword(accountId: number, currentPassword: string, newPassword: string): Promise<Outcome<object, 'current_wrong'>> {
       const account = accounts.findCredentials(accountId);
-      if (!account || !(await verifyPassword(account.passwordHash, currentPassword))) return { ok: false, problem: 'current_wrong' };
+      if (!account || !(await verifyPassword(account.passwordHash, currentPassword))) return refuse('current_wrong');
       const passwordHash = await hashPassword(newPassword);
       const at = now();
       transaction(() => {
         accounts.setPasswordHash(accountId, passwordHash, at);
         audit.append({ actorAccountId: accountId, action: 'account.password_changed', subjectType: 'account', subjectId: accountId }, at);
+        // Whoever may know the old password is signed out everywhere.
+        endSessions(accountId);
       });
-      return { ok: true };
+      return done();
     },
 
     /**
      * Enrols a second factor once a code from it has been checked. Stores the secret encrypted and
      * the code's step, so that the code cannot be used again to sign in.
      */
-    async enrolTotp(
-      accountId: number,
-      secret: string,
-      code: string,
-    ): Promise<{ ok: true } | { ok: false; reason: 'code' | 'code_reused' }> {
+    async enrolTotp(accountId: number, secret: string, code: string): Promise<Outcome<object, 'code' | 'code_reused'>> {
       const at = now();
       const check = await checkTotp(secret, code, at, null);
-      if (!check.ok) return check;
+      if (!check.ok) return refuse(check.reason);
       transaction(() => {
         accounts.setTotp(accountId, cipher.encrypt(secret, totpSecretContext(accountId)), check.step, at);
         audit.append({ actorAccountId: accountId, action: 'account.totp_enrolled', subjectType: 'account', subjectId: accountId }, at);
       });
-      return { ok: true };
+      return done();
     },
 
-    /** Deactivation; the caller ends the person's sessions (the session store is not a service's business). */
-    deactivate(actorAccountId: number, accountId: number): ActionResult {
-      if (!mayDeactivate(actorAccountId, accountId)) return { ok: false, problem: 'self' };
+    /** Deactivation; the person's sessions end with it (already inactive: they are ended again, harmlessly). */
+    deactivate(actorAccountId: number, accountId: number): Outcome<object, 'self' | 'not_found'> {
+      if (!mayDeactivate(actorAccountId, accountId)) return refuse('self');
       const at = now();
-      return transaction((): ActionResult => {
+      return transaction((): Outcome<object, 'not_found'> => {
         const account = accounts.findCredentials(accountId);
-        if (!account) return { ok: false, problem: 'not_found' };
-        if (!account.active) return { ok: true };
-        accounts.setActive(accountId, false, at);
-        audit.append({ actorAccountId, action: 'account.deactivated', subjectType: 'account', subjectId: accountId }, at);
-        return { ok: true };
+        if (!account) return refuse('not_found');
+        if (account.active) {
+          accounts.setActive(accountId, false, at);
+          audit.append({ actorAccountId, action: 'account.deactivated', subjectType: 'account', subjectId: accountId }, at);
+        }
+        endSessions(accountId);
+        return done();
       });
     },
 
-    reactivate(actorAccountId: number, accountId: number): ActionResult {
+    reactivate(actorAccountId: number, accountId: number): Outcome<object, 'not_found' | 'refused'> {
       const at = now();
-      return transaction((): ActionResult => {
+      return transaction((): Outcome<object, 'not_found' | 'refused'> => {
         const account = accounts.findCredentials(accountId);
-        if (!account) return { ok: false, problem: 'not_found' };
+        if (!account) return refuse('not_found');
         // A supervisor's refusal stands: reactivating cannot turn it into access.
-        if (account.approval === 'refused') return { ok: false, problem: 'refused' };
-        if (account.active) return { ok: true };
+        if (account.approval === 'refused') return refuse('refused');
+        if (account.active) return done();
         accounts.setActive(accountId, true, at);
         audit.append({ actorAccountId, action: 'account.reactivated', subjectType: 'account', subjectId: accountId }, at);
-        return { ok: true };
+        return done();
       });
     },
 
-    /** Clears the second factor: the person enrols again at their next sign-in. The caller ends their sessions. */
-    resetTotp(actorAccountId: number, accountId: number): ActionResult {
+    /** Clears the second factor: the person enrols again at their next sign-in; their sessions end with it. */
+    resetTotp(actorAccountId: number, accountId: number): Outcome<object, 'not_found'> {
       const at = now();
-      return transaction((): ActionResult => {
+      return transaction((): Outcome<object, 'not_found'> => {
         const account = accounts.findCredentials(accountId);
-        if (!account) return { ok: false, problem: 'not_found' };
+        if (!account) return refuse('not_found');
         accounts.clearTotp(accountId, at);
         notify.totpReset(account, at);
         audit.append({ actorAccountId, action: 'account.totp_reset', subjectType: 'account', subjectId: accountId }, at);
-        return { ok: true };
+        endSessions(accountId);
+        return done();
       });
     },
 
@@ -452,6 +454,11 @@ export function createAccountService(deps: AccountServiceDeps) {
 
     departmentChoices(): { id: number; name: string }[] {
       return accounts.listDepartmentChoices();
+    },
+
+    /** A department's name (a department officer's pages show it); null when there is none. */
+    departmentName(departmentId: number | null): string | null {
+      return departmentId === null ? null : accounts.departmentName(departmentId);
     },
 
     /** A department named on the command line, by id or by name. */

@@ -1,20 +1,21 @@
 import crypto from 'node:crypto';
 import type { Transactor } from '../data/transaction';
-import type { ApiTokenHolder, ApiTokenRepository } from '../data/apiTokenRepository';
+import type { ApiTokenRepository } from '../data/apiTokenRepository';
 import type { DepartmentRepository } from '../data/departmentRepository';
 import type { AuditRepository } from '../data/auditRepository';
 import type { KeyedHasher } from '../data/fieldCipher';
-import type { FloodGuard } from './floodGuard';
-import { API_TOKEN_PREFIX, looksLikeApiToken } from '../domain/departments';
-import { HttpError } from '../errors';
+import type { FloodGuard } from '../security/floodGuard';
+import { API_TOKEN_PREFIX, looksLikeApiToken, type ApiTokenHolder } from '../domain/departments';
+import { done, refuse, type Done, type Outcome, type Refused } from '../domain/outcome';
 
-export type IssueResult = { ok: true; id: number; token: string } | { ok: false; reason: 'department_inactive' };
+/** `not_found`: no department of that id (the route answers 404). */
+export type TokenIssue = Outcome<{ id: number; token: string }, 'not_found' | 'department_inactive'>;
 
-export type AuthenticateResult =
-  | { ok: true; holder: ApiTokenHolder }
-  | { ok: false; reason: 'invalid' }
+export type Authentication =
+  | Done<{ holder: ApiTokenHolder }>
+  | Refused<'invalid'>
   /** Too many failed tokens from this address: refused without looking the token up. */
-  | { ok: false; reason: 'throttled'; retryAfterSeconds: number };
+  | Refused<'throttled', { retryAfterSeconds: number }>;
 
 export interface ApiTokenServiceDeps {
   transaction: Transactor;
@@ -23,8 +24,7 @@ export interface ApiTokenServiceDeps {
   audit: AuditRepository;
   /** HMAC under a key derived from DATA_KEY ('api-token'): the database alone cannot tell a token. */
   tokenHasher: KeyedHasher;
-  /** Failed tokens per client address (in memory only), checked before the database is. */
-  /** Failed tokens per client address (only failures are recorded). */
+  /** Failed tokens per client address (in memory only; only failures are recorded), checked before the database is. */
   failures: FloodGuard;
   now: () => Date;
 }
@@ -41,29 +41,29 @@ export function createApiTokenService(deps: ApiTokenServiceDeps) {
 
   return {
     /** A new token for an active department; the token is returned here once and kept nowhere. */
-    issue(actorAccountId: number, departmentId: number, label: string): IssueResult {
+    issue(actorAccountId: number, departmentId: number, label: string): TokenIssue {
       const at = now();
-      return transaction(() => {
+      return transaction((): TokenIssue => {
         const department = departments.findById(departmentId);
-        if (!department) throw new HttpError(404, `No department ${departmentId}`);
-        if (!department.active) return { ok: false, reason: 'department_inactive' } as const;
+        if (!department) return refuse('not_found');
+        if (!department.active) return refuse('department_inactive');
         const token = newToken();
         const id = apiTokens.insert({ departmentId, label, tokenHash: tokenHasher.hash(token), createdBy: actorAccountId }, at);
         audit.append(
           { actorAccountId, action: 'api_token.issued', subjectType: 'api_token', subjectId: id, detail: { department: departmentId } },
           at,
         );
-        return { ok: true, id, token } as const;
+        return done({ id, token });
       });
     },
 
-    /** Revokes one of the department's tokens (404 for another department's); revoking twice changes nothing. */
-    revoke(actorAccountId: number, departmentId: number, tokenId: number): void {
+    /** Revokes one of the department's tokens (`not_found` for another department's); revoking twice changes nothing. */
+    revoke(actorAccountId: number, departmentId: number, tokenId: number): Outcome<object, 'not_found'> {
       const at = now();
-      transaction(() => {
+      return transaction(() => {
         const token = apiTokens.findById(tokenId);
-        if (!token || token.departmentId !== departmentId) throw new HttpError(404, `No token ${tokenId} for department ${departmentId}`);
-        if (!apiTokens.revoke(tokenId, at)) return;
+        if (!token || token.departmentId !== departmentId) return refuse('not_found');
+        if (!apiTokens.revoke(tokenId, at)) return done();
         audit.append(
           {
             actorAccountId,
@@ -74,6 +74,7 @@ export function createApiTokenService(deps: ApiTokenServiceDeps) {
           },
           at,
         );
+        return done();
       });
     },
 
@@ -83,16 +84,16 @@ export function createApiTokenService(deps: ApiTokenServiceDeps) {
      * throttled (that address failed too often: refused before the database is consulted, so
      * guessing costs the service nothing). Notes when a valid token was last used.
      */
-    authenticate(presented: string, client: string): AuthenticateResult {
+    authenticate(presented: string, client: string): Authentication {
       const verdict = failures.check(client);
-      if (!verdict.allowed) return { ok: false, reason: 'throttled', retryAfterSeconds: verdict.retryAfterSeconds };
+      if (!verdict.allowed) return refuse('throttled', { retryAfterSeconds: verdict.retryAfterSeconds });
       const holder = looksLikeApiToken(presented) ? apiTokens.findHolder(tokenHasher.hash(presented)) : undefined;
       if (!holder) {
         failures.record(client, 'failure');
-        return { ok: false, reason: 'invalid' };
+        return refuse('invalid');
       }
       apiTokens.touch(holder.tokenId, now());
-      return { ok: true, holder };
+      return done({ holder });
     },
   };
 }

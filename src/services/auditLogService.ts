@@ -1,8 +1,8 @@
 import type { Transactor } from '../data/transaction';
 import type { AuditRepository } from '../data/auditRepository';
-import type { AuditFilters, AuditListEntry, AuditQueryRepository } from '../data/auditQueryRepository';
-
-export const AUDIT_PAGE_SIZE = 50;
+import type { AuditQueryRepository } from '../data/auditQueryRepository';
+import type { AuditFilters, AuditListEntry } from '../domain/auditLog';
+import { AUDIT_PAGE_SIZE } from '../domain/limits';
 
 export interface AuditLogEntry extends Omit<AuditListEntry, 'detail'> {
   /** The detail codes as key/value pairs, in the order they were recorded. */

@@ -3,13 +3,15 @@ import type { Transactor } from '../data/transaction';
 import type { AccountCredentials, AccountRepository } from '../data/accountRepository';
 import type { AuditRepository } from '../data/auditRepository';
 import type { FieldCipher } from '../data/fieldCipher';
-import { isApprovalSettled, normalizeEmail } from '../domain/accounts';
+import { isApprovalSettled } from '../domain/accounts';
+import { normalizeEmail } from '../domain/email';
 import type { CurrentAccount } from '../domain/roles';
+import { done, refuse, type Done, type Outcome, type Refused } from '../domain/outcome';
 import type { AccountService } from './accountService';
 import { totpSecretContext } from './accountService';
-import type { LoginThrottle } from './loginThrottle';
-import { verifyPassword } from './passwords';
-import { checkTotp, newTotpSecret, totpUri } from './totp';
+import type { LoginThrottle } from '../security/loginThrottle';
+import { verifyPassword } from '../security/passwords';
+import { checkTotp, newTotpSecret, totpUri } from '../security/totp';
 
 export interface AuthServiceDeps {
   transaction: Transactor;
@@ -25,20 +27,20 @@ export interface AuthServiceDeps {
   sleep?: (ms: number) => Promise<void>;
 }
 
-/** What happens after the password: signed in, a code to ask for, or a second factor to enrol first. */
-export type PasswordOutcome =
-  | { kind: 'signed_in'; account: CurrentAccount }
-  | { kind: 'needs_code'; accountId: number }
-  | { kind: 'needs_enrolment'; accountId: number }
-  | { kind: 'refused' }
-  | { kind: 'locked' };
+/** Every factor checked: the person is signed in. */
+export type SignedIn = { next: 'signed_in'; account: CurrentAccount };
 
-export type CodeOutcome =
-  | { kind: 'signed_in'; account: CurrentAccount }
-  | { kind: 'refused' }
-  | { kind: 'locked' }
-  /** The half-signed-in state no longer holds (account deactivated, factor reset): start again. */
-  | { kind: 'restart' };
+/** What follows the password: signed in, a code to ask for, or a second factor to enrol first. */
+export type AfterPassword = SignedIn | { next: 'needs_code'; accountId: number } | { next: 'needs_enrolment'; accountId: number };
+
+/**
+ * `refused`: one answer for an unknown email, a wrong password or code and an inactive account;
+ * `locked`: too many failures from this client (security/loginThrottle.ts).
+ */
+export type PasswordOutcome = Outcome<AfterPassword, 'refused' | 'locked'>;
+
+/** `restart`: the half-signed-in state no longer holds (account deactivated, factor reset): start again from the password. */
+export type CodeOutcome = Outcome<SignedIn, 'refused' | 'locked' | 'restart'>;
 
 /** A secret being enrolled travels in the session only encrypted, bound to the account. */
 const pendingSecretContext = (accountId: number) => `sessions.pending_totp:${accountId}`;
@@ -53,14 +55,15 @@ const toCurrent = (a: AccountCredentials): CurrentAccount => ({
 
 /**
  * Signing in: password, then a TOTP code (enrolled at the first sign-in). Failures slow down, then
- * lock per (email, client); the client address is only a key in memory (loginThrottle.ts). Each
+ * lock per (email, client); the client address is only a key in memory (security/loginThrottle.ts). Each
  * success and failure is audited, a failure for an unknown email without anything that was typed.
  */
 export function createAuthService(deps: AuthServiceDeps) {
   const { transaction, accounts, accountService, audit, cipher, throttle, require2fa, issuer, now } = deps;
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
 
-  function recordFailure(email: string, client: string, accountId: number | null, reason: string): 'refused' | 'locked' {
+  /** Counts and audits a failure; the answer is `locked` when this one locked the pair or the client. */
+  function recordFailure(email: string, client: string, accountId: number | null, reason: string): Refused<'refused' | 'locked'> {
     const lockedNow = throttle.recordFailure(email, client);
     const at = now();
     transaction(() => {
@@ -80,7 +83,7 @@ export function createAuthService(deps: AuthServiceDeps) {
           at,
         );
     });
-    return lockedNow ? 'locked' : 'refused';
+    return refuse(lockedNow ? 'locked' : 'refused');
   }
 
   function signedIn(account: AccountCredentials, client: string, factor: string, step: number | null): boolean {
@@ -97,6 +100,17 @@ export function createAuthService(deps: AuthServiceDeps) {
     return ok;
   }
 
+  /** The password was right (or an invitation link stood for it): signed in, or on to the second factor. */
+  function afterPassword(account: AccountCredentials, client: string, factor: 'password' | 'invitation'): Done<AfterPassword> {
+    if (!require2fa) {
+      signedIn(account, client, factor, null);
+      return done({ next: 'signed_in', account: toCurrent(account) });
+    }
+    return account.totpSecretEnc === null
+      ? done({ next: 'needs_enrolment', accountId: account.id })
+      : done({ next: 'needs_code', accountId: account.id });
+  }
+
   /** Waits as the throttle asks; true when the (email, client) pair or the client is locked. */
   async function throttled(email: string, client: string): Promise<boolean> {
     const state = throttle.state(email, client);
@@ -108,22 +122,21 @@ export function createAuthService(deps: AuthServiceDeps) {
   return {
     require2fa,
 
+    /** The signed-in account of a session, while it may act (active, and not awaiting or refused approval). */
+    currentAccount(accountId: number): CurrentAccount | undefined {
+      return accounts.findActive(accountId);
+    },
+
     async checkPassword(emailTyped: string, password: string, client: string): Promise<PasswordOutcome> {
       const email = normalizeEmail(emailTyped);
-      if (await throttled(email, client)) return { kind: 'locked' };
+      if (await throttled(email, client)) return refuse('locked');
       const account = accounts.findCredentialsByEmail(email);
       const matches = await verifyPasswordFor(account, password);
-      if (!account) return { kind: recordFailure(email, client, null, 'credentials') };
-      if (!matches) return { kind: recordFailure(email, client, account.id, 'password') };
+      if (!account) return recordFailure(email, client, null, 'credentials');
+      if (!matches) return recordFailure(email, client, account.id, 'password');
       // An account still waiting for a supervisor (or refused) has no password to match; and if it had, it could not sign in.
-      if (!account.active || !isApprovalSettled(account.approval)) return { kind: recordFailure(email, client, account.id, 'inactive') };
-      if (!require2fa) {
-        signedIn(account, client, 'password', null);
-        return { kind: 'signed_in', account: toCurrent(account) };
-      }
-      return account.totpSecretEnc === null
-        ? { kind: 'needs_enrolment', accountId: account.id }
-        : { kind: 'needs_code', accountId: account.id };
+      if (!account.active || !isApprovalSettled(account.approval)) return recordFailure(email, client, account.id, 'inactive');
+      return afterPassword(account, client, 'password');
     },
 
     /**
@@ -131,26 +144,20 @@ export function createAuthService(deps: AuthServiceDeps) {
      * typed it at /login: signed in, or on to enrol the second factor (their account has none yet).
      * The link was the proof; asking for the same password again a moment later adds nothing.
      */
-    afterInvitationAccepted(accountId: number, client: string): PasswordOutcome {
+    afterInvitationAccepted(accountId: number, client: string): Outcome<AfterPassword, 'refused'> {
       const account = accounts.findCredentials(accountId);
-      if (!account || !account.active || !isApprovalSettled(account.approval) || account.passwordHash === null) return { kind: 'refused' };
-      if (!require2fa) {
-        signedIn(account, client, 'invitation', null);
-        return { kind: 'signed_in', account: toCurrent(account) };
-      }
-      return account.totpSecretEnc === null
-        ? { kind: 'needs_enrolment', accountId: account.id }
-        : { kind: 'needs_code', accountId: account.id };
+      if (!account || !account.active || !isApprovalSettled(account.approval) || account.passwordHash === null) return refuse('refused');
+      return afterPassword(account, client, 'invitation');
     },
 
     async checkCode(accountId: number, code: string, client: string): Promise<CodeOutcome> {
       const account = accounts.findCredentials(accountId);
-      if (!account || !account.active || account.totpSecretEnc === null) return { kind: 'restart' };
-      if (await throttled(account.email, client)) return { kind: 'locked' };
+      if (!account || !account.active || account.totpSecretEnc === null) return refuse('restart');
+      if (await throttled(account.email, client)) return refuse('locked');
       const secret = cipher.decrypt(account.totpSecretEnc, totpSecretContext(account.id));
       const check = await checkTotp(secret, code, now(), account.totpLastStep);
-      if (check.ok && signedIn(account, client, 'totp', check.step)) return { kind: 'signed_in', account: toCurrent(account) };
-      return { kind: recordFailure(account.email, client, account.id, check.ok ? 'code_reused' : check.reason) };
+      if (check.ok && signedIn(account, client, 'totp', check.step)) return done({ next: 'signed_in', account: toCurrent(account) });
+      return recordFailure(account.email, client, account.id, check.ok ? 'code_reused' : check.reason);
     },
 
     /** A new secret to enrol, sealed for the session. */
@@ -159,9 +166,9 @@ export function createAuthService(deps: AuthServiceDeps) {
     },
 
     /** The secret as text and as a QR code (SVG, served from our own origin: the CSP allows no data: images). */
-    async enrolmentView(accountId: number, sealedSecret: string): Promise<{ secret: string; qrSvg: string } | null> {
+    async enrolmentView(accountId: number, sealedSecret: string): Promise<{ secret: string; qrSvg: string } | undefined> {
       const account = accounts.findCredentials(accountId);
-      if (!account) return null;
+      if (!account) return undefined;
       const secret = cipher.decrypt(sealedSecret, pendingSecretContext(accountId));
       const qrSvg = await QRCode.toString(totpUri(secret, account.email, issuer), { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
       return { secret, qrSvg };
@@ -170,29 +177,30 @@ export function createAuthService(deps: AuthServiceDeps) {
     /** Confirms the first code from a new secret, enrols it, and signs in. */
     async confirmEnrolment(accountId: number, sealedSecret: string, code: string, client: string): Promise<CodeOutcome> {
       const account = accounts.findCredentials(accountId);
-      if (!account || !account.active || account.totpSecretEnc !== null) return { kind: 'restart' };
-      if (await throttled(account.email, client)) return { kind: 'locked' };
+      if (!account || !account.active || account.totpSecretEnc !== null) return refuse('restart');
+      if (await throttled(account.email, client)) return refuse('locked');
       const secret = cipher.decrypt(sealedSecret, pendingSecretContext(accountId));
       const enrolled = await accountService.enrolTotp(accountId, secret, code);
-      if (!enrolled.ok) return { kind: recordFailure(account.email, client, account.id, enrolled.reason) };
+      if (!enrolled.ok) return recordFailure(account.email, client, account.id, enrolled.problem);
       signedIn(account, client, 'totp_enrolment', null);
-      return { kind: 'signed_in', account: toCurrent(account) };
+      return done({ next: 'signed_in', account: toCurrent(account) });
     },
 
     /**
      * A signed-in person changes their password. The current password is a password guess like any
      * other, so it is throttled with sign-in's own counters for (email, client) and client: once
-     * locked, it is not even checked, and the lock is audited as sign-in's is.
+     * locked, it is not even checked, and the lock is audited as sign-in's is. Every session of the
+     * account ends with the change (accountService.changePassword).
      */
     async changePassword(
       accountId: number,
       currentPassword: string,
       newPassword: string,
       client: string,
-    ): Promise<{ ok: true } | { ok: false; problem: 'current_wrong' | 'locked' }> {
+    ): Promise<Outcome<object, 'current_wrong' | 'locked'>> {
       const account = accounts.findCredentials(accountId);
-      if (!account) return { ok: false, problem: 'current_wrong' };
-      if (await throttled(account.email, client)) return { ok: false, problem: 'locked' };
+      if (!account) return refuse('current_wrong');
+      if (await throttled(account.email, client)) return refuse('locked');
       const changed = await accountService.changePassword(accountId, currentPassword, newPassword);
       if (changed.ok) {
         throttle.recordSuccess(account.email, client);
@@ -206,7 +214,7 @@ export function createAuthService(deps: AuthServiceDeps) {
           at,
         ),
       );
-      return { ok: false, problem: 'locked' };
+      return refuse('locked');
     },
 
     /** Whether this account is still waiting to enrol (the pending session's stage is not trusted alone). */

@@ -1,12 +1,22 @@
 import type { Transactor } from '../data/transaction';
-import type { CaseDetail, CaseEvent, CaseRepository, CaseSummary } from '../data/caseRepository';
+import type { CaseRepository } from '../data/caseRepository';
 import type { ReportRepository } from '../data/reportRepository';
 import type { AccountRepository } from '../data/accountRepository';
 import type { AuditRepository } from '../data/auditRepository';
 import type { CurrentAccount } from '../domain/roles';
-import type { CaseClosureReason, CaseStage } from '../domain/cases';
+import {
+  canMoveCase,
+  caseAssigneeRoles,
+  mayBeAssignedCases,
+  type CaseClosureReason,
+  type CaseDetail,
+  type CaseEvent,
+  type CaseStage,
+  type CaseSummary,
+} from '../domain/cases';
 import type { RiskLevel } from '../domain/decisions';
 import { canAssignCases, canViewCase, canWorkCase } from '../domain/access';
+import { done, refuse, type Outcome } from '../domain/outcome';
 
 export type CaseChange =
   | { kind: 'note'; text: string }
@@ -16,7 +26,14 @@ export type CaseChange =
   | { kind: 'assign'; assigneeId: number }
   | { kind: 'close'; reason: CaseClosureReason; note: string };
 
-export type CaseOutcome = { ok: true } | { ok: false; refusal: 'case_closed' | 'unknown_assignee' | 'not_allowed' };
+/**
+ * Why a change to a case was refused: `not_found` (no such case, or not this person's to see — the
+ * same 404), `not_allowed` (may read it but not change it, or may not assign), `case_closed`,
+ * `unknown_assignee` (not an active account that may be assigned cases), `stage_not_allowed` (not a
+ * move in the case stage table, domain/cases.ts).
+ */
+export type CaseProblem = 'not_found' | 'not_allowed' | 'case_closed' | 'unknown_assignee' | 'stage_not_allowed';
+export type CaseOutcome = Outcome<object, CaseProblem>;
 
 export interface CasePage {
   detail: CaseDetail;
@@ -52,32 +69,32 @@ export function createCaseService(deps: CaseServiceDeps) {
     switch (change.kind) {
       case 'note':
         cases.addEvent(c.id, who.id, 'note', null, change.text, at);
-        return { ok: true };
+        return done();
       case 'stage':
+        if (!canMoveCase(c.stage, change.stage)) return refuse('stage_not_allowed');
         cases.setStage(c.id, change.stage, at);
         cases.addEvent(c.id, who.id, 'stage_changed', change.stage, null, at);
-        return { ok: true };
+        return done();
       case 'risk':
         cases.setRisk(c.id, change.level, change.riskFactors, change.protectiveFactors, at);
         cases.addEvent(c.id, who.id, 'risk_changed', change.level, null, at);
-        return { ok: true };
+        return done();
       case 'hold':
         cases.setHold(c.id, change.onHold, at);
         cases.addEvent(c.id, who.id, change.onHold ? 'hold' : 'resumed', null, null, at);
-        return { ok: true };
+        return done();
       case 'assign': {
-        if (!canAssignCases(who)) return { ok: false, refusal: 'not_allowed' };
+        if (!canAssignCases(who)) return refuse('not_allowed');
         const assignee = accounts.findActive(change.assigneeId);
-        if (!assignee || (assignee.role !== 'caseworker' && assignee.role !== 'supervisor'))
-          return { ok: false, refusal: 'unknown_assignee' };
+        if (!assignee || !mayBeAssignedCases(assignee)) return refuse('unknown_assignee');
         cases.assign(c.id, assignee.id, at);
         cases.addEvent(c.id, who.id, 'assigned', String(assignee.id), null, at);
-        return { ok: true };
+        return done();
       }
       case 'close':
         cases.close(c.id, change.reason, at);
         cases.addEvent(c.id, who.id, 'closed', change.reason, change.note === '' ? null : change.note, at);
-        return { ok: true };
+        return done();
     }
   }
 
@@ -107,13 +124,13 @@ export function createCaseService(deps: CaseServiceDeps) {
       };
     },
 
-    /** One change to a case, audited in the same transaction; undefined when the case is not theirs to see. */
-    change(who: CurrentAccount, number: string, change: CaseChange): CaseOutcome | undefined {
-      return transaction(() => {
+    /** One change to a case, audited in the same transaction; a refused change writes nothing. */
+    change(who: CurrentAccount, number: string, change: CaseChange): CaseOutcome {
+      return transaction((): CaseOutcome => {
         const detail = cases.findByNumber(number);
-        if (!detail || !canViewCase(who, detail.assignedTo)) return undefined;
-        if (!canWorkCase(who, detail.assignedTo)) return { ok: false, refusal: 'not_allowed' } as const;
-        if (detail.closedAt !== null) return { ok: false, refusal: 'case_closed' } as const;
+        if (!detail || !canViewCase(who, detail.assignedTo)) return refuse('not_found');
+        if (!canWorkCase(who, detail.assignedTo)) return refuse('not_allowed');
+        if (detail.closedAt !== null) return refuse('case_closed');
         const at = now();
         const outcome = apply(who, detail, change, at);
         if (outcome.ok) {
@@ -136,7 +153,7 @@ export function createCaseService(deps: CaseServiceDeps) {
 
     /** People a case can be assigned to. */
     assignableWorkers(): CurrentAccount[] {
-      return [...accounts.listActiveByRole('caseworker'), ...accounts.listActiveByRole('supervisor')];
+      return caseAssigneeRoles.flatMap((role) => accounts.listActiveByRole(role));
     },
   };
 }

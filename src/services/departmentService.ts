@@ -1,11 +1,20 @@
 import type { Transactor } from '../data/transaction';
-import type { Department, DepartmentListItem, DepartmentOfficer, DepartmentRepository } from '../data/departmentRepository';
-import type { ApiTokenListItem, ApiTokenRepository } from '../data/apiTokenRepository';
+import type { DepartmentRepository } from '../data/departmentRepository';
+import type { ApiTokenRepository } from '../data/apiTokenRepository';
 import type { AuditRepository } from '../data/auditRepository';
-import { normalizeDepartmentName } from '../domain/departments';
-import { HttpError } from '../errors';
+import {
+  normalizeDepartmentName,
+  type ApiTokenListItem,
+  type Department,
+  type DepartmentListItem,
+  type DepartmentOfficer,
+} from '../domain/departments';
+import { done, refuse, type Outcome } from '../domain/outcome';
 
-export type DepartmentChangeResult = { ok: true; id: number } | { ok: false; reason: 'name_taken' };
+/** `not_found`: no department of that id (the route answers 404). */
+export type DepartmentChange = Outcome<{ id: number }, 'name_taken' | 'not_found'>;
+/** Deactivating answers how many API tokens went with it. */
+export type DepartmentDeactivation = Outcome<{ tokensRevoked: number }, 'not_found'>;
 
 export interface DepartmentPage {
   department: Department;
@@ -30,12 +39,6 @@ export interface DepartmentServiceDeps {
 export function createDepartmentService(deps: DepartmentServiceDeps) {
   const { transaction, departments, apiTokens, audit, now } = deps;
 
-  function existing(id: number): Department {
-    const department = departments.findById(id);
-    if (!department) throw new HttpError(404, `No department ${id}`);
-    return department;
-  }
-
   /** Two departments of the same name could not be told apart on the invitation form or in the queue. */
   const nameTakenByOther = (name: string, id: number | null) => {
     const holder = departments.idByName(name);
@@ -45,43 +48,46 @@ export function createDepartmentService(deps: DepartmentServiceDeps) {
   return {
     listAll: (): DepartmentListItem[] => departments.listAll(),
 
-    /** A department or 404. */
-    get: existing,
+    get: (id: number): Department | undefined => departments.findById(id),
 
-    page(id: number): DepartmentPage {
-      const department = existing(id);
+    page(id: number): DepartmentPage | undefined {
+      const department = departments.findById(id);
+      if (!department) return undefined;
       return { department, officers: departments.officers(id), tokens: apiTokens.listForDepartment(id) };
     },
 
-    create(actorAccountId: number, rawName: string): DepartmentChangeResult {
+    create(actorAccountId: number, rawName: string): DepartmentChange {
       const name = normalizeDepartmentName(rawName);
       const at = now();
-      return transaction(() => {
-        if (nameTakenByOther(name, null)) return { ok: false, reason: 'name_taken' } as const;
+      return transaction((): DepartmentChange => {
+        if (nameTakenByOther(name, null)) return refuse('name_taken');
         const id = departments.create(name, at);
         audit.append({ actorAccountId, action: 'department.created', subjectType: 'department', subjectId: id }, at);
-        return { ok: true, id } as const;
+        return done({ id });
       });
     },
 
-    rename(actorAccountId: number, id: number, rawName: string): DepartmentChangeResult {
+    rename(actorAccountId: number, id: number, rawName: string): DepartmentChange {
       const name = normalizeDepartmentName(rawName);
       const at = now();
-      return transaction(() => {
-        const before = existing(id);
-        if (nameTakenByOther(name, id)) return { ok: false, reason: 'name_taken' } as const;
-        if (before.name === name) return { ok: true, id } as const; // nothing changed, nothing to record
+      return transaction((): DepartmentChange => {
+        const before = departments.findById(id);
+        if (!before) return refuse('not_found');
+        if (nameTakenByOther(name, id)) return refuse('name_taken');
+        if (before.name === name) return done({ id }); // nothing changed, nothing to record
         departments.rename(id, name, at);
         audit.append({ actorAccountId, action: 'department.renamed', subjectType: 'department', subjectId: id }, at);
-        return { ok: true, id } as const;
+        return done({ id });
       });
     },
 
-    /** Deactivates the department and revokes its API tokens; returns how many tokens were revoked. */
-    deactivate(actorAccountId: number, id: number): { tokensRevoked: number } {
+    /** Deactivates the department and revokes its API tokens; answers how many tokens were revoked. */
+    deactivate(actorAccountId: number, id: number): DepartmentDeactivation {
       const at = now();
-      return transaction(() => {
-        if (!existing(id).active) return { tokensRevoked: 0 };
+      return transaction((): DepartmentDeactivation => {
+        const department = departments.findById(id);
+        if (!department) return refuse('not_found');
+        if (!department.active) return done({ tokensRevoked: 0 });
         departments.setActive(id, false, at);
         const revoked = apiTokens.revokeAllOfDepartment(id, at);
         audit.append(
@@ -106,17 +112,20 @@ export function createDepartmentService(deps: DepartmentServiceDeps) {
             at,
           );
         }
-        return { tokensRevoked: revoked.length };
+        return done({ tokensRevoked: revoked.length });
       });
     },
 
     /** Reactivates the department. Its revoked tokens stay revoked: issue new ones. */
-    reactivate(actorAccountId: number, id: number): void {
+    reactivate(actorAccountId: number, id: number): Outcome<object, 'not_found'> {
       const at = now();
-      transaction(() => {
-        if (existing(id).active) return;
+      return transaction(() => {
+        const department = departments.findById(id);
+        if (!department) return refuse('not_found');
+        if (department.active) return done();
         departments.setActive(id, true, at);
         audit.append({ actorAccountId, action: 'department.reactivated', subjectType: 'department', subjectId: id }, at);
+        return done();
       });
     },
   };

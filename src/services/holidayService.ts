@@ -1,7 +1,9 @@
 import type { Transactor } from '../data/transaction';
-import type { Holiday, HolidayRepository } from '../data/holidayRepository';
+import type { HolidayRepository } from '../data/holidayRepository';
+import type { Holiday } from '../domain/holidays';
 import type { AuditRepository } from '../data/auditRepository';
 import { jakartaDate } from '../domain/sla';
+import { done, refuse, type Outcome } from '../domain/outcome';
 
 export interface HolidayServiceDeps {
   transaction: Transactor;
@@ -9,8 +11,6 @@ export interface HolidayServiceDeps {
   audit: AuditRepository;
   now: () => Date;
 }
-
-export type AddHolidayResult = { ok: true } | { ok: false; reason: 'exists' };
 
 /**
  * The administrator's holiday calendar. The triage clock reads it when a report is filed, so a
@@ -25,22 +25,23 @@ export function createHolidayService(deps: HolidayServiceDeps) {
     /** Holidays from today on. */
     listUpcoming: () => holidays.listFrom(jakartaDate(now())),
 
-    add(actorAccountId: number, holiday: Holiday): AddHolidayResult {
+    /** Refused (`date_taken`) when the date is a holiday already. */
+    add(actorAccountId: number, holiday: Holiday): Outcome<object, 'date_taken'> {
       const at = now();
-      return transaction(() => {
-        if (!holidays.add(holiday)) return { ok: false, reason: 'exists' } as const;
+      return transaction((): Outcome<object, 'date_taken'> => {
+        if (!holidays.add(holiday)) return refuse('date_taken');
         audit.append({ actorAccountId, action: 'holiday.added', subjectType: 'holiday', subjectId: holiday.date }, at);
-        return { ok: true } as const;
+        return done();
       });
     },
 
-    /** False when the date was not a holiday (already removed, perhaps in another tab). */
-    remove(actorAccountId: number, date: string): boolean {
+    /** Refused (`not_found`) when the date was not a holiday (already removed, perhaps in another tab). */
+    remove(actorAccountId: number, date: string): Outcome<object, 'not_found'> {
       const at = now();
-      return transaction(() => {
-        if (!holidays.remove(date)) return false;
+      return transaction((): Outcome<object, 'not_found'> => {
+        if (!holidays.remove(date)) return refuse('not_found');
         audit.append({ actorAccountId, action: 'holiday.removed', subjectType: 'holiday', subjectId: date }, at);
-        return true;
+        return done();
       });
     },
   };

@@ -25,20 +25,21 @@ import { createDepartmentRepository } from '../data/departmentRepository';
 import { createApiTokenRepository } from '../data/apiTokenRepository';
 import { createDepartmentService } from './departmentService';
 import { createApiTokenService } from './apiTokenService';
-import { createFloodGuard } from './floodGuard';
+import { createFloodGuard } from '../security/floodGuard';
 import { createHolidayService } from './holidayService';
 import { createAuditQueryRepository } from '../data/auditQueryRepository';
 import { createAuditLogService } from './auditLogService';
 import { createAccountTokenRepository } from '../data/accountTokenRepository';
 import { createAccountService } from './accountService';
+import { createAccountSessions } from '../data/sessionStore';
 import { createAuthService } from './authService';
-import { createLoginThrottle } from './loginThrottle';
+import { createLoginThrottle } from '../security/loginThrottle';
 import { createOutboxRepository } from '../data/outboxRepository';
 import { createOutboxService } from './outboxService';
 import { createMailFiles, createMailTransport, mailFolder } from '../mail/transport';
 import { renderEmail } from '../mail/templates';
 import { deriveKey } from '../data/fieldCipher';
-import { createAckLinks } from './ackLinks';
+import { createAcknowledgementLinks } from './acknowledgementLinks';
 import { createNotifications } from './notifications';
 import { createAcknowledgementService } from './acknowledgementService';
 import { createRedirectReminders } from './redirectReminders';
@@ -69,7 +70,7 @@ export function createServices(
   const holidays = createHolidayRepository(db);
   const accounts = createAccountRepository(db);
   const audit = createAuditRepository(db, dataKey);
-  // Partner institutions: `partners.listActive()` / `findById()` for the redirect form; `partnerService` for administration.
+  // Partner institutions: `partnerService` lists them for the redirect form and administers them.
   const partners = createPartnerRepository(db);
   // The email outbox: `outboxService.enqueue(email, at)` inside the transaction of the action that
   // causes an email (no network); only the worker (server.ts) and `npm run outbox:drain` send.
@@ -87,12 +88,12 @@ export function createServices(
   });
 
   // Every email an action causes, written to the outbox in that action's transaction. Partners
-  // answer a redirect through signed links (`ackLinks`), see `acknowledgementService`.
-  const ackLinks = createAckLinks(deriveKey(dataKey, 'redirect-ack-links'), config.baseUrl);
+  // answer a redirect through signed links (`acknowledgementLinks`), see `acknowledgementService`.
+  const acknowledgementLinks = createAcknowledgementLinks(deriveKey(dataKey, 'redirect-ack-links'), config.baseUrl);
   const reporterUpdateKeys = createKeyedHasher(dataKey, 'outbox-coalesce');
   const notify = createNotifications({
     outbox: outboxService,
-    ackLinks,
+    acknowledgementLinks,
     referralOfficer: (reportId) => referrals.officerOf(reportId),
     activeAccount: (id) => accounts.findActive(id),
     reporterUpdateKey: (reportId) => reporterUpdateKeys.hash(`reporter_update:${reportId}`).toString('base64url'),
@@ -145,10 +146,19 @@ export function createServices(
     now,
     notify,
     holidays,
-    redirectAckDays: config.redirectAckDays,
+    redirectAcknowledgementDays: config.redirectAcknowledgementDays,
   });
   // Partners' answers to redirects (links and staff), and the one reminder (`redirectReminders.run`, from the outbox worker).
-  const acknowledgementService = createAcknowledgementService({ transaction, redirects, reports, timeline, audit, ackLinks, notify, now });
+  const acknowledgementService = createAcknowledgementService({
+    transaction,
+    redirects,
+    reports,
+    timeline,
+    audit,
+    acknowledgementLinks,
+    notify,
+    now,
+  });
   const redirectReminders = createRedirectReminders({ transaction, redirects, audit, notify, now });
   const caseService = createCaseService({ transaction, cases, reports, accounts, audit, now });
 
@@ -188,6 +198,7 @@ export function createServices(
   });
 
   // Accounts and signing in: `accountService` (setup, invitations, passwords, deactivation), `authService` (login, TOTP).
+  const accountSessions = createAccountSessions(db);
   const accountService = createAccountService({
     transaction,
     accounts,
@@ -198,6 +209,8 @@ export function createServices(
     baseUrl: config.baseUrl,
     now,
     notify,
+    // Deactivation, a second-factor reset and a password change end the account's sessions (the sessions table).
+    endSessions: (accountId) => accountSessions.endAll(accountId),
   });
   const authService = createAuthService({
     transaction,
@@ -216,15 +229,12 @@ export function createServices(
     referralService,
     triageService,
     caseService,
-    partners,
     partnerService,
     departmentService,
     apiTokenService,
     holidayService,
     auditLog,
     statsService,
-    accounts,
-    audit,
     accountService,
     authService,
     outboxService,

@@ -2,10 +2,11 @@ import type { Locale } from '../i18n';
 import type { ContactDetails, Urgency } from '../domain/reference';
 import type { ReportStatus } from '../domain/reportStatus';
 import type { Role } from '../domain/roles';
-import { isValidRecipient, reporterUpdateCoalescing, type Coalescing } from '../domain/outbox';
+import { reporterUpdateCoalescing, type Coalescing } from '../domain/outbox';
+import { isEmailAddress } from '../domain/email';
 import type { MailTemplate, OutgoingEmail, RecipientKind } from '../mail/types';
 import type { TemplateParams } from '../mail/templates';
-import type { AckLinks } from './ackLinks';
+import type { AcknowledgementLinks } from './acknowledgementLinks';
 
 /** The outbox as the actions that cause emails see it (outboxService): sync, inside their transaction. */
 export interface MailQueue {
@@ -23,7 +24,7 @@ export interface NotificationSettings {
 
 export interface NotificationsDeps {
   outbox: MailQueue;
-  ackLinks: AckLinks;
+  acknowledgementLinks: AcknowledgementLinks;
   /** The referring officer of a department's report and the department's own reference (null for the API). */
   referralOfficer(reportId: number): { officerAccountId: number | null; departmentReference: string } | undefined;
   /** An active account's address and name. */
@@ -60,7 +61,14 @@ export interface RedirectMailFacts {
  * only writes to the outbox, so call it inside the transaction of the action that causes it — the
  * email and the action are committed together or not at all.
  */
-export function createNotifications({ outbox, ackLinks, referralOfficer, activeAccount, reporterUpdateKey, settings }: NotificationsDeps) {
+export function createNotifications({
+  outbox,
+  acknowledgementLinks,
+  referralOfficer,
+  activeAccount,
+  reporterUpdateKey,
+  settings,
+}: NotificationsDeps) {
   const { baseUrl, defaultLocale } = settings;
 
   function send<T extends MailTemplate>(
@@ -73,18 +81,18 @@ export function createNotifications({ outbox, ackLinks, referralOfficer, activeA
     coalesce?: { key: string; rule: Coalescing },
   ): boolean {
     // An address that could not be delivered is left out, never allowed to undo the action.
-    if (!isValidRecipient(to)) return false;
+    if (!isEmailAddress(to)) return false;
     outbox.enqueue({ to, recipientKind, template, params: plain(params as Record<string, string>), locale }, at, coalesce);
     return true;
   }
 
   /** Fresh links for a partner's answer; a reminder gets new ones with a new expiry. */
-  function ackParams(redirectId: number, at: Date) {
-    const { token, expiresAt } = ackLinks.issue(redirectId, at);
+  function acknowledgementLinkParams(redirectId: number, at: Date) {
+    const { token, expiresAt } = acknowledgementLinks.issue(redirectId, at);
     return {
-      receivedLink: ackLinks.url(token, 'received'),
-      acceptedLink: ackLinks.url(token, 'accepted'),
-      declinedLink: ackLinks.url(token, 'declined'),
+      receivedLink: acknowledgementLinks.url(token, 'received'),
+      acceptedLink: acknowledgementLinks.url(token, 'accepted'),
+      declinedLink: acknowledgementLinks.url(token, 'declined'),
       expiresAt: expiresAt.toISOString(),
     };
   }
@@ -115,7 +123,7 @@ export function createNotifications({ outbox, ackLinks, referralOfficer, activeA
           partnerName: r.partnerName,
           summary: r.summary,
           serviceContact: settings.serviceContact,
-          ...ackParams(r.redirectId, at),
+          ...acknowledgementLinkParams(r.redirectId, at),
         },
         defaultLocale,
         at,
@@ -133,7 +141,7 @@ export function createNotifications({ outbox, ackLinks, referralOfficer, activeA
           partnerName: r.partnerName,
           sentAt: r.sentAt.toISOString(),
           serviceContact: settings.serviceContact,
-          ...ackParams(r.redirectId, at),
+          ...acknowledgementLinkParams(r.redirectId, at),
         },
         defaultLocale,
         at,

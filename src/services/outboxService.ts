@@ -5,15 +5,10 @@ import type { AuditRepository } from '../data/auditRepository';
 import type { MailTransport } from '../mail/transport';
 import { mailTemplates, type MailTemplate, type OutgoingEmail, type RecipientKind, type RenderedEmail } from '../mail/types';
 import { isLocale, type Locale } from '../i18n';
-import {
-  anyControlCharacter,
-  coalescedDueAt,
-  isValidRecipient,
-  paramNamePattern,
-  type Coalescing,
-  type OutboxStatus,
-} from '../domain/outbox';
-import { HttpError } from '../errors';
+import { anyControlCharacter, coalescedDueAt, paramNamePattern, type Coalescing, type OutboxStatus } from '../domain/outbox';
+import { done, refuse, type Outcome } from '../domain/outcome';
+import { isEmailAddress } from '../domain/email';
+import { OUTBOX_PAGE_SIZE } from '../domain/limits';
 
 export type RenderEmail = (
   template: MailTemplate,
@@ -27,16 +22,17 @@ const recipientKinds: readonly RecipientKind[] = ['triage', 'partner', 'officer'
 export type EmailRefusal = 'invalid_recipient' | 'header_injection' | 'invalid_params' | 'invalid_email';
 
 /**
- * An email the outbox will not take. Thrown inside the transaction of the action that queued it,
- * so that action is rolled back too: a name or address that could add a header (CR/LF) is an
- * attack or a bug upstream, and either way nothing is half-done. 400: it came from input.
+ * An email the outbox will not take. Thrown (not answered with an Outcome) inside the transaction
+ * of the action that queued it, so that action is rolled back too: a name or address that could add
+ * a header (CR/LF) is an attack or a bug upstream — the forms refuse such text long before — and
+ * either way nothing is half-done. It reaches no one as a refusal: it is a fault, logged as one.
  */
-export class EmailRefusedError extends HttpError {
+export class EmailRefusedError extends Error {
   constructor(
-    readonly reason: EmailRefusal,
+    readonly problem: EmailRefusal,
     message: string,
   ) {
-    super(400, `Email refused (${reason}): ${message}`);
+    super(`Email refused (${problem}): ${message}`);
     this.name = 'EmailRefusedError';
   }
 }
@@ -71,7 +67,6 @@ export const SEND_DEADLINE_MS = 2 * 60 * 1000;
  */
 export const CLAIM_LEASE_MS = 3 * 60 * 1000;
 const MAX_PARAMS_BYTES = 32 * 1024;
-export const OUTBOX_PAGE_SIZE = 50;
 
 /** `<32 hex digits@host of BASE_URL>`: unique, and says which installation sent it. */
 function newMessageId(baseUrl: string): string {
@@ -111,7 +106,7 @@ export function createOutboxService(deps: OutboxServiceDeps) {
   const { transaction, outbox, audit, transport, render, renderContext, mailFrom, maxAttempts, now, log } = deps;
 
   function validate(email: OutgoingEmail): void {
-    if (typeof email.to !== 'string' || !isValidRecipient(email.to)) {
+    if (typeof email.to !== 'string' || !isEmailAddress(email.to)) {
       const why = typeof email.to === 'string' && anyControlCharacter.test(email.to) ? 'header_injection' : 'invalid_recipient';
       throw new EmailRefusedError(why, 'not one plain email address');
     }
@@ -255,12 +250,11 @@ export function createOutboxService(deps: OutboxServiceDeps) {
     },
 
     /** An administrator sends a failed email again: pending, due now, recorded in the audit log. */
-    retry(actorAccountId: number, id: number): { ok: true } | { ok: false; reason: 'not_failed' } {
+    retry(actorAccountId: number, id: number): Outcome<object, 'not_found' | 'not_failed'> {
       const at = now();
-      return transaction(() => {
+      return transaction((): Outcome<object, 'not_found' | 'not_failed'> => {
         const result = outbox.retry(id, at);
-        if (!result.ok && result.reason === 'not_found') throw new HttpError(404, `No outbox email ${id}`);
-        if (!result.ok) return { ok: false, reason: 'not_failed' } as const;
+        if (!result.ok) return refuse(result.problem);
         audit.append(
           {
             actorAccountId,
@@ -271,7 +265,7 @@ export function createOutboxService(deps: OutboxServiceDeps) {
           },
           at,
         );
-        return { ok: true } as const;
+        return done();
       });
     },
 

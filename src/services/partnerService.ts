@@ -1,11 +1,11 @@
 import type { Transactor } from '../data/transaction';
 import type { PartnerRepository } from '../data/partnerRepository';
 import type { AuditRepository } from '../data/auditRepository';
-import type { Partner, PartnerFields } from '../domain/partners';
-import { HttpError } from '../errors';
+import type { Partner, PartnerContact, PartnerFields } from '../domain/partners';
+import { done, refuse, type Outcome } from '../domain/outcome';
 
-/** A change refused for a reason the form can show. */
-export type PartnerChangeResult = { ok: true; id: number } | { ok: false; reason: 'name_taken' };
+/** A change refused for a reason the form can show (`name_taken`), or for no such partner (`not_found`: 404). */
+export type PartnerChange = Outcome<{ id: number }, 'name_taken' | 'not_found'>;
 
 export interface PartnerServiceDeps {
   transaction: Transactor;
@@ -21,64 +21,59 @@ export interface PartnerServiceDeps {
 export function createPartnerService(deps: PartnerServiceDeps) {
   const { transaction, partners, audit, now } = deps;
 
-  function existing(id: number): Partner {
-    const partner = partners.findById(id);
-    if (!partner) throw new HttpError(404, `No partner ${id}`);
-    return partner;
-  }
-
-  function setActive(actorAccountId: number, id: number, active: boolean): void {
+  function setActive(actorAccountId: number, id: number, active: boolean): Outcome<object, 'not_found'> {
     const at = now();
-    transaction(() => {
-      const partner = existing(id);
-      if (partner.active === active) return; // already so: nothing changed, nothing to record
+    return transaction(() => {
+      const partner = partners.findById(id);
+      if (!partner) return refuse('not_found');
+      if (partner.active === active) return done(); // already so: nothing changed, nothing to record
       partners.setActive(id, active, at);
       audit.append(
         { actorAccountId, action: active ? 'partner.reactivated' : 'partner.deactivated', subjectType: 'partner', subjectId: id },
         at,
       );
+      return done();
     });
   }
 
   return {
-    listAll: () => partners.listAll(),
+    listAll: (): Partner[] => partners.listAll(),
     /** Active partners for the redirect decision form. */
-    listActive: () => partners.listActive(),
-    findById: (id: number) => partners.findById(id),
-    /** A partner or 404. */
-    get: existing,
+    listActive: (): PartnerContact[] => partners.listActive(),
+    findById: (id: number): Partner | undefined => partners.findById(id),
     redirectCount: (id: number) => partners.redirectCount(id),
 
-    create(actorAccountId: number, fields: PartnerFields): PartnerChangeResult {
+    create(actorAccountId: number, fields: PartnerFields): PartnerChange {
       const at = now();
-      return transaction(() => {
+      return transaction((): PartnerChange => {
         // Two partners of the same name could not be told apart on the redirect form.
-        if (partners.idByName(fields.name) !== undefined) return { ok: false, reason: 'name_taken' } as const;
+        if (partners.idByName(fields.name) !== undefined) return refuse('name_taken');
         const id = partners.create(fields, at);
         audit.append(
           { actorAccountId, action: 'partner.created', subjectType: 'partner', subjectId: id, detail: { type: fields.type } },
           at,
         );
-        return { ok: true, id } as const;
+        return done({ id });
       });
     },
 
-    update(actorAccountId: number, id: number, fields: PartnerFields): PartnerChangeResult {
+    update(actorAccountId: number, id: number, fields: PartnerFields): PartnerChange {
       const at = now();
-      return transaction(() => {
-        const before = existing(id);
+      return transaction((): PartnerChange => {
+        const before = partners.findById(id);
+        if (!before) return refuse('not_found');
         const sameName = partners.idByName(fields.name);
-        if (sameName !== undefined && sameName !== id) return { ok: false, reason: 'name_taken' } as const;
+        if (sameName !== undefined && sameName !== id) return refuse('name_taken');
         // Which fields changed, by name only: the values stay out of the log.
         const changed: string[] = (['name', 'type', 'phone', 'email', 'address'] as const).filter((k) => before[k] !== fields[k]);
         if (before.areasServed.join(',') !== fields.areasServed.join(',')) changed.push('areasServed');
-        if (changed.length === 0) return { ok: true, id } as const;
+        if (changed.length === 0) return done({ id });
         partners.update(id, fields, at);
         audit.append(
           { actorAccountId, action: 'partner.updated', subjectType: 'partner', subjectId: id, detail: { changed: changed.join(',') } },
           at,
         );
-        return { ok: true, id } as const;
+        return done({ id });
       });
     },
 

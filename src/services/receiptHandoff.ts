@@ -38,20 +38,20 @@ export function createReceiptHandoff(ttlMs: number, now: () => number = Date.now
       return { sealed: Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url'), key: key.toString('base64url') };
     },
 
-    /** The receipt, or null when a half is missing, does not fit the other, or has expired. */
-    open(sealed: unknown, key: unknown): PendingReceipt | null {
-      if (typeof sealed !== 'string' || typeof key !== 'string') return null;
+    /** The receipt, or undefined when a half is missing, does not fit the other, or has expired. */
+    open(sealed: unknown, key: unknown): PendingReceipt | undefined {
+      if (typeof sealed !== 'string' || typeof key !== 'string') return undefined;
       const keyBytes = Buffer.from(key, 'base64url');
       const data = Buffer.from(sealed, 'base64url');
-      if (keyBytes.length !== 32 || data.length <= IV_BYTES + TAG_BYTES) return null;
+      if (keyBytes.length !== 32 || data.length <= IV_BYTES + TAG_BYTES) return undefined;
       try {
         const decipher = crypto.createDecipheriv(ALGORITHM, keyBytes, data.subarray(0, IV_BYTES));
         decipher.setAuthTag(data.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
         const plaintext = Buffer.concat([decipher.update(data.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
         const { r, u, e } = JSON.parse(plaintext) as { r: string; u: Urgency; e: number };
-        return e > now() ? { receipt: r, urgency: u } : null;
+        return e > now() ? { receipt: r, urgency: u } : undefined;
       } catch {
-        return null;
+        return undefined;
       }
     },
   };

@@ -1,13 +1,20 @@
 import crypto from 'node:crypto';
 import type { Transactor } from '../data/transaction';
-import type { ReferralRepository, DepartmentReferralRow, DepartmentReferralView, IdempotentAnswer } from '../data/referralRepository';
+import type { ReferralRepository } from '../data/referralRepository';
 import type { KeyedHasher } from '../data/fieldCipher';
-import type { Message, ReportTimelineRepository } from '../data/reportTimelineRepository';
+import type { ReportTimelineRepository } from '../data/reportTimelineRepository';
 import type { ReportRepository } from '../data/reportRepository';
 import type { AuditRepository } from '../data/auditRepository';
 import type { Intake } from './intake';
-import type { ReferralInput } from '../domain/referrals';
-import { consentProblem } from '../domain/referrals';
+import {
+  consentProblem,
+  type DepartmentReferralRow,
+  type DepartmentReferralView,
+  type IdempotentAnswer,
+  type ReferralInput,
+} from '../domain/referrals';
+import type { Message } from '../domain/reports';
+import { done, refuse, type Done, type Outcome, type Refused } from '../domain/outcome';
 import { statusAfterReporterMessage, type ReportStatus } from '../domain/reportStatus';
 import { canonicalJson } from '../domain/idempotency';
 import type { Locale } from '../i18n';
@@ -18,18 +25,16 @@ export type ReferralSubmitter =
 
 /** Why a referral was not filed. A duplicate names the referral already filed with that department reference. */
 export type SubmitRefusal =
-  | { ok: false; problem: 'duplicate_reference'; existingReference: string }
-  | { ok: false; problem: 'child_ground_without_child' | 'department_inactive' };
+  Refused<'duplicate_reference', { existingReference: string }> | Refused<'child_ground_without_child' | 'department_inactive'>;
 
-export type SubmitOutcome = { ok: true; reference: string } | SubmitRefusal;
+export type SubmitOutcome = Done<{ reference: string }> | SubmitRefusal;
 
 /**
  * Through the API, with or without an Idempotency-Key: the answer to give (the stored one when the
  * key was used before with the same body: `replayed`), or a refusal — including the key used
  * before with another body.
  */
-export type ApiSubmitOutcome =
-  { ok: true; answer: IdempotentAnswer; replayed: boolean } | SubmitRefusal | { ok: false; problem: 'idempotency_key_reused' };
+export type ApiSubmitOutcome = Done<{ answer: IdempotentAnswer; replayed: boolean }> | SubmitRefusal | Refused<'idempotency_key_reused'>;
 
 export interface DepartmentReferralPage {
   referral: DepartmentReferralView;
@@ -41,7 +46,7 @@ export interface ReferralServiceDeps {
   intake: Intake;
   reports: ReportRepository;
   referrals: ReferralRepository;
-  departments: { findById(id: number): { active: boolean } | undefined };
+  departments: { findById(id: number): { name: string; active: boolean } | undefined };
   timeline: ReportTimelineRepository;
   audit: AuditRepository;
   /** HMAC under a key derived from DATA_KEY ('api-idempotency'): a body holds the client's identity, so never a plain hash. */
@@ -68,11 +73,11 @@ export function createReferralService(deps: ReferralServiceDeps) {
   /** Why this referral cannot be filed, if it cannot; call inside the filing transaction, so nothing changes in between. */
   function refusal(submitter: ReferralSubmitter, input: ReferralInput): SubmitRefusal | undefined {
     // A deactivated department's officers keep their accounts but can no longer refer.
-    if (!departments.findById(submitter.departmentId)?.active) return { ok: false, problem: 'department_inactive' };
+    if (!departments.findById(submitter.departmentId)?.active) return refuse('department_inactive');
     const problem = consentProblem(input.consent, input.affectedGroups, input.client.age);
-    if (problem) return { ok: false, problem };
+    if (problem) return refuse(problem);
     const existingReference = referrals.referenceFor(submitter.departmentId, input.departmentReference);
-    if (existingReference) return { ok: false, problem: 'duplicate_reference', existingReference };
+    if (existingReference) return refuse('duplicate_reference', { existingReference });
     return undefined;
   }
 
@@ -121,12 +126,15 @@ export function createReferralService(deps: ReferralServiceDeps) {
   }
 
   return {
+    /** The name the department's pages are headed with. */
+    departmentName: (departmentId: number): string | undefined => departments.findById(departmentId)?.name,
+
     /**
      * A referral from the department form. `language`: the page's, in which triage then writes to
      * the department (DEFAULT_LOCALE when not given).
      */
     submit(submitter: ReferralSubmitter, input: ReferralInput, language: Locale = defaultLocale): SubmitOutcome {
-      return transaction(() => refusal(submitter, input) ?? { ok: true, reference: file(submitter, input, language, now()) });
+      return transaction((): SubmitOutcome => refusal(submitter, input) ?? done({ reference: file(submitter, input, language, now()) }));
     },
 
     /**
@@ -151,7 +159,7 @@ export function createReferralService(deps: ReferralServiceDeps) {
           const { requestHash } = key;
           const stored = referrals.findIdempotencyKey(submitter.departmentId, key.value);
           if (stored && !(stored.requestHash.length === requestHash.length && crypto.timingSafeEqual(stored.requestHash, requestHash))) {
-            return { ok: false, problem: 'idempotency_key_reused' };
+            return refuse('idempotency_key_reused');
           }
           if (stored) {
             audit.append(
@@ -164,7 +172,7 @@ export function createReferralService(deps: ReferralServiceDeps) {
               },
               at,
             );
-            return { ok: true, answer: stored.answer, replayed: true };
+            return done({ answer: stored.answer, replayed: true });
           }
         }
         const refused = refusal(submitter, input);
@@ -172,7 +180,7 @@ export function createReferralService(deps: ReferralServiceDeps) {
         const reference = file(submitter, input, language, at);
         const answer: IdempotentAnswer = { reference, status: FILED_STATUS, statusUrl: statusUrlOf(reference) };
         if (key) referrals.rememberIdempotencyKey(submitter.departmentId, key.value, key.requestHash, answer, at);
-        return { ok: true, answer, replayed: false };
+        return done({ answer, replayed: false });
       });
     },
 
@@ -204,11 +212,11 @@ export function createReferralService(deps: ReferralServiceDeps) {
       return { referral, messages: timeline.messages(referral.reportId) };
     },
 
-    /** A message from the department; a referral waiting on them goes back to review. */
-    addMessage(submitter: ReferralSubmitter, reference: string, body: string): boolean {
+    /** A message from the department; a referral waiting on them goes back to review. `not_found` for another department's. */
+    addMessage(submitter: ReferralSubmitter, reference: string, body: string): Outcome<object, 'not_found'> {
       return transaction(() => {
         const referral = referrals.findForDepartment(submitter.departmentId, reference);
-        if (!referral) return false;
+        if (!referral) return refuse('not_found');
         const at = now();
         timeline.addMessage(referral.reportId, 'department', body, at, auditActor(submitter));
         timeline.addEvent(referral.reportId, 'reporter_message', null, at);
@@ -227,7 +235,7 @@ export function createReferralService(deps: ReferralServiceDeps) {
           },
           at,
         );
-        return true;
+        return done();
       });
     },
   };

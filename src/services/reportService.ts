@@ -1,13 +1,15 @@
 import crypto from 'node:crypto';
 import type { Transactor } from '../data/transaction';
-import type { NewReport, ReportRepository, ReportForReporter } from '../data/reportRepository';
-import type { Message, ReportTimelineRepository, TimelineEvent } from '../data/reportTimelineRepository';
+import type { NewReport, ReportRepository } from '../data/reportRepository';
+import type { ReportTimelineRepository } from '../data/reportTimelineRepository';
 import type { RedirectRepository } from '../data/redirectRepository';
 import type { KeyedHasher } from '../data/fieldCipher';
 import { RECEIPT_DIGITS, normalizeReceipt } from '../domain/receipt';
 import type { Intake } from './intake';
 import { statusAfterReporterMessage } from '../domain/reportStatus';
-import type { AckStatus } from '../domain/acknowledgements';
+import type { AcknowledgementStatus } from '../domain/acknowledgements';
+import type { Message, ReportForReporter, TimelineEvent } from '../domain/reports';
+import { done, refuse, type Outcome } from '../domain/outcome';
 
 /** A resident's report as the form collected it, already validated: what the report row stores of it. */
 export type PublicReportInput = Pick<
@@ -32,7 +34,7 @@ export interface RedirectForReporter {
   partnerAddress: string;
   explanation: string;
   /** The partner's answer so far, told to the reporter in plain words. */
-  ackStatus: AckStatus;
+  acknowledgementStatus: AcknowledgementStatus;
 }
 
 export interface ReporterStatusView {
@@ -91,11 +93,11 @@ export function createReportService(deps: ReportServiceDeps) {
       }
     },
 
-    /** The report a receipt opens, or null; unknown, malformed and purged receipts look the same. */
-    findReportByReceipt(input: string): number | null {
+    /** The report a receipt opens, or undefined; unknown, malformed and purged receipts look the same. */
+    findReportByReceipt(input: string): number | undefined {
       const digits = normalizeReceipt(input);
-      if (digits === null) return null;
-      return reports.findIdByReceiptHash(receiptHasher.hash(digits)) ?? null;
+      if (digits === null) return undefined;
+      return reports.findIdByReceiptHash(receiptHasher.hash(digits));
     },
 
     /** False once retention has purged the report a receipt session opened. */
@@ -103,9 +105,9 @@ export function createReportService(deps: ReportServiceDeps) {
       return reports.findForReporter(reportId) !== undefined;
     },
 
-    statusForReporter(reportId: number): ReporterStatusView | null {
+    statusForReporter(reportId: number): ReporterStatusView | undefined {
       const report = reports.findForReporter(reportId);
-      if (!report) return null;
+      if (!report) return undefined;
       const redirect = report.status === 'redirected' ? redirects.latestForReport(reportId) : undefined;
       return {
         report,
@@ -118,19 +120,19 @@ export function createReportService(deps: ReportServiceDeps) {
               partnerEmail: redirect.partnerEmail,
               partnerAddress: redirect.partnerAddress,
               explanation: redirect.reporterExplanation,
-              ackStatus: redirect.ackStatus,
+              acknowledgementStatus: redirect.acknowledgementStatus,
             }
           : null,
         leftContact: reports.leftContact(reportId),
       };
     },
 
-    /** More information from the reporter; a report that was waiting on them goes back to review. */
-    addReporterMessage(reportId: number, body: string): void {
+    /** More information from the reporter; a report that was waiting on them goes back to review. `not_found` once purged. */
+    addReporterMessage(reportId: number, body: string): Outcome<object, 'not_found'> {
       const at = now();
-      transaction(() => {
+      return transaction(() => {
         const report = reports.findForReporter(reportId);
-        if (!report) throw new Error('Report not found for a receipt session');
+        if (!report) return refuse('not_found');
         timeline.addMessage(reportId, 'reporter', body, at);
         timeline.addEvent(reportId, 'reporter_message', null, at);
         const next = statusAfterReporterMessage(report.status);
@@ -138,6 +140,7 @@ export function createReportService(deps: ReportServiceDeps) {
           reports.updateStatus(reportId, next, at);
           timeline.addEvent(reportId, 'status_changed', next, at);
         }
+        return done();
       });
     },
   };

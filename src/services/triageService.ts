@@ -1,7 +1,10 @@
 import type { Transactor } from '../data/transaction';
-import type { ReportRepository, StaffReport } from '../data/reportRepository';
-import type { Message, ReportTimelineRepository, TimelineEvent } from '../data/reportTimelineRepository';
-import type { QueueCursor, QueueFilters, QueueRepository, QueueRow } from '../data/queueRepository';
+import type { ReportRepository } from '../data/reportRepository';
+import type { StaffReport } from '../domain/reports';
+import type { ReportTimelineRepository } from '../data/reportTimelineRepository';
+import type { Message, TimelineEvent } from '../domain/reports';
+import type { QueueRepository } from '../data/queueRepository';
+import type { QueueCursor, QueueFilters, QueueRow } from '../domain/queue';
 import type { CaseRepository } from '../data/caseRepository';
 import type { RedirectRepository, RedirectView } from '../data/redirectRepository';
 import type { AccountRepository } from '../data/accountRepository';
@@ -14,8 +17,10 @@ import { isOpen, nextStatus, type ReportEvent, type ReportStatus } from '../doma
 import { jakartaDate, workingDaysDueAt } from '../domain/sla';
 import type { RedirectAttentionRow } from '../data/redirectRepository';
 import type { Notifications } from './notifications';
-import { ackChoices, type AckAnswer } from '../domain/acknowledgements';
+import { acknowledgementChoices, type AcknowledgementAnswer } from '../domain/acknowledgements';
 import { handledBy, type HandledBy } from '../domain/handling';
+import { done, refuse, type Outcome } from '../domain/outcome';
+import { mayBeAssignedCases } from '../domain/cases';
 
 /** The partner lookups a redirect needs (implemented by the partner repository). */
 export interface PartnerLookup {
@@ -41,7 +46,8 @@ export type Refusal =
   | 'duplicate_of_itself'
   | 'not_a_referral';
 
-export type Outcome = { ok: true } | { ok: false; refusal: Refusal };
+/** An action's answer; `not_found`: no such report, or not this person's to see or act on (the route answers 404). */
+export type TriageOutcome = Outcome<object, Refusal | 'not_found'>;
 
 export interface ReportPage {
   report: StaffReport;
@@ -59,7 +65,7 @@ export interface ReportPage {
   /** The standing redirect is still unconfirmed past its due time. */
   redirectOverdue: boolean;
   /** The answers staff may still record for the partner (none once it is final). */
-  ackChoices: readonly AckAnswer[];
+  acknowledgementChoices: readonly AcknowledgementAnswer[];
   /** Whom "Handled by" names: the case's social worker once accepted, else whoever claimed it. */
   handledBy: HandledBy;
 }
@@ -86,7 +92,7 @@ export interface TriageServiceDeps {
   /** Holidays from a date on, for the working-day clock of a redirect's acknowledgement. */
   holidays: { datesFrom(date: string): ReadonlySet<string> };
   /** REDIRECT_ACK_DAYS: working days a partner has to acknowledge a redirect. */
-  redirectAckDays: number;
+  redirectAcknowledgementDays: number;
 }
 
 /** Redirects a triage officer should look at (the queue's "needing attention" panel). */
@@ -113,9 +119,6 @@ const decisionAction: Record<Decision['kind'], string> = {
 
 const isOverdue = (status: ReportStatus, dueAt: Date, at: Date) => isOpen(status) && dueAt.getTime() < at.getTime();
 
-const refused = (refusal: Refusal): Outcome => ({ ok: false, refusal });
-const done: Outcome = { ok: true };
-
 /** Triage: the queue, reading a report, claiming it, and every decision — each in one transaction. */
 export function createTriageService(deps: TriageServiceDeps) {
   const { transaction, reports, timeline, queue, cases, redirects, referrals, partners, accounts, audit, now, notify } = deps;
@@ -132,17 +135,17 @@ export function createTriageService(deps: TriageServiceDeps) {
   }
 
   /** Runs `work` on a report this person may act on, in a transaction that re-reads it first. */
-  function actOn(who: CurrentAccount, reference: string, work: (report: StaffReport, at: Date) => Outcome): Outcome | undefined {
+  function actOn(who: CurrentAccount, reference: string, work: (report: StaffReport, at: Date) => TriageOutcome): TriageOutcome {
     return transaction(() => {
       const report = reports.findForStaff(reference);
-      if (!report || !canViewReport(who, report) || !canActOnReport(who, report)) return undefined;
+      if (!report || !canViewReport(who, report) || !canActOnReport(who, report)) return refuse('not_found');
       return work(report, now());
     });
   }
 
   /** Like actOn, for an action with no rule of its own about the claim: refused while another holds the report. */
-  function actOnUnlessHeld(who: CurrentAccount, reference: string, work: (report: StaffReport, at: Date) => Outcome): Outcome | undefined {
-    return actOn(who, reference, (report, at) => (isHeldByAnother(who, report) ? refused('claimed_by_other') : work(report, at)));
+  function actOnUnlessHeld(who: CurrentAccount, reference: string, work: (report: StaffReport, at: Date) => TriageOutcome): TriageOutcome {
+    return actOn(who, reference, (report, at) => (isHeldByAnother(who, report) ? refuse('claimed_by_other') : work(report, at)));
   }
 
   function changeStatus(report: StaffReport, status: ReportStatus, at: Date): void {
@@ -153,7 +156,7 @@ export function createTriageService(deps: TriageServiceDeps) {
   function acceptAsCase(who: CurrentAccount, report: StaffReport, d: Extract<Decision, { kind: 'accept' }>, at: Date): number | Refusal {
     if (d.assigneeId !== null) {
       const assignee = accounts.findActive(d.assigneeId);
-      if (!assignee || (assignee.role !== 'caseworker' && assignee.role !== 'supervisor')) return 'unknown_assignee';
+      if (!assignee || !mayBeAssignedCases(assignee)) return 'unknown_assignee';
     }
     if (d.existingCaseNumber !== null) {
       const caseId = cases.findOpenIdByNumber(d.existingCaseNumber);
@@ -220,8 +223,11 @@ export function createTriageService(deps: TriageServiceDeps) {
         events: timeline.events(report.id),
         messages: timeline.messages(report.id),
         redirect,
-        redirectOverdue: redirect?.ackStatus === 'sent' && redirect.ackDueAt !== null && redirect.ackDueAt.getTime() < now().getTime(),
-        ackChoices: redirect ? ackChoices(redirect.ackStatus) : [],
+        redirectOverdue:
+          redirect?.acknowledgementStatus === 'sent' &&
+          redirect.acknowledgementDueAt !== null &&
+          redirect.acknowledgementDueAt.getTime() < now().getTime(),
+        acknowledgementChoices: redirect ? acknowledgementChoices(redirect.acknowledgementStatus) : [],
         referral: report.source === 'department' ? referrals.detail(report.id) : undefined,
         canAct: canActOnReport(who, report),
         canReopen: canReopenReports(who),
@@ -231,10 +237,10 @@ export function createTriageService(deps: TriageServiceDeps) {
       };
     },
 
-    claim(who: CurrentAccount, reference: string): Outcome | undefined {
+    claim(who: CurrentAccount, reference: string): TriageOutcome {
       return actOn(who, reference, (report, at) => {
-        if (!isOpen(report.status)) return refused('already_decided');
-        if (isHeldByAnother(who, report)) return refused('claimed_by_other');
+        if (!isOpen(report.status)) return refuse('already_decided');
+        if (isHeldByAnother(who, report)) return refuse('claimed_by_other');
         reports.setClaim(report.id, who.id, at);
         const status = nextStatus(report.status, 'claim');
         if (status !== null) {
@@ -242,13 +248,13 @@ export function createTriageService(deps: TriageServiceDeps) {
           changeStatus(report, status, at);
         }
         audit.append({ actorAccountId: who.id, action: 'report.claimed', subjectType: 'report', subjectId: report.reference }, at);
-        return done;
+        return done();
       });
     },
 
-    release(who: CurrentAccount, reference: string): Outcome | undefined {
+    release(who: CurrentAccount, reference: string): TriageOutcome {
       return actOn(who, reference, (report, at) => {
-        if (report.claimedBy === null || isHeldByAnother(who, report)) return refused('not_claimed_by_you');
+        if (report.claimedBy === null || isHeldByAnother(who, report)) return refuse('not_claimed_by_you');
         reports.setClaim(report.id, null, at);
         const status = nextStatus(report.status, 'release');
         if (status !== null) {
@@ -256,16 +262,16 @@ export function createTriageService(deps: TriageServiceDeps) {
           changeStatus(report, status, at);
         }
         audit.append({ actorAccountId: who.id, action: 'report.released', subjectType: 'report', subjectId: report.reference }, at);
-        return done;
+        return done();
       });
     },
 
     /** Accept, redirect, duplicate or close — refused when someone already decided it. */
-    decide(who: CurrentAccount, reference: string, decision: Decision): Outcome | undefined {
+    decide(who: CurrentAccount, reference: string, decision: Decision): TriageOutcome {
       return actOn(who, reference, (report, at) => {
         const status = nextStatus(report.status, decisionEvent[decision.kind]);
-        if (status === null) return refused('already_decided');
-        if (isHeldByAnother(who, report)) return refused('claimed_by_other');
+        if (status === null) return refuse('already_decided');
+        if (isHeldByAnother(who, report)) return refuse('claimed_by_other');
         let caseId: number | null = null;
         let duplicateOf: number | null = null;
         let reason: string | null = null;
@@ -274,7 +280,7 @@ export function createTriageService(deps: TriageServiceDeps) {
         switch (decision.kind) {
           case 'accept': {
             const result = acceptAsCase(who, report, decision, at);
-            if (typeof result === 'string') return refused(result);
+            if (typeof result === 'string') return refuse(result);
             caseId = result;
             note = decision.note;
             detail.case = caseId;
@@ -282,7 +288,7 @@ export function createTriageService(deps: TriageServiceDeps) {
           }
           case 'redirect': {
             const partner = partners.findById(decision.partnerId);
-            if (!partner || !partner.active) return refused('unknown_partner');
+            if (!partner || !partner.active) return refuse('unknown_partner');
             const redirectId = redirects.insert({
               reportId: report.id,
               partnerId: partner.id,
@@ -291,7 +297,7 @@ export function createTriageService(deps: TriageServiceDeps) {
               reporterExplanation: decision.explanation,
               createdBy: who.id,
               at,
-              ackDueAt: workingDaysDueAt(at, deps.redirectAckDays, deps.holidays.datesFrom(jakartaDate(at))),
+              acknowledgementDueAt: workingDaysDueAt(at, deps.redirectAcknowledgementDays, deps.holidays.datesFrom(jakartaDate(at))),
             });
             // No email address: no email, and the report page tells staff to phone the partner.
             notify.redirectToPartner(
@@ -310,9 +316,9 @@ export function createTriageService(deps: TriageServiceDeps) {
             break;
           }
           case 'duplicate': {
-            if (decision.duplicateOfReference === report.reference) return refused('duplicate_of_itself');
+            if (decision.duplicateOfReference === report.reference) return refuse('duplicate_of_itself');
             const other = reports.findIdByReference(decision.duplicateOfReference);
-            if (other === undefined) return refused('unknown_duplicate');
+            if (other === undefined) return refuse('unknown_duplicate');
             duplicateOf = other;
             note = decision.note;
             detail.duplicateOf = decision.duplicateOfReference;
@@ -331,12 +337,12 @@ export function createTriageService(deps: TriageServiceDeps) {
           { actorAccountId: who.id, action: decisionAction[decision.kind], subjectType: 'report', subjectId: report.reference, detail },
           at,
         );
-        return done;
+        return done();
       });
     },
 
     /** A message to the reporter; an open report then waits for their answer. */
-    askReporter(who: CurrentAccount, reference: string, message: string): Outcome | undefined {
+    askReporter(who: CurrentAccount, reference: string, message: string): TriageOutcome {
       return actOnUnlessHeld(who, reference, (report, at) => {
         timeline.addMessage(report.id, 'staff', message, at, who.id);
         timeline.addEvent(report.id, 'staff_message', null, at);
@@ -357,38 +363,38 @@ export function createTriageService(deps: TriageServiceDeps) {
           },
           at,
         );
-        return done;
+        return done();
       });
     },
 
     /** The explanation the referring department reads with the referral's status; never case notes. */
-    respondToDepartment(who: CurrentAccount, reference: string, response: string): Outcome | undefined {
+    respondToDepartment(who: CurrentAccount, reference: string, response: string): TriageOutcome {
       return actOnUnlessHeld(who, reference, (report, at) => {
-        if (report.source !== 'department') return refused('not_a_referral');
+        if (report.source !== 'department') return refuse('not_a_referral');
         referrals.setResponse(report.id, response);
         audit.append({ actorAccountId: who.id, action: 'referral.responded', subjectType: 'report', subjectId: report.reference }, at);
-        return done;
+        return done();
       });
     },
 
     /** Handed to 112 or 110 now: a flag with its time, whatever the status. */
-    escalate(who: CurrentAccount, reference: string, to: EscalationTarget): Outcome | undefined {
+    escalate(who: CurrentAccount, reference: string, to: EscalationTarget): TriageOutcome {
       return actOnUnlessHeld(who, reference, (report, at) => {
         reports.escalate(report.id, to, at);
         audit.append(
           { actorAccountId: who.id, action: 'report.escalated', subjectType: 'report', subjectId: report.reference, detail: { to } },
           at,
         );
-        return done;
+        return done();
       });
     },
 
     /** Supervisors only: a decided report goes back to review, claimed by them, and out of its case if it was accepted. */
-    reopen(who: CurrentAccount, reference: string): Outcome | undefined {
-      if (!canReopenReports(who)) return undefined;
+    reopen(who: CurrentAccount, reference: string): TriageOutcome {
+      if (!canReopenReports(who)) return refuse('not_found');
       return actOn(who, reference, (report, at) => {
         const status = nextStatus(report.status, 'reopen');
-        if (status === null) return refused('not_decided');
+        if (status === null) return refuse('not_decided');
         if (report.caseId !== null) {
           // The acceptance no longer stands: the report leaves its case, and the case's history says so.
           cases.addEvent(report.caseId, who.id, 'report_detached', report.reference, null, at);
@@ -415,7 +421,7 @@ export function createTriageService(deps: TriageServiceDeps) {
           },
           at,
         );
-        return done;
+        return done();
       });
     },
   };

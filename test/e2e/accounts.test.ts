@@ -1,5 +1,5 @@
 import { axeChecker, expectNoThirdPartyRequests, startApp, submitAndWait, useBrowser, type RunningApp } from '../helpers/browser';
-import { totpCodeAt } from '../../src/services/totp';
+import { totpCodeAt } from '../../src/security/totp';
 
 /**
  * The account pages in a real browser, with the second factor on: first-administrator setup,

@@ -48,7 +48,7 @@ async function redirectedLink(): Promise<string> {
   return /(https?:\/\/\S+\?answer=accepted)/.exec(readable(lentera, email))![1]!;
 }
 
-const ackStatus = () => running.lentera.db.prepare('SELECT ack_status FROM redirects ORDER BY id DESC LIMIT 1').pluck().get();
+const acknowledgementStatus = () => running.lentera.db.prepare('SELECT ack_status FROM redirects ORDER BY id DESC LIMIT 1').pluck().get();
 
 test('a partner answers from the link without JavaScript, and a GET records nothing', async () => {
   const link = await redirectedLink();
@@ -56,17 +56,17 @@ test('a partner answers from the link without JavaScript, and a GET records noth
 
   expect((await page.goto(link))?.status()).toBe(200);
   expect((await page.reload())?.status()).toBe(200);
-  expect(ackStatus()).toBe('sent');
+  expect(acknowledgementStatus()).toBe('sent');
 
   await page.click('#answer-received');
   await page.waitForURL((u) => !u.search.includes('answer'));
-  expect(ackStatus()).toBe('received');
+  expect(acknowledgementStatus()).toBe('received');
   expect(await page.locator('.notice').innerText()).toContain('Terima kasih');
 
   await page.fill('#reason', 'Bukan wilayah layanan kami.');
   await page.click('#answer-declined');
   await page.locator('h1', { hasText: 'Tanggapan sudah tercatat' }).waitFor();
-  expect(ackStatus()).toBe('declined');
+  expect(acknowledgementStatus()).toBe('declined');
   expectNoThirdPartyRequests(log);
 });
 
@@ -85,7 +85,7 @@ test('every state of the page passes axe (WCAG 2.2 AA) in both languages', async
   await page.click('#answer-declined');
   await page.locator('.error-summary').waitFor();
   await axe.check('ack page with an error (en)');
-  expect(ackStatus()).toBe('sent');
+  expect(acknowledgementStatus()).toBe('sent');
 
   await page.goto(`${base}?lang=id`);
   await page.click('#answer-received');

@@ -1,6 +1,7 @@
 import type { Page, Response } from 'playwright-core';
 import en from '../../src/i18n/locales/en.json';
 import id from '../../src/i18n/locales/id.json';
+import { loadTranslator } from '../../src/i18n';
 import { axeChecker, expectNoThirdPartyRequests, useApp, useBrowser, type TrackedPage } from '../helpers/browser';
 import { validReferralForm } from '../helpers/referrals';
 import { createStaffAccount, signedInAgent, unusedCode, type StaffAccount } from '../helpers/staff';
@@ -37,7 +38,7 @@ const DEPARTMENT_NAME = 'SMP Negeri 1 Padang';
 /** A department made the way the administrator makes one, with one officer in it. */
 async function departmentWithOfficer(departmentName: string, officerName: string): Promise<StaffAccount> {
   const created = running.lentera.services.departmentService.create(admin.id, departmentName);
-  if (!created.ok) throw new Error(`departmentWithOfficer: ${created.reason}`);
+  if (!created.ok) throw new Error(`departmentWithOfficer: ${created.problem}`);
   return createStaffAccount(running.lentera, { role: 'department', name: officerName, departmentId: created.id });
 }
 
@@ -277,9 +278,13 @@ describe('a referral from a department to triage and back', () => {
     expect(pathOf(page)).toBe('/department/referrals/new');
     expect(await summaryLinks(page)).toEqual(['#no_consent_ground-child_at_risk', '#no_consent_justification']);
     expect(await textOf(page, '.error-summary a[href="#no_consent_ground-child_at_risk"]')).toBe(id.referral.errors.no_consent_ground);
-    expect(await textOf(page, '.error-summary a[href="#no_consent_justification"]')).toBe(id.referral.errors.no_consent_justification);
+    expect(await textOf(page, '.error-summary a[href="#no_consent_justification"]')).toBe(
+      loadTranslator().forLocale('id')('referral.errors.no_consent_justification'),
+    );
     expect(await page.getAttribute('#no_consent_justification', 'aria-invalid')).toBe('true');
-    expect(await textOf(page, '#no_consent_justification-error')).toContain(id.referral.errors.no_consent_justification);
+    expect(await textOf(page, '#no_consent_justification-error')).toContain(
+      loadTranslator().forLocale('id')('referral.errors.no_consent_justification'),
+    );
     expect(await textOf(page, '#no_consent_ground-error')).toContain(id.referral.errors.no_consent_ground);
     // site.js puts focus on the summary; its links take the officer to each field.
     expect(await page.evaluate(`document.activeElement?.matches('.error-summary[data-error-summary]') === true`)).toBe(true);

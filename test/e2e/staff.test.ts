@@ -4,7 +4,7 @@ import type { Page, Response } from 'playwright-core';
 import request from 'supertest';
 import en from '../../src/i18n/locales/en.json';
 import id from '../../src/i18n/locales/id.json';
-import { totpCodeAt } from '../../src/services/totp';
+import { totpCodeAt } from '../../src/security/totp';
 import {
   axeChecker,
   expectNoThirdPartyRequests,
@@ -400,7 +400,7 @@ describe('accessibility of the back office (axe, WCAG 2.2 AA)', () => {
     const { lentera } = running;
     const latestReference = () => lentera.db.prepare('SELECT reference FROM reports ORDER BY id DESC LIMIT 1').pluck().get() as string;
     const partnerName = 'UPTD PPA Kota Padang';
-    if (!lentera.services.partners.listActive().some((p) => p.name === partnerName)) {
+    if (!lentera.services.partnerService.listActive().some((p) => p.name === partnerName)) {
       const created = lentera.services.partnerService.create(admin.id, {
         name: partnerName,
         type: 'uptd_ppa',

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import type { Lentera } from '../../src/bootstrap';
 import type { Role } from '../../src/domain/roles';
-import { totpCodeAt, totpStepAt, newTotpSecret } from '../../src/services/totp';
+import { totpCodeAt, totpStepAt, newTotpSecret } from '../../src/security/totp';
 import { formBody, tokenFrom, type Agent } from './testApp';
 
 /** A staff or department account made for a test: what its owner would know. */
@@ -44,7 +44,7 @@ export async function createStaffAccount(
   if (!created.ok) throw new Error(`createStaffAccount: ${created.problem}`);
   const totpSecret = newTotpSecret();
   const enrolled = await accountService.enrolTotp(created.id, totpSecret, await totpCodeAt(totpSecret, lentera.now()));
-  if (!enrolled.ok) throw new Error(`createStaffAccount: enrolment refused (${enrolled.reason})`);
+  if (!enrolled.ok) throw new Error(`createStaffAccount: enrolment refused (${enrolled.problem})`);
   return { id: created.id, email, name, role, departmentId, password, totpSecret };
 }
 

@@ -4,7 +4,7 @@ import { createTestApp, csrfTokenOf, formBody, tokenFrom, TEST_DATA_KEY, type Ag
 import { createStaffAccount, signedInAgent, type StaffAccount } from '../helpers/staff';
 import { lastOutboxId, outboxEmails, readable } from '../helpers/outbox';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtpServer';
-import { totpCodeAt } from '../../src/services/totp';
+import { totpCodeAt } from '../../src/security/totp';
 
 /**
  * Issue "Step 5", item 3: an administrator sees no content, and cannot get it by inviting a second

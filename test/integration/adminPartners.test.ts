@@ -2,6 +2,7 @@ import request from 'supertest';
 import type { Role } from '../../src/domain/roles';
 import { createTestApp, fileReport, formBody, tokenFrom, type Agent, type TestApp } from '../helpers/testApp';
 import { agentPerRole, createStaffAccount, signedInAgent, type StaffAccount } from '../helpers/staff';
+import { auditTrail } from '../helpers/auditTrail';
 
 const clock = new Date('2026-11-27T02:00:00Z'); // Friday 09:00 WIB
 
@@ -279,8 +280,8 @@ describe('partner institutions (/staff/partners)', () => {
         .expect(303)
         .expect('Location', '/staff/partners');
       expect(lastAudit()).toMatchObject({ action: 'partner.deactivated', subject_id: String(id), actor_account_id: admin.id });
-      expect(lentera.services.partners.listActive().map((p) => p.id)).not.toContain(id);
-      expect(lentera.services.partners.findById(id)).toMatchObject({ id, active: false, name: 'BNN Kota Padang' });
+      expect(lentera.services.partnerService.listActive().map((p) => p.id)).not.toContain(id);
+      expect(lentera.services.partnerService.findById(id)).toMatchObject({ id, active: false, name: 'BNN Kota Padang' });
 
       const list = await adminAgent.get('/staff/partners').expect(200);
       expect(list.text).toContain('Lembaga mitra sudah dinonaktifkan.');
@@ -304,7 +305,7 @@ describe('partner institutions (/staff/partners)', () => {
         .send(formBody({ _csrf: token }))
         .expect(303);
       expect(lastAudit()).toMatchObject({ action: 'partner.reactivated', subject_id: String(id) });
-      expect(lentera.services.partners.listActive()).toContainEqual({
+      expect(lentera.services.partnerService.listActive()).toContainEqual({
         id,
         name: 'BNN Kota Padang',
         type: 'drug_rehab',
@@ -338,11 +339,11 @@ describe('partner institutions (/staff/partners)', () => {
         .send(formBody({ _csrf: token }))
         .expect(303);
       expect(lentera.db.prepare('SELECT count(*) FROM redirects WHERE partner_id = ?').pluck().get(id)).toBe(1);
-      expect(lentera.services.partners.findById(id)?.active).toBe(false);
+      expect(lentera.services.partnerService.findById(id)?.active).toBe(false);
     });
   });
 
   it('leaves the audit chain intact after all of this', () => {
-    expect(lentera.services.audit.verify()).toBeNull();
+    expect(auditTrail(lentera).verify()).toBeNull();
   });
 });

@@ -2,6 +2,7 @@ import request from 'supertest';
 import type { Role } from '../../src/domain/roles';
 import { createTestApp, fileReport, validReport, type Agent, type TestApp } from '../helpers/testApp';
 import { createStaffAccount, signedInAgent, type StaffAccount } from '../helpers/staff';
+import { auditTrail } from '../helpers/auditTrail';
 
 const clock = new Date('2026-11-27T02:00:00Z'); // Friday 09:00 WIB
 
@@ -29,7 +30,7 @@ describe('the audit log (/staff/audit)', () => {
     admin = await createStaffAccount(lentera, { role: 'admin', name: 'Admin Uji' });
     supervisorAgent = await signedInAgent(lentera, supervisor);
     adminAgent = await signedInAgent(lentera, admin);
-    const { audit } = lentera.services;
+    const audit = auditTrail(lentera);
     audit.append(
       { actorAccountId: admin.id, action: 'partner.created', subjectType: 'partner', subjectId: 41, detail: { type: 'puspaga' } },
       new Date('2026-11-20T03:05:00Z'),
@@ -161,7 +162,7 @@ describe('the audit log (/staff/audit)', () => {
 
   it('pages by id, newest first, 50 at a time, keeping the filters', async () => {
     for (let i = 0; i < 120; i += 1) {
-      lentera.services.audit.append({ actorAccountId: null, action: 'test.bulk', subjectType: 'test', subjectId: i }, clock);
+      auditTrail(lentera).append({ actorAccountId: null, action: 'test.bulk', subjectType: 'test', subjectId: i }, clock);
     }
     const all = lentera.db.prepare("SELECT id FROM audit_events WHERE action = 'test.bulk' ORDER BY id DESC").pluck().all() as number[];
 
@@ -192,6 +193,6 @@ describe('the audit log (/staff/audit)', () => {
   });
 
   it('leaves the chain intact', () => {
-    expect(lentera.services.audit.verify()).toBeNull();
+    expect(auditTrail(lentera).verify()).toBeNull();
   });
 });

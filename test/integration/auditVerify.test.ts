@@ -4,6 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { runAuditVerify } from '../../src/cli/auditVerify';
 import { createTestApp, TEST_DATA_KEY, type TestApp } from '../helpers/testApp';
+import { auditTrail } from '../helpers/auditTrail';
 import { spawn } from 'node:child_process';
 import { projectRoot } from '../../src/paths';
 
@@ -36,7 +37,7 @@ describe('npm run audit:verify', () => {
     lentera = createTestApp();
     const at = new Date('2026-11-27T02:00:00Z');
     for (let i = 1; i <= 5; i += 1) {
-      lentera.services.audit.append(
+      auditTrail(lentera).append(
         { actorAccountId: null, action: `test.event${i}`, subjectType: 'test', subjectId: i, detail: { n: i } },
         at,
       );
@@ -134,8 +135,8 @@ describe('appending from several processes at once', () => {
   /** A process that appends `count` events one by one, outside any transaction (as views are recorded). */
   function appender(databasePath: string, count: number, name: string): Promise<{ code: number | null; err: string }> {
     const script = `
-      const { openDatabase } = require('./dist/src/data/db');
-      const { createAuditRepository } = require('./dist/src/data/auditRepository');
+      const { openDatabase } = require('./dist/data/db');
+      const { createAuditRepository } = require('./dist/data/auditRepository');
       const db = openDatabase(process.argv[1]);
       const audit = createAuditRepository(db, Buffer.from(process.argv[2], 'hex'));
       for (let i = 0; i < Number(process.argv[3]); i += 1) {
@@ -159,7 +160,7 @@ describe('appending from several processes at once', () => {
       const results = await Promise.all(['a', 'b', 'c', 'd'].map((name) => appender(lentera.config.databasePath, 300, name)));
       for (const r of results) expect(r).toEqual({ code: 0, err: '' });
       expect(lentera.db.prepare("SELECT count(*) FROM audit_events WHERE action = 'test.concurrent'").pluck().get()).toBe(1200);
-      expect(lentera.services.audit.verify()).toBeNull();
+      expect(auditTrail(lentera).verify()).toBeNull();
       expect(verify(lentera).code).toBe(0);
     } finally {
       lentera.cleanup();

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { createTestApp, csrfTokenOf, formBody, tokenFrom, type Agent, type TestApp } from '../helpers/testApp';
 import { createStaffAccount, signedInAgent, signIn, unusedCode, type StaffAccount } from '../helpers/staff';
-import { totpCodeAt } from '../../src/services/totp';
+import { totpCodeAt } from '../../src/security/totp';
 import { SESSION_COOKIE } from '../../src/middleware/setUpSession';
 
 const sessionCookieOf = (res: request.Response): string | undefined =>

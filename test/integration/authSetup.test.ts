@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { bootstrap } from '../../src/bootstrap';
-import { totpCodeAt } from '../../src/services/totp';
+import { totpCodeAt } from '../../src/security/totp';
 import { createTestApp, csrfTokenOf, formBody, TEST_DATA_KEY, tokenFrom, type Agent, type TestApp } from '../helpers/testApp';
 
 const setupLinkIn = (logs: string[]): string | undefined => logs.join('\n').match(/http:\/\/localhost:\d+(\/setup\/[A-Za-z0-9_-]+)/)?.[1];

@@ -160,6 +160,37 @@ describe('cases through the LK3 stages', () => {
     expect(JSON.stringify(lentera.db.prepare('SELECT * FROM audit_events').all())).not.toContain('mabuk');
   });
 
+  it('a stage move not in the table is refused (409) and writes nothing; the form offers only the allowed moves', async () => {
+    const c = await newCase(worker);
+    const agent = await as(worker);
+    const page = (await agent.get(`/staff/cases/${c.slug}`).expect(200)).text;
+    const stageSelect = /<select id="stage-stage"[\s\S]*?<\/select>/.exec(page)![0];
+    expect(stageSelect).not.toContain('value="intake"');
+    expect(stageSelect).not.toContain('value="terminated"');
+    expect(stageSelect).toContain('value="initial_assessment"');
+
+    const caseId = lentera.db.prepare('SELECT id FROM cases WHERE number = ?').pluck().get(c.number);
+    const snapshot = () => ({
+      row: lentera.db.prepare('SELECT stage, updated_at FROM cases WHERE id = ?').get(caseId),
+      events: lentera.db.prepare('SELECT count(*) FROM case_events WHERE case_id = ?').pluck().get(caseId),
+      audit: lentera.db
+        .prepare("SELECT count(*) FROM audit_events WHERE action = 'case.stage_changed' AND subject_id = ?")
+        .pluck()
+        .get(String(caseId)),
+    });
+    const before = snapshot();
+    const refused = await change(agent, c.slug, 'stage', { 'stage-stage': 'intake' });
+    expect(refused.status).toBe(409);
+    expect(refused.text).toContain('<a href="#stage-stage">');
+    expect(refused.text).toContain('Kasus tidak dapat dipindah ke tahap itu dari tahapnya sekarang.');
+    expect(snapshot()).toEqual(before);
+
+    // Back to an earlier stage is a move in the table.
+    expect((await change(agent, c.slug, 'stage', { 'stage-stage': 'intervention_plan' })).status).toBe(303);
+    expect((await change(agent, c.slug, 'stage', { 'stage-stage': 'initial_assessment' })).status).toBe(303);
+    expect(lentera.db.prepare('SELECT stage FROM cases WHERE id = ?').pluck().get(caseId)).toBe('initial_assessment');
+  });
+
   it('closure needs a reason; a closed case takes no more changes', async () => {
     const c = await newCase(worker);
     const agent = await as(worker);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import request from 'supertest';
 import { bootstrap } from '../../src/bootstrap';
-import { StartupError } from '../../src/openStore';
+import { StartupError } from '../../src/lentera';
 import { runAuditVerify } from '../../src/cli/auditVerify';
 import { runBackup } from '../../src/cli/backup';
 import { runOutboxDrain } from '../../src/cli/outboxDrain';

@@ -2,6 +2,7 @@ import request from 'supertest';
 import type { Role } from '../../src/domain/roles';
 import { createTestApp, formBody, tokenFrom, type Agent, type TestApp } from '../helpers/testApp';
 import { agentPerRole, createStaffAccount, signedInAgent, type StaffAccount } from '../helpers/staff';
+import { auditTrail } from '../helpers/auditTrail';
 
 const clock = new Date('2026-03-10T02:00:00Z'); // Tuesday 09:00 WIB
 
@@ -322,7 +323,7 @@ describe('departments and their API tokens (/staff/departments)', () => {
     });
 
     it('keeps the audit chain intact through it all', () => {
-      expect(lentera.services.audit.verify()).toBeNull();
+      expect(auditTrail(lentera).verify()).toBeNull();
     });
   });
 });

@@ -18,6 +18,7 @@ import { renderEmail } from '../../src/mail/templates';
 import { runOutboxDrain } from '../../src/cli/outboxDrain';
 import type { OutgoingEmail } from '../../src/mail/types';
 import { TEST_DATA_KEY } from '../helpers/testApp';
+import { auditTrail } from '../helpers/auditTrail';
 
 const MINUTE = 60_000;
 
@@ -280,15 +281,15 @@ describe('refusing header injection when an email is queued', () => {
     ['a display name', 'Budi <budi@example.org>', 'invalid_recipient'],
     ['no address at all', 'budi', 'invalid_recipient'],
   ])('refuses a recipient with %s', (_what, to, reason) => {
-    expect(refusal(partnerEmail({ to })).reason).toBe(reason);
+    expect(refusal(partnerEmail({ to })).problem).toBe(reason);
     expect(outboxCount()).toBe(0);
   });
 
   it('refuses CR/LF that a template would put into the subject, whatever the parameter', () => {
     const service = serviceWithSubjectFrom('partnerName');
     const e = refusal(partnerEmail({ params: partnerParams({ partnerName: 'Mitra\r\nBcc: x@evil.test' }) }), service);
-    expect(e.reason).toBe('header_injection');
-    expect(refusal(partnerEmail({ params: partnerParams({ partnerName: 'Mitra\nX-Evil: 1' }) }), service).reason).toBe('header_injection');
+    expect(e.problem).toBe('header_injection');
+    expect(refusal(partnerEmail({ params: partnerParams({ partnerName: 'Mitra\nX-Evil: 1' }) }), service).problem).toBe('header_injection');
     // The same line breaks in a parameter that only goes into the text are fine: a summary has lines.
     lentera.db.transaction(() =>
       service.enqueue(partnerEmail({ params: partnerParams({ partnerName: 'Mitra', summary: 'Baris satu\r\nBaris dua' }) }), lentera.now()),
@@ -299,15 +300,15 @@ describe('refusing header injection when an email is queued', () => {
 
   it('refuses a control character in the subject, odd parameter names, and unknown templates', () => {
     const service = serviceWithSubjectFrom('reference');
-    expect(refusal(partnerEmail({ params: partnerParams({ reference: 'LAP-1\u001b[31m' }) }), service).reason).toBe('header_injection');
-    expect(refusal(partnerEmail({ params: partnerParams({ reference: 'LAP-1\u0000' }) }), service).reason).toBe('header_injection');
-    expect(refusal(partnerEmail({ params: partnerParams({ reference: 'LAP-1\u0085X-Evil: 1' }) }), service).reason).toBe(
+    expect(refusal(partnerEmail({ params: partnerParams({ reference: 'LAP-1\u001b[31m' }) }), service).problem).toBe('header_injection');
+    expect(refusal(partnerEmail({ params: partnerParams({ reference: 'LAP-1\u0000' }) }), service).problem).toBe('header_injection');
+    expect(refusal(partnerEmail({ params: partnerParams({ reference: 'LAP-1\u0085X-Evil: 1' }) }), service).problem).toBe(
       'header_injection',
     );
-    expect(refusal(partnerEmail({ params: { 'bad name': 'x' } })).reason).toBe('invalid_params');
-    expect(refusal(partnerEmail({ params: { n: 5 as unknown as string } })).reason).toBe('invalid_params');
-    expect(refusal(partnerEmail({ template: 'no_such' as 'totp_reset' })).reason).toBe('invalid_email');
-    expect(refusal(partnerEmail({ locale: 'fr' as 'id' })).reason).toBe('invalid_email');
+    expect(refusal(partnerEmail({ params: { 'bad name': 'x' } })).problem).toBe('invalid_params');
+    expect(refusal(partnerEmail({ params: { n: 5 as unknown as string } })).problem).toBe('invalid_params');
+    expect(refusal(partnerEmail({ template: 'no_such' as 'totp_reset' })).problem).toBe('invalid_email');
+    expect(refusal(partnerEmail({ locale: 'fr' as 'id' })).problem).toBe('invalid_email');
     expect(outboxCount()).toBe(0);
   });
 
@@ -316,10 +317,7 @@ describe('refusing header injection when an email is queued', () => {
     const before = audits();
     expect(() =>
       lentera.db.transaction(() => {
-        lentera.services.audit.append(
-          { actorAccountId: null, action: 'outbox.retried', subjectType: 'outbox', subjectId: 1 },
-          lentera.now(),
-        );
+        auditTrail(lentera).append({ actorAccountId: null, action: 'outbox.retried', subjectType: 'outbox', subjectId: 1 }, lentera.now());
         lentera.services.outboxService.enqueue(partnerEmail({ to: 'a@b.c\r\nBcc: x@evil.test' }), lentera.now());
       })(),
     ).toThrow(EmailRefusedError);

@@ -4,6 +4,7 @@ import type { OutgoingEmail } from '../../src/mail/types';
 import { createTestApp, csrfTokenOf, formBody, tokenFrom, type Agent, type TestApp } from '../helpers/testApp';
 import { agentPerRole, createStaffAccount, signedInAgent, type StaffAccount } from '../helpers/staff';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtpServer';
+import { auditTrail } from '../helpers/auditTrail';
 
 const SUMMARY = 'Ringkasan rahasia untuk mitra: anak dua orang, ibu bekerja malam.';
 
@@ -197,7 +198,7 @@ describe('the outbox page (/staff/outbox)', () => {
         detail: JSON.stringify({ template: 'redirect_to_partner', attempts: 1 }),
       },
     ]);
-    expect(lentera.services.audit.verify()).toBeNull();
+    expect(auditTrail(lentera).verify()).toBeNull();
     const after = await adminAgent.get('/staff/outbox').expect(200);
     expect(after.text).toContain('Email dikembalikan ke antrean');
 

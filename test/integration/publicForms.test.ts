@@ -2,6 +2,7 @@ import request from 'supertest';
 import { categories } from '../../src/domain/reference';
 import en from '../../src/i18n/locales/en.json';
 import id from '../../src/i18n/locales/id.json';
+import { loadTranslator } from '../../src/i18n';
 import {
   createTestApp,
   csrfTokenOf,
@@ -611,6 +612,9 @@ describe('the report form', () => {
       .type('form')
       .send(formBody({ ...long, _csrf: token }))
       .expect(400);
-    expect(tooLong.text).toContain(`<a href="#client_name">${id.referral.errors.client_name_long}</a>`);
+    // The message states the limit, filled in from src/domain/limits.ts.
+    const clientNameLong = loadTranslator().forLocale('id')('referral.errors.client_name_long');
+    expect(clientNameLong).toBe('Nama klien paling banyak 100 huruf');
+    expect(tooLong.text).toContain(`<a href="#client_name">${clientNameLong}</a>`);
   });
 });

@@ -26,7 +26,7 @@ interface Redirected {
   receipt: string;
   redirectId: number;
   /** The path of the link in the email (/ack/<token>), and the link for each answer. */
-  ackPath: string;
+  acknowledgementPath: string;
   links: Record<'received' | 'accepted' | 'declined', string>;
   email: StoredEmail;
 }
@@ -140,14 +140,14 @@ describe('closed-loop redirects: the partner answers', () => {
         reference,
         receipt,
         redirectId,
-        ackPath: '',
+        acknowledgementPath: '',
         links: { received: '', accepted: '', declined: '' },
         email: undefined as unknown as StoredEmail,
       };
     const links = Object.fromEntries(
       [...readable(w.lentera, email).matchAll(/https?:\/\/[^/\s]+(\/ack\/[^\s?]+\?answer=(\w+))/g)].map((m) => [m[2]!, m[1]!]),
     ) as Redirected['links'];
-    return { reference, receipt, redirectId, ackPath: links.accepted.split('?')[0]!, links, email };
+    return { reference, receipt, redirectId, acknowledgementPath: links.accepted.split('?')[0]!, links, email };
   }
 
   /** As a partner would: open the link, press a button. */
@@ -183,9 +183,9 @@ describe('closed-loop redirects: the partner answers', () => {
 
   it('the email carries one signed link per answer, all to the same page', async () => {
     const r = await redirected();
-    expect(r.links.received).toBe(`${r.ackPath}?answer=received`);
-    expect(r.links.declined).toBe(`${r.ackPath}?answer=declined`);
-    expect(r.ackPath).toMatch(new RegExp(`^/ack/${r.redirectId}\\.\\d+\\.[A-Za-z0-9_-]{43}$`));
+    expect(r.links.received).toBe(`${r.acknowledgementPath}?answer=received`);
+    expect(r.links.declined).toBe(`${r.acknowledgementPath}?answer=declined`);
+    expect(r.acknowledgementPath).toMatch(new RegExp(`^/ack/${r.redirectId}\\.\\d+\\.[A-Za-z0-9_-]{43}$`));
   });
 
   it('GET shows the three answers as POST buttons (decline with a reason), in both languages, no-store — and changes nothing', async () => {
@@ -198,12 +198,12 @@ describe('closed-loop redirects: the partner answers', () => {
     expect(page.text).toContain('UPTD PPA Kota Padang');
     expect(page.text).not.toContain(SUMMARY);
     expect(page.text).not.toContain(NARRATIVE);
-    expect(page.text.match(new RegExp(`<form method="post" action="${r.ackPath}"`, 'g'))).toHaveLength(3);
+    expect(page.text.match(new RegExp(`<form method="post" action="${r.acknowledgementPath}"`, 'g'))).toHaveLength(3);
     for (const a of ['received', 'accepted', 'declined']) expect(page.text).toContain(`name="answer" value="${a}"`);
     expect(page.text).toMatch(/<textarea id="reason" name="reason"/);
     // The answer named in the link comes first.
     expect(page.text.indexOf('value="declined"')).toBeLessThan(page.text.indexOf('value="received"'));
-    const english = await partner.get(`${r.ackPath}?lang=en`).expect(200);
+    const english = await partner.get(`${r.acknowledgementPath}?lang=en`).expect(200);
     expect(english.text).toContain('We have received the report');
     expect(english.text).toContain('We cannot handle it');
     await request(w.lentera.app).head(r.links.accepted).expect(200);
@@ -229,7 +229,7 @@ describe('closed-loop redirects: the partner answers', () => {
       const outboxBefore = lastOutboxId(w.lentera);
       const res = await answer(r.links[code as 'received'], code, reason);
       expect(res.status).toBe(303);
-      expect(res.headers.location).toBe(r.ackPath);
+      expect(res.headers.location).toBe(r.acknowledgementPath);
 
       const row = redirectRow(r.redirectId);
       expect(row).toMatchObject({ ack_status: code, ack_at: w.clock.toISOString() });
@@ -254,7 +254,7 @@ describe('closed-loop redirects: the partner answers', () => {
       // The reporter asked for news by email: told there is some, nothing more.
       expect(outboxEmails(w.lentera, outboxBefore).map((e) => [e.template, e.to])).toEqual([['reporter_update', 'ani@contoh.id']]);
 
-      const thanks = await request.agent(w.lentera.app).get(r.ackPath).expect(200);
+      const thanks = await request.agent(w.lentera.app).get(r.acknowledgementPath).expect(200);
       expect(thanks.text).not.toContain('Terima kasih'); // the notice belongs to the session that answered
       const seen = await residentSees(r.receipt);
       expect(seen).toContain(reporterText);
@@ -271,7 +271,7 @@ describe('closed-loop redirects: the partner answers', () => {
     const r = await redirected();
     const partner = request.agent(w.lentera.app);
     expect((await answer(r.links.received, 'received', '', partner)).status).toBe(303);
-    const after = await partner.get(r.ackPath).expect(200);
+    const after = await partner.get(r.acknowledgementPath).expect(200);
     expect(after.text).toContain('Terima kasih. Tanggapan lembaga Anda sudah tercatat.');
     expect(after.text).toContain('Tanggapan yang sudah tercatat: Laporan sudah kami terima');
     expect(after.text).not.toContain('name="answer" value="received"');
@@ -288,7 +288,7 @@ describe('closed-loop redirects: the partner answers', () => {
     expect(reused.text).not.toContain('name="answer"');
     const token = csrfTokenOf((await partner.get('/report').expect(200)).text);
     const again = await partner
-      .post(r.ackPath)
+      .post(r.acknowledgementPath)
       .type('form')
       .send(formBody({ answer: 'declined', reason: 'Berubah pikiran', _csrf: token }));
     expect(again.status).toBe(409);
@@ -339,7 +339,7 @@ describe('closed-loop redirects: the partner answers', () => {
     const partner = request.agent(w.lentera.app);
     const token = csrfTokenOf((await partner.get('/report').expect(200)).text);
     await partner
-      .post(r.ackPath)
+      .post(r.acknowledgementPath)
       .type('form')
       .send(formBody({ answer: 'accepted', _csrf: token }))
       .expect(200);
@@ -360,7 +360,7 @@ describe('closed-loop redirects: the partner answers', () => {
     ])('%s: a 404 page for GET and POST, nothing recorded', async (_name, forge) => {
       const r = await redirected();
       const before = snapshot(r);
-      const forged = forge(r.ackPath);
+      const forged = forge(r.acknowledgementPath);
       const page = await request(w.lentera.app).get(forged).expect(404);
       expect(page.text).toContain('Halaman tidak ditemukan');
       const partner = request.agent(w.lentera.app);
@@ -376,7 +376,7 @@ describe('closed-loop redirects: the partner answers', () => {
     it('a POST without the session CSRF token is refused', async () => {
       const r = await redirected();
       await request(w.lentera.app)
-        .post(r.ackPath)
+        .post(r.acknowledgementPath)
         .type('form')
         .send(formBody({ answer: 'accepted' }))
         .expect(403);
@@ -387,7 +387,7 @@ describe('closed-loop redirects: the partner answers', () => {
   it('after 14 days the link has expired: a page that says so and how to reach the service, nothing recorded', async () => {
     const r = await redirected();
     w.clock = new Date(MONDAY.getTime() + 14 * DAY - 1000);
-    await request(w.lentera.app).get(r.ackPath).expect(200);
+    await request(w.lentera.app).get(r.acknowledgementPath).expect(200);
     w.clock = new Date(MONDAY.getTime() + 14 * DAY);
     try {
       const page = await request(w.lentera.app).get(r.links.accepted).expect(410);
@@ -396,7 +396,7 @@ describe('closed-loop redirects: the partner answers', () => {
       const fresh = request.agent(w.lentera.app);
       const freshToken = csrfTokenOf((await fresh.get('/report').expect(200)).text);
       await fresh
-        .post(r.ackPath)
+        .post(r.acknowledgementPath)
         .type('form')
         .send(formBody({ answer: 'accepted', _csrf: freshToken }))
         .expect(410);

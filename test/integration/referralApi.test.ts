@@ -3,20 +3,19 @@ import path from 'node:path';
 import request from 'supertest';
 import { createFieldCipher } from '../../src/data/fieldCipher';
 import { createReferralRepository } from '../../src/data/referralRepository';
-import { localesDir } from '../../src/paths';
+import { loadTranslator } from '../../src/i18n';
 import { createTestApp, formBody, tokenFrom, TEST_DATA_KEY, type Agent, type TestApp } from '../helpers/testApp';
 import { createStaffAccount, signedInAgent, type StaffAccount } from '../helpers/staff';
 import { createConformance, validateDocument, type Conformance, type Exchange } from '../helpers/openApiConformance';
 import { validReferral, withClient } from '../helpers/referrals';
 
 const clock = new Date('2026-03-10T02:00:00Z'); // Tuesday 09:00 WIB
-type Tree = { [key: string]: Tree | string };
-const trees = Object.fromEntries(
-  (['id', 'en'] as const).map((l) => [l, JSON.parse(fs.readFileSync(path.join(localesDir, `${l}.json`), 'utf8')) as Tree]),
-);
-/** A text from the locale files, to compare what the API says with. */
-const text = (l: 'id' | 'en', key: string): string =>
-  key.split('.').reduce<Tree | string>((node, part) => (node as Tree)[part]!, trees[l]!) as string;
+/** A text from the locale files (any limit it names filled in), to compare what the API says with. */
+const translator = loadTranslator();
+const text = (l: 'id' | 'en', key: string): string => {
+  if (!translator.has(l, key)) throw new Error(`no text ${key}`);
+  return translator.forLocale(l)(key);
+};
 
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 

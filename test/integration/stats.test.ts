@@ -11,9 +11,8 @@ import { csvCell } from '../../src/services/statsService';
 import { createTestApp, fileReport, validReport, TEST_DATA_KEY, type Agent, type TestApp } from '../helpers/testApp';
 import { agentPerRole, createStaffAccount, signedInAgent } from '../helpers/staff';
 import { loadTranslator } from '../../src/i18n';
-import { localesDir } from '../../src/paths';
 
-const idText = loadTranslator(localesDir).forLocale('id');
+const idText = loadTranslator().forLocale('id');
 
 // Today: Friday 27 November 2026, 09:00 WIB.
 const today = new Date('2026-11-27T02:00:00Z');

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { createTestApp, csrfTokenOf, formBody, tokenFrom, type Agent, type TestApp } from '../helpers/testApp';
 import { createStaffAccount, signedInAgent, signIn, type StaffAccount } from '../helpers/staff';
-import { totpCodeAt } from '../../src/services/totp';
+import { totpCodeAt } from '../../src/security/totp';
 
 async function postFrom(agent: Agent, pagePath: string, action: string, fields: Record<string, string> = {}) {
   const token = await tokenFrom(agent, pagePath);

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { runUserCommand } from '../../src/cli/user';
 import { createTestApp, TEST_DATA_KEY, type TestApp } from '../helpers/testApp';
 import { signIn } from '../helpers/staff';
-import { totpCodeAt } from '../../src/services/totp';
+import { totpCodeAt } from '../../src/security/totp';
 
 describe('npm run user -- create', () => {
   let lentera: TestApp;

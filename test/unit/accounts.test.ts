@@ -4,12 +4,12 @@ import {
   isPasswordLengthAllowed,
   mayDeactivate,
   mayDecideApproval,
-  normalizeEmail,
   safeNextPath,
 } from '../../src/domain/accounts';
-import { createLoginThrottle } from '../../src/services/loginThrottle';
-import { checkTotp, newTotpSecret, totpCodeAt, totpStepAt } from '../../src/services/totp';
-import { hashPassword, verifyPassword } from '../../src/services/passwords';
+import { normalizeEmail } from '../../src/domain/email';
+import { createLoginThrottle } from '../../src/security/loginThrottle';
+import { checkTotp, newTotpSecret, totpCodeAt, totpStepAt } from '../../src/security/totp';
+import { hashPassword, verifyPassword } from '../../src/security/passwords';
 
 describe('account rules', () => {
   it('allows passwords of 8 to 128 characters, counted as a person counts them, with no composition rules', () => {

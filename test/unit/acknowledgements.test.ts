@@ -1,13 +1,13 @@
-import { createAckLinks } from '../../src/services/ackLinks';
-import { ACK_LINK_TTL_MS, ackChoices, canAcknowledge } from '../../src/domain/acknowledgements';
+import { createAcknowledgementLinks } from '../../src/services/acknowledgementLinks';
+import { ACKNOWLEDGEMENT_LINK_TTL_MS, acknowledgementChoices, canAcknowledge } from '../../src/domain/acknowledgements';
 import { workingDaysDueAt } from '../../src/domain/sla';
 
 describe('a partner acknowledging a redirect', () => {
   it('goes sent → received → accepted or declined; accepted and declined are final', () => {
-    expect(ackChoices('sent')).toEqual(['received', 'accepted', 'declined']);
-    expect(ackChoices('received')).toEqual(['accepted', 'declined']);
-    expect(ackChoices('accepted')).toEqual([]);
-    expect(ackChoices('declined')).toEqual([]);
+    expect(acknowledgementChoices('sent')).toEqual(['received', 'accepted', 'declined']);
+    expect(acknowledgementChoices('received')).toEqual(['accepted', 'declined']);
+    expect(acknowledgementChoices('accepted')).toEqual([]);
+    expect(acknowledgementChoices('declined')).toEqual([]);
     expect(canAcknowledge('sent', 'received')).toBe(true);
     expect(canAcknowledge('received', 'received')).toBe(false);
     expect(canAcknowledge('accepted', 'declined')).toBe(false);
@@ -23,12 +23,12 @@ describe('a partner acknowledging a redirect', () => {
 
 describe('acknowledgement links', () => {
   const key = Buffer.alloc(32, 7);
-  const links = createAckLinks(key, 'https://lentera.test');
+  const links = createAcknowledgementLinks(key, 'https://lentera.test');
   const at = new Date('2026-03-02T03:00:00Z');
 
   it('carry the redirect and an expiry, signed', () => {
     const { token, expiresAt } = links.issue(42, at);
-    expect(expiresAt.getTime()).toBe(at.getTime() + ACK_LINK_TTL_MS);
+    expect(expiresAt.getTime()).toBe(at.getTime() + ACKNOWLEDGEMENT_LINK_TTL_MS);
     expect(links.check(token, at)).toEqual({ ok: true, redirectId: 42, expiresAt });
     expect(links.url(token, 'declined')).toBe(`https://lentera.test/ack/${token}?answer=declined`);
   });
@@ -45,7 +45,7 @@ describe('acknowledgement links', () => {
       `${id}.${expiry}`,
       'garbage',
       '',
-      createAckLinks(Buffer.alloc(32, 8), 'https://lentera.test').issue(42, at).token,
+      createAcknowledgementLinks(Buffer.alloc(32, 8), 'https://lentera.test').issue(42, at).token,
     ]) {
       expect(links.check(forged, at)).toEqual({ ok: false, problem: 'forged' });
     }
@@ -53,9 +53,11 @@ describe('acknowledgement links', () => {
 
   it('expire after 14 days — and a forged one is forged whatever its date says', () => {
     const { token } = links.issue(42, at);
-    expect(links.check(token, new Date(at.getTime() + ACK_LINK_TTL_MS - 1000)).ok).toBe(true);
-    expect(links.check(token, new Date(at.getTime() + ACK_LINK_TTL_MS))).toEqual({ ok: false, problem: 'expired' });
-    expect(links.check(`${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`, new Date(at.getTime() + ACK_LINK_TTL_MS))).toEqual({
+    expect(links.check(token, new Date(at.getTime() + ACKNOWLEDGEMENT_LINK_TTL_MS - 1000)).ok).toBe(true);
+    expect(links.check(token, new Date(at.getTime() + ACKNOWLEDGEMENT_LINK_TTL_MS))).toEqual({ ok: false, problem: 'expired' });
+    expect(
+      links.check(`${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`, new Date(at.getTime() + ACKNOWLEDGEMENT_LINK_TTL_MS)),
+    ).toEqual({
       ok: false,
       problem: 'forged',
     });

@@ -5,10 +5,10 @@ import { isCalendarDate, startOfJakartaDay, startOfNextJakartaDay } from '../../
 import { partnerTypeLabel, partnerTypes, servesArea } from '../../src/domain/partners';
 import { parsePartnerForm, partnerFormValues } from '../../src/routes/staff/partnerForm';
 import { loadTranslator, locales } from '../../src/i18n';
-import { localesDir, projectRoot } from '../../src/paths';
+import { projectRoot } from '../../src/paths';
 
 const areas = parseAreasCsv(fs.readFileSync(path.join(projectRoot, 'reference', 'padang-wilayah.csv'), 'utf8'));
-const translator = loadTranslator(localesDir);
+const translator = loadTranslator();
 
 const valid = {
   name: 'UPTD PPA Kota Padang',

@@ -78,7 +78,7 @@ describe('configuration', () => {
 
   it('in production, refuses a BASE_URL that is not https and REQUIRE_2FA=false, each with one clear line', () => {
     const good = { NODE_ENV: 'production', BASE_URL: 'https://lentera.example.id' };
-    expect(loadConfig(good).env).toBe('production');
+    expect(loadConfig(good).baseUrl).toBe('https://lentera.example.id');
     for (const env of [{ NODE_ENV: 'production' }, { ...good, BASE_URL: 'http://lentera.example.id' }]) {
       expect(() => loadConfig(env)).toThrow(ConfigError);
       expect(() => loadConfig(env)).toThrow(
@@ -91,10 +91,13 @@ describe('configuration', () => {
   });
 
   it('tells partners how to reach the service (TRIAGE_EMAIL unless SERVICE_CONTACT) and gives them REDIRECT_ACK_DAYS working days', () => {
-    expect(loadConfig({ TRIAGE_EMAIL: 'triase@lk3.test' })).toMatchObject({ serviceContact: 'triase@lk3.test', redirectAckDays: 2 });
+    expect(loadConfig({ TRIAGE_EMAIL: 'triase@lk3.test' })).toMatchObject({
+      serviceContact: 'triase@lk3.test',
+      redirectAcknowledgementDays: 2,
+    });
     expect(loadConfig({ SERVICE_CONTACT: ' (0751) 123456 ', REDIRECT_ACK_DAYS: '5' })).toMatchObject({
       serviceContact: '(0751) 123456',
-      redirectAckDays: 5,
+      redirectAcknowledgementDays: 5,
     });
     for (const days of ['0', '-1', 'two', '31']) expect(() => loadConfig({ REDIRECT_ACK_DAYS: days })).toThrow(ConfigError);
   });

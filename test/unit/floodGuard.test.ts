@@ -1,4 +1,4 @@
-import { createFloodGuard } from '../../src/services/floodGuard';
+import { createFloodGuard } from '../../src/security/floodGuard';
 
 describe('the flood guard', () => {
   let t = 0;

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { loadTranslator, locales } from '../../src/i18n';
-import { localesDir } from '../../src/paths';
 import { loadAreaDirectory } from '../../src/data/areaReference';
 import { loadConfig } from '../../src/config';
 import { errorKey, errorText, formErrors, FALLBACK_ERROR, type FieldIssue } from '../../src/routes/formErrors';
@@ -8,7 +7,7 @@ import { askSchema, caseChangeSchemas, decisionSchemas, escalateSchema, respondS
 import { parseReportForm, reportFieldOrder, reportFormValues } from '../../src/routes/public/reportForm';
 import { parseReferralForm, referralFieldOrder, referralFormValues } from '../../src/routes/department/referralForm';
 import { parsePartnerForm, partnerFieldOrder, partnerFormValues } from '../../src/routes/staff/partnerForm';
-import { parseAckForm } from '../../src/routes/acknowledgementForm';
+import { parseAcknowledgementForm } from '../../src/routes/acknowledgementForm';
 import { referralSchema } from '../../src/routes/referralSchema';
 import { changePasswordSchema, codeSchema, loginSchema, passwordSchema, setupSchema } from '../../src/routes/auth/authRoutes';
 import { messageSchema as statusMessageSchema } from '../../src/routes/public/statusRoutes';
@@ -27,7 +26,7 @@ import { filterSchema } from '../../src/routes/staff/auditRoutes';
  * each issue it raises. A new form belongs in `forms` below.
  */
 
-const translator = loadTranslator(localesDir);
+const translator = loadTranslator();
 const areas = loadAreaDirectory(loadConfig({}).areasCsv);
 const TODAY = '2026-03-15';
 
@@ -110,7 +109,7 @@ const forms: FormUnderTest[] = [
     prefix: 'ack.errors',
     fields: ['answer', 'reason'],
     issues: (v) => {
-      const r = parseAckForm(v.answer, v.reason);
+      const r = parseAcknowledgementForm(v.answer, v.reason);
       return r.ok ? [] : r.issues;
     },
   },

@@ -1,13 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadTranslator, locales } from '../../src/i18n';
-import { localesDir, projectRoot, viewsDir } from '../../src/paths';
+import { loadTranslator, localeTexts, locales } from '../../src/i18n';
+import { projectRoot, viewsDir } from '../../src/paths';
 import { affectedGroups, categories, contactChannels, reporterRelations, urgencies } from '../../src/domain/reference';
 import { reportStatuses } from '../../src/domain/reportStatus';
 import { closeReasons, redirectReasons, riskLevels } from '../../src/domain/decisions';
 import { caseClosureReasons, caseStages } from '../../src/domain/cases';
+import * as limits from '../../src/domain/limits';
 
-const translator = loadTranslator(localesDir);
+const translator = loadTranslator();
 
 function leafKeys(tree: Record<string, unknown>, prefix = ''): string[] {
   return Object.entries(tree).flatMap(([k, v]) =>
@@ -24,7 +25,7 @@ function filesUnder(dir: string, ext: string): string[] {
 
 describe('locale files', () => {
   it('have the same keys in Indonesian and English, none empty', () => {
-    const [id, en] = locales.map((l) => JSON.parse(fs.readFileSync(path.join(localesDir, `${l}.json`), 'utf8')));
+    const [id, en] = locales.map((l) => localeTexts[l]);
     expect(leafKeys(en).sort()).toEqual(leafKeys(id).sort());
     for (const l of locales) {
       const t = translator.forLocale(l);
@@ -99,6 +100,17 @@ describe('locale files', () => {
     expect(actions.size).toBeGreaterThan(30);
     const missing = [...actions].filter((a) => locales.some((l) => !translator.has(l, `auditAction.${a}`)));
     expect(missing).toEqual([]);
+  });
+
+  it('state limits from src/domain/limits.ts: every {CONSTANT} a text names is one, filled in without being passed', () => {
+    const named = new Set<string>();
+    for (const l of locales) {
+      for (const m of JSON.stringify(localeTexts[l]).matchAll(/\{([A-Z][A-Z0-9_]*)\}/g)) named.add(m[1]!);
+    }
+    expect(named.size).toBeGreaterThan(20);
+    expect([...named].filter((name) => !(name in limits))).toEqual([]);
+    expect(translator.forLocale('en')('staffForms.errors.note')).toBe(`A note must be ${limits.NOTE_MAX} characters or fewer`);
+    expect(translator.forLocale('id')('status.messageHint')).toContain(`Paling banyak ${limits.MESSAGE_MAX} huruf`);
   });
 
   it('fills placeholders', () => {

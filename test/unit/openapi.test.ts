@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { loadAreaDirectory } from '../../src/data/areaReference';
 import { projectRoot } from '../../src/paths';
-import { buildOpenApiDocument } from '../../src/routes/api/openapi';
+import { buildOpenApiDocument, type OpenApiDocument } from '../../src/routes/api/openapi';
 import { referralSchema } from '../../src/routes/referralSchema';
 import { createConformance, validateDocument, type Exchange } from '../helpers/openApiConformance';
 import { validReferral, withClient } from '../helpers/referrals';
@@ -158,5 +158,55 @@ describe('the OpenAPI document', () => {
     expect(conformance.schemaErrors('ReferralInput', body)).toEqual([]);
     const schemas = (document.components as { schemas: Record<string, { properties: Record<string, { description: string }> }> }).schemas;
     expect(schemas.ClientIdentity!.properties.dateOfBirth!.description).toContain('not after today');
+  });
+});
+
+describe('the limits in the document', () => {
+  type Schemas = Record<string, { properties: Record<string, Record<string, unknown>> }>;
+  const limits = jest.requireActual<Record<string, number>>('../../src/domain/limits');
+  // Every limit moved to a value no one would write by hand: 700001, 700002, …
+  const moved = Object.fromEntries(Object.keys(limits).map((name, i) => [name, 700_001 + i]));
+  let changed: OpenApiDocument;
+
+  beforeAll(async () => {
+    await jest.isolateModulesAsync(async () => {
+      jest.doMock('../../src/domain/limits', () => moved);
+      const { buildOpenApiDocument: build } = await import('../../src/routes/api/openapi');
+      changed = build({ apiBaseUrl: 'https://lentera.example.go.id/api/v1', areas, orgName: 'LK3 Uji' });
+    });
+  });
+
+  it('follow src/domain/limits.ts: a limit changed there is changed in the document', () => {
+    const schemas = (changed.components as { schemas: Schemas }).schemas;
+    const input = schemas.ReferralInput!.properties;
+    expect(input.departmentReference).toMatchObject({ minLength: 1, maxLength: moved.DEPARTMENT_REFERENCE_MAX });
+    expect(input.reason).toMatchObject({ minLength: moved.REFERRAL_REASON_MIN, maxLength: moved.REFERRAL_REASON_MAX });
+    expect(input.reason!.description).toContain(`(${moved.REFERRAL_REASON_MIN}–${moved.REFERRAL_REASON_MAX} characters`);
+    expect(input.actionsTaken).toMatchObject({ maxLength: moved.ACTIONS_TAKEN_MAX });
+    expect(schemas.ClientIdentity!.properties.name).toMatchObject({ maxLength: moved.CLIENT_NAME_MAX });
+    expect(schemas.ClientIdentity!.properties.address).toMatchObject({ maxLength: moved.CLIENT_ADDRESS_MAX });
+    expect(schemas.ConsentObtained!.properties.obtainedBy).toMatchObject({ maxLength: moved.CONSENT_BY_MAX });
+    expect(schemas.ConsentNotObtained!.properties.justification).toMatchObject({
+      minLength: moved.JUSTIFICATION_MIN,
+      maxLength: moved.JUSTIFICATION_MAX,
+    });
+    const text = JSON.stringify(changed);
+    expect(text).toContain(`larger than ${moved.BODY_MAX_KB} KB`);
+    expect(text).toContain(`${moved.IDEMPOTENCY_KEY_MIN}–${moved.IDEMPOTENCY_KEY_MAX} letters`);
+  });
+
+  it('hold no limit of their own: every length bound is one of src/domain/limits.ts (or 0, 1)', () => {
+    const bounds: number[] = [];
+    const walk = (node: unknown): void => {
+      if (Array.isArray(node)) return node.forEach(walk);
+      if (typeof node !== 'object' || node === null) return;
+      for (const [key, value] of Object.entries(node)) {
+        if (['minLength', 'maxLength', 'minItems', 'maxItems'].includes(key) && typeof value === 'number') bounds.push(value);
+        else walk(value);
+      }
+    };
+    walk(changed);
+    expect(bounds.length).toBeGreaterThan(10);
+    expect(bounds.filter((b) => b > 1 && !Object.values(moved).includes(b))).toEqual([]);
   });
 });

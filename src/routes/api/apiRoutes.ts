@@ -1,6 +1,10 @@
 import express, { Router, type ErrorRequestHandler, type RequestHandler } from 'express';
-import type { AppDeps } from '../../app';
-import { locales, type Locale } from '../../i18n';
+import type { Config } from '../../config';
+import type { AreaDirectory } from '../../domain/areas';
+import { BODY_MAX_KB } from '../../domain/limits';
+import { locales, type Locale, type Translator } from '../../i18n';
+import type { ApiTokenService } from '../../services/apiTokenService';
+import type { ReferralService } from '../../services/referralService';
 import { perKey } from '../../middleware/rateLimits';
 import { bearerAuth } from './bearerAuth';
 import { buildOpenApiDocument } from './openapi';
@@ -9,8 +13,18 @@ import { referralApiRoutes } from './referralApiRoutes';
 
 export const API_PATH = '/api/v1';
 
+export interface ApiRouteDeps {
+  apiTokenService: ApiTokenService;
+  referralService: ReferralService;
+  areas: AreaDirectory;
+  translator: Translator;
+  /** BASE_URL and ORG_NAME (the description's addresses and title), DEFAULT_LOCALE, and the per-token rate limit. */
+  config: Pick<Config, 'baseUrl' | 'orgName' | 'defaultLocale' | 'rateLimits' | 'rateWindowMs'>;
+  now: () => Date;
+  log: (message: string) => void;
+}
+
 /** JSON bodies of the API only; the rest of the app takes forms. */
-const JSON_BODY_LIMIT = '64kb';
 
 /**
  * `Accept-Language: en` → English; anything else (or nothing) → the default language. The API
@@ -54,8 +68,7 @@ function asProblem(err: unknown): ApiProblem {
  * someone's behalf — which is why it needs no CSRF token. Every answer under /api/v1, errors and
  * unknown paths included, is JSON from this router; nothing falls through to the HTML pages.
  */
-export function apiRoutes(deps: AppDeps): Router {
-  const { config, services, areas, translator, now, log } = deps;
+export function apiRoutes({ apiTokenService, referralService, areas, translator, config, now, log }: ApiRouteDeps): Router {
   const router = Router();
   const apiBaseUrl = `${config.baseUrl}${API_PATH}`;
   const document = buildOpenApiDocument({ apiBaseUrl, areas, orgName: config.orgName });
@@ -68,12 +81,12 @@ export function apiRoutes(deps: AppDeps): Router {
   });
   router.all('/openapi.json', methodNotAllowed('GET, HEAD'));
 
-  router.use(bearerAuth(services.apiTokenService));
+  router.use(bearerAuth(apiTokenService));
   // Per token, every call counted (refused ones too), in memory like the other limits.
   router.use(perKey(config.rateLimits.apiPerToken, config.rateWindowMs, (req) => `api-token:${req.apiToken!.tokenId}`));
-  router.use(express.json({ limit: JSON_BODY_LIMIT }));
+  router.use(express.json({ limit: `${BODY_MAX_KB}kb` }));
 
-  router.use(referralApiRoutes({ referralService: services.referralService, areas, translator, apiBaseUrl, now }));
+  router.use(referralApiRoutes({ referralService, areas, translator, apiBaseUrl, now }));
   router.all('/referrals', methodNotAllowed('POST'));
   router.all('/referrals/:reference', methodNotAllowed('GET, HEAD'));
 

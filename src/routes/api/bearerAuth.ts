@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import type { ApiTokenHolder } from '../../data/apiTokenRepository';
+import type { ApiTokenHolder } from '../../domain/departments';
 import type { ApiTokenService } from '../../services/apiTokenService';
 import { clientOf } from '../../middleware/rateLimits';
 import { ApiProblem } from './problem';
@@ -29,7 +29,7 @@ export function bearerAuth(apiTokenService: ApiTokenService): RequestHandler {
     const match = /^Bearer +(\S+) *$/i.exec(header);
     if (!match) return next(invalidToken());
     const result = apiTokenService.authenticate(match[1]!, clientOf(req));
-    if (!result.ok && result.reason === 'throttled') {
+    if (!result.ok && result.problem === 'throttled') {
       return next(
         new ApiProblem('rateLimited', {
           headers: { 'Retry-After': String(result.retryAfterSeconds) },

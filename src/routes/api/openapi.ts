@@ -1,32 +1,82 @@
+import { z } from 'zod';
 import type { AreaDirectory } from '../../domain/areas';
-import { affectedGroups, categories, urgencies } from '../../domain/reference';
-import { consentMethods, noConsentGrounds, sexes } from '../../domain/referrals';
-import { reportStatuses } from '../../domain/reportStatus';
+import { API_TOKEN_PREFIX, API_TOKEN_SECRET_LENGTH } from '../../domain/departments';
 import { IDEMPOTENCY_HEADER_PATTERN, IDEMPOTENCY_KEY_DAYS } from '../../domain/idempotency';
-import { JUSTIFICATION_MIN, REASON_MAX, REASON_MIN } from '../referralSchema';
-import { problemTypes } from './problem';
+import { BODY_MAX_KB, IDEMPOTENCY_KEY_MAX, IDEMPOTENCY_KEY_MIN } from '../../domain/limits';
+import { referralSchema } from '../referralSchema';
+import { fieldErrorSchema, problemSchema, problemTypes } from './problem';
+import { duplicateReferenceProblemSchema, referenceSchema, referralCreatedSchema, referralStatusSchema } from './responseSchemas';
 
 type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
-export type OpenApiDocument = { [key: string]: Json };
+type JsonObject = { [key: string]: Json };
+export type OpenApiDocument = JsonObject;
 
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const SCHEMAS = '#/components/schemas/';
+const ref = (name: string) => ({ $ref: `${SCHEMAS}${name}` });
 const response = (name: string) => ({ $ref: `#/components/responses/${name}` });
 
 /**
- * Text as referralSchema takes it: surrounding white space is removed before the length is
- * counted, and a required text must hold something other than white space.
+ * What JSON Schema says of a zod schema beyond what z.toJSONSchema writes. A text's length is
+ * counted after surrounding white space is removed, which JSON Schema cannot do, so its
+ * description says so. A date or a time is its `format`: the regular expression zod checks it with
+ * says the same, unreadably. Any integer is bounded by the safe integers: that says nothing.
  */
-function text(min: number, max: number, description: string): { [key: string]: Json } {
-  const schema: { [key: string]: Json } = {
-    type: 'string',
-    maxLength: max,
-    description: `${description} (${min}–${max} characters, counted after surrounding white space is removed).`,
-  };
-  if (min > 0) {
-    schema.minLength = min;
-    schema.pattern = '\\S';
+function clarify({ jsonSchema: s }: { jsonSchema: z.core.JSONSchema.BaseSchema }): void {
+  if (s.type === 'string' && s.maxLength !== undefined && s.description !== undefined) {
+    s.description = `${s.description} (${s.minLength ?? 0}–${s.maxLength} characters, counted after surrounding white space is removed).`;
   }
-  return schema;
+  if (s.format === 'date' || s.format === 'date-time') delete s.pattern;
+  if (s.type === 'integer' && s.minimum === Number.MIN_SAFE_INTEGER) delete s.minimum;
+  if (s.type === 'integer' && s.maximum === Number.MAX_SAFE_INTEGER) delete s.maximum;
+}
+
+/**
+ * The request and response bodies, generated from the zod schemas that check the requests
+ * (referralSchema) and type the answers (problem.ts, responseSchemas.ts) — limits, lists of codes
+ * and patterns included — with JSON Schema 2020-12, the dialect of OpenAPI 3.1. Only the rules
+ * between fields, which zod checks in refinements, are written here by hand.
+ */
+function componentSchemas(areas: AreaDirectory): JsonObject {
+  // `today` matters only to a refinement (a date of birth not after today), which JSON Schema cannot state.
+  const referral = referralSchema(areas, '2000-01-01');
+  const [consentObtained, consentNotObtained] = referral.shape.consent.options;
+  const components = z.registry<{ id: string }>();
+  components.add(referral, { id: 'ReferralInput' });
+  components.add(referral.shape.client, { id: 'ClientIdentity' });
+  components.add(referral.shape.consent, { id: 'Consent' });
+  components.add(consentObtained, { id: 'ConsentObtained' });
+  components.add(consentNotObtained, { id: 'ConsentNotObtained' });
+  components.add(referralCreatedSchema, { id: 'ReferralCreated' });
+  components.add(referralStatusSchema, { id: 'ReferralStatus' });
+  components.add(referenceSchema, { id: 'Reference' });
+  components.add(problemSchema, { id: 'Problem' });
+  components.add(duplicateReferenceProblemSchema, { id: 'DuplicateReferenceProblem' });
+  components.add(fieldErrorSchema, { id: 'FieldError' });
+
+  const generated = z.toJSONSchema(components, {
+    target: 'draft-2020-12',
+    io: 'input',
+    uri: (id) => `${SCHEMAS}${id}`,
+    override: clarify,
+  }).schemas;
+  // Each comes out as a document of its own; in OpenAPI, the document's dialect and place say that.
+  const schemas = Object.fromEntries(
+    Object.entries(generated).map(([name, { $schema: _dialect, $id: _id, ...schema }]) => [name, schema as JsonObject]),
+  );
+
+  // By hand, the rules between fields (referralSchema's refinements): the kelurahan lies in the
+  // kecamatan given, and a client has an age or a date of birth.
+  schemas.ReferralInput!.allOf = areas.kecamatan.map((k) => ({
+    if: { properties: { kecamatanCode: { const: k.code } }, required: ['kecamatanCode'] },
+    then: { properties: { kelurahanCode: { enum: [...k.kelurahan.map((l) => l.code), null] } } },
+  }));
+  schemas.ClientIdentity!.anyOf = [{ properties: { age: { type: 'integer' } } }, { properties: { dateOfBirth: { type: 'string' } } }];
+  // OpenAPI's own keyword: which object a consent is, by its `state`.
+  schemas.Consent!.discriminator = {
+    propertyName: 'state',
+    mapping: { obtained: `${SCHEMAS}ConsentObtained`, not_obtained: `${SCHEMAS}ConsentNotObtained` },
+  };
+  return schemas;
 }
 
 const problemContent = { 'application/problem+json': { schema: ref('Problem') } };
@@ -45,9 +95,11 @@ const typesList = Object.values(problemTypes)
   .join(', ');
 
 /**
- * The OpenAPI 3.1 description of the referral API, built from the same lists (categories, areas,
- * statuses) and limits the implementation uses. Served at /api/v1/openapi.json; the integration
- * tests validate the document and every request and response they make against it.
+ * The OpenAPI 3.1 description of the referral API. Its schemas are generated from the zod schemas
+ * the implementation checks and types with (componentSchemas), its texts take every limit from
+ * domain/limits.ts; the operations, answers and headers, which have no zod schema, are written
+ * here. Served at /api/v1/openapi.json; the tests validate the document and every request and
+ * response they make against it.
  */
 export function buildOpenApiDocument({
   apiBaseUrl,
@@ -58,9 +110,6 @@ export function buildOpenApiDocument({
   areas: AreaDirectory;
   orgName: string;
 }): OpenApiDocument {
-  const kecamatanCodes = areas.kecamatan.map((k) => k.code);
-  const kelurahanCodes = areas.kecamatan.flatMap((k) => k.kelurahan.map((l) => l.code));
-
   return {
     openapi: '3.1.0',
     info: {
@@ -98,8 +147,7 @@ export function buildOpenApiDocument({
               name: 'Idempotency-Key',
               in: 'header',
               required: false,
-              description:
-                'A key your system makes up for this referral, sent again unchanged with every retry of it: 8–128 letters, digits, `.`, `_`, `:` or `-` (a UUID fits), bare or as a quoted string (`"…"`). Any other value answers 400 (`urn:lentera:problem:invalid-idempotency-key`).',
+              description: `A key your system makes up for this referral, sent again unchanged with every retry of it: ${IDEMPOTENCY_KEY_MIN}–${IDEMPOTENCY_KEY_MAX} letters, digits, \`.\`, \`_\`, \`:\` or \`-\` (a UUID fits), bare or as a quoted string (\`"…"\`). Any other value answers 400 (\`${problemTypes.idempotencyKeyInvalid.type}\`).`,
               schema: { type: 'string', pattern: IDEMPOTENCY_HEADER_PATTERN, examples: ['"8e03978e-40d5-43e8-bc93-6894a57f9324"'] },
             },
           ],
@@ -121,7 +169,7 @@ export function buildOpenApiDocument({
               headers: rateHeaders,
               content: { 'application/problem+json': { schema: ref('DuplicateReferenceProblem') } },
             },
-            '413': problemResponse('The body is larger than 64 KB.'),
+            '413': problemResponse(`The body is larger than ${BODY_MAX_KB} KB.`),
             '415': problemResponse('The body is not `application/json`.'),
             '422': problemResponse(
               'A rule between fields is broken (`urn:lentera:problem:consent-rule`): without consent on the ground `child_at_risk`, the referral must concern a child — `affectedGroups` includes `child` or `client.age` is under 18. `errors` points at `/consent/ground`. Or the `Idempotency-Key` was used before by the department with another body (`urn:lentera:problem:idempotency-key-reused`). Nothing is filed.',
@@ -166,8 +214,7 @@ export function buildOpenApiDocument({
         departmentToken: {
           type: 'http',
           scheme: 'bearer',
-          description:
-            'A department’s API token (`lnt_` followed by 43 characters), issued by an administrator at /staff/departments. Revoked tokens, and tokens of a deactivated department, answer 401.',
+          description: `A department’s API token (\`${API_TOKEN_PREFIX}\` followed by ${API_TOKEN_SECRET_LENGTH} characters), issued by an administrator at /staff/departments. Revoked tokens, and tokens of a deactivated department, answer 401.`,
         },
       },
       responses: {
@@ -195,185 +242,7 @@ export function buildOpenApiDocument({
         ),
         ServerError: problemResponse('A fault on the service’s side (`urn:lentera:problem:server-error`); try again later.'),
       },
-      schemas: {
-        ReferralInput: {
-          type: 'object',
-          description:
-            'A referral, as the department form takes it. No text may hold a control character (line breaks and tabs only in `reason`, `actionsTaken` and `consent.justification`), U+FFFD or a lone surrogate; a body that is not UTF-8 reads as U+FFFD.',
-          required: [
-            'departmentReference',
-            'client',
-            'kecamatanCode',
-            'kelurahanCode',
-            'category',
-            'affectedGroups',
-            'urgency',
-            'reason',
-            'actionsTaken',
-            'consent',
-          ],
-          properties: {
-            departmentReference: text(1, 50, 'The department’s own reference (letter or file number); unique per department'),
-            client: ref('ClientIdentity'),
-            kecamatanCode: {
-              type: 'string',
-              enum: kecamatanCodes,
-              description: 'Kemendagri code of the kecamatan where the client lives.',
-            },
-            kelurahanCode: {
-              type: ['string', 'null'],
-              enum: [...kelurahanCodes, null],
-              description: 'Kemendagri code of the kelurahan, which must lie in `kecamatanCode`; null when unknown.',
-            },
-            category: { type: 'string', enum: [...categories], description: 'The kind of problem.' },
-            affectedGroups: {
-              type: 'array',
-              minItems: 1,
-              items: { type: 'string', enum: [...affectedGroups] },
-              description: 'Who is affected; at least one.',
-            },
-            urgency: { type: 'string', enum: [...urgencies], description: '`immediate`: danger now; `urgent`; `normal`.' },
-            reason: text(REASON_MIN, REASON_MAX, 'What happened and what help is needed'),
-            actionsTaken: text(0, 4000, 'What the department has already done; may be empty'),
-            consent: ref('Consent'),
-          },
-          // The kelurahan must lie in the kecamatan given.
-          allOf: areas.kecamatan.map((k) => ({
-            if: { properties: { kecamatanCode: { const: k.code } }, required: ['kecamatanCode'] },
-            then: { properties: { kelurahanCode: { enum: [...k.kelurahan.map((l) => l.code), null] } } },
-          })),
-        },
-        ClientIdentity: {
-          type: 'object',
-          description: 'Who the referral is about. Give `age` or `dateOfBirth` (or both).',
-          required: ['name', 'age', 'dateOfBirth', 'sex', 'nik', 'address', 'phone'],
-          properties: {
-            name: text(1, 100, 'Full name'),
-            age: {
-              type: ['integer', 'null'],
-              minimum: 0,
-              maximum: 120,
-              description: 'Age in years; null when the date of birth is given instead.',
-            },
-            dateOfBirth: {
-              type: ['string', 'null'],
-              format: 'date',
-              description: 'YYYY-MM-DD, not after today (Asia/Jakarta) and not more than 120 years before it; null when unknown.',
-            },
-            sex: { type: 'string', enum: [...sexes] },
-            nik: {
-              type: ['string', 'null'],
-              pattern: '^\\d{16}$',
-              description: 'The 16-digit population number (NIK); null when unknown.',
-            },
-            address: text(1, 300, 'Address'),
-            phone: {
-              type: 'string',
-              pattern: '^(\\+?[0-9 ()-]{8,20})?$',
-              description:
-                'Digits, spaces, +, - or brackets, 8–20 characters after surrounding white space is removed; an empty string when unknown.',
-            },
-          },
-          anyOf: [{ properties: { age: { type: 'integer' } } }, { properties: { dateOfBirth: { type: 'string' } } }],
-        },
-        Consent: {
-          description: 'The client’s consent. Without it, a referral is allowed only for a child at risk or a danger to life.',
-          oneOf: [ref('ConsentObtained'), ref('ConsentNotObtained')],
-          discriminator: {
-            propertyName: 'state',
-            mapping: { obtained: '#/components/schemas/ConsentObtained', not_obtained: '#/components/schemas/ConsentNotObtained' },
-          },
-        },
-        ConsentObtained: {
-          type: 'object',
-          required: ['state', 'method', 'obtainedBy'],
-          properties: {
-            state: { const: 'obtained' },
-            method: { type: 'string', enum: [...consentMethods] },
-            obtainedBy: text(1, 100, 'Name and position of the officer who obtained it'),
-          },
-        },
-        ConsentNotObtained: {
-          type: 'object',
-          required: ['state', 'ground', 'justification'],
-          properties: {
-            state: { const: 'not_obtained' },
-            ground: { type: 'string', enum: [...noConsentGrounds] },
-            justification: text(JUSTIFICATION_MIN, 2000, 'Why the referral must go ahead without consent; read by triage'),
-          },
-        },
-        ReferralCreated: {
-          type: 'object',
-          required: ['reference', 'status', 'statusUrl'],
-          properties: {
-            reference: ref('Reference'),
-            status: { type: 'string', const: 'new' },
-            statusUrl: { type: 'string', format: 'uri' },
-          },
-        },
-        ReferralStatus: {
-          type: 'object',
-          required: ['reference', 'departmentReference', 'status', 'statusLabel', 'submittedAt', 'decidedAt', 'response'],
-          properties: {
-            reference: ref('Reference'),
-            departmentReference: { type: 'string' },
-            status: {
-              type: 'string',
-              enum: [...reportStatuses],
-              description:
-                '`new` → `in_review` (or `awaiting_info` while triage waits for an answer) → `accepted` (handled as a case), `redirected` (to another institution), `duplicate` (handled with another report) or `closed`.',
-            },
-            statusLabel: { type: 'string', description: 'The status in plain words, in the request’s language.' },
-            submittedAt: { type: 'string', format: 'date-time' },
-            decidedAt: { type: ['string', 'null'], format: 'date-time', description: 'When triage decided; null before.' },
-            response: {
-              type: ['string', 'null'],
-              description: 'What the service wrote for the department; null until it writes something.',
-            },
-          },
-        },
-        Reference: { type: 'string', pattern: '^LAP-\\d{4}-\\d{6,}$', description: 'The service’s reference, like LAP-2026-000123.' },
-        Problem: {
-          type: 'object',
-          description: 'Problem details (RFC 9457).',
-          required: ['type', 'title', 'status', 'detail'],
-          properties: {
-            type: { type: 'string', format: 'uri', enum: Object.values(problemTypes).map((p) => p.type) },
-            title: { type: 'string' },
-            status: { type: 'integer' },
-            detail: { type: 'string' },
-            errors: {
-              type: 'array',
-              items: ref('FieldError'),
-              description: 'On validation, duplicate-reference and consent-rule problems.',
-            },
-          },
-        },
-        DuplicateReferenceProblem: {
-          description:
-            'The duplicate-reference problem, with the referral already filed under that `departmentReference` as extension members (RFC 9457 §3.2).',
-          allOf: [
-            ref('Problem'),
-            {
-              type: 'object',
-              required: ['reference', 'statusUrl'],
-              properties: {
-                type: { const: problemTypes.duplicateReference.type },
-                reference: ref('Reference'),
-                statusUrl: { type: 'string', format: 'uri', description: 'Where to follow that referral (GET).' },
-              },
-            },
-          ],
-        },
-        FieldError: {
-          type: 'object',
-          required: ['pointer', 'detail'],
-          properties: {
-            pointer: { type: 'string', description: 'JSON Pointer (RFC 6901) into the request body, such as `/client/name`.' },
-            detail: { type: 'string' },
-          },
-        },
-      },
+      schemas: componentSchemas(areas),
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { Response } from 'express';
+import { z } from 'zod';
 import type { Locale, Translate } from '../../i18n';
 
 /**
@@ -25,22 +26,26 @@ export const problemTypes = {
 export type ProblemName = keyof typeof problemTypes;
 
 /** One field's error: an RFC 6901 JSON Pointer into the request body, and what is wrong there. */
-export interface FieldError {
-  pointer: string;
-  detail: string;
-}
+export const fieldErrorSchema = z.object({
+  pointer: z.string().describe('JSON Pointer (RFC 6901) into the request body, such as `/client/name`.'),
+  detail: z.string(),
+});
+export type FieldError = z.infer<typeof fieldErrorSchema>;
 
 /** Extension members (RFC 9457 §3.2) a problem may carry, such as the referral a duplicate reference names. */
 export type ProblemExtensions = Record<string, string>;
 
-export interface ProblemBody {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  errors?: FieldError[];
-  [extension: string]: unknown;
-}
+/** The body of every error answer; the OpenAPI document's `Problem` is generated from it. */
+export const problemSchema = z
+  .object({
+    type: z.enum(Object.values(problemTypes).map((p) => p.type)),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    errors: z.array(fieldErrorSchema).optional().describe('On validation, duplicate-reference and consent-rule problems.'),
+  })
+  .describe('Problem details (RFC 9457).');
+export type ProblemBody = z.infer<typeof problemSchema> & { [extension: string]: unknown };
 
 /** A problem to answer with; thrown (or passed to next) and turned into a response by the API's error handler. */
 export class ApiProblem extends Error {

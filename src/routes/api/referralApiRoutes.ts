@@ -7,6 +7,7 @@ import type { ReferralService, ReferralSubmitter } from '../../services/referral
 import { errorKey, type FieldIssue } from '../formErrors';
 import { referralSchema } from '../referralSchema';
 import { ApiProblem, jsonPointer, type FieldError } from './problem';
+import type { ReferralStatusBody } from './responseSchemas';
 
 export interface ReferralApiDeps {
   referralService: ReferralService;
@@ -95,7 +96,7 @@ export function referralApiRoutes({ referralService, areas, translator, apiBaseU
       submittedAt: r.createdAt.toISOString(),
       decidedAt: r.decidedAt ? r.decidedAt.toISOString() : null,
       response: r.response === '' ? null : r.response,
-    });
+    } satisfies ReferralStatusBody);
   });
 
   return router;

@@ -1,21 +1,23 @@
 import { Router, type Request, type Response } from 'express';
 import { ipKeyGenerator } from 'express-rate-limit';
 import { z } from 'zod';
-import type { AppDeps } from '../../app';
+import type { AccountService } from '../../services/accountService';
+import type { AuthService, CodeOutcome } from '../../services/authService';
 import { roles } from '../../domain/roles';
 import { homeFor } from '../../domain/staffNavigation';
 import { safeNextPath } from '../../domain/accounts';
+import { CREDENTIAL_FIELD_MAX } from '../../domain/limits';
 import { requireRole } from '../../middleware/currentAccount';
 import { errorsByField, formErrors, textValue, type FieldIssue, type FormError } from '../formErrors';
 import { completeLogin, pendingLogin, regenerateSession, startPendingLogin } from './authSession';
-import { confirmationIssues, emailField, nameField, newPasswordField } from './passwordFields';
+import { confirmationIssues, emailField, nameField, newPasswordField } from '../../validation/accountFields';
 
 /** The client, as a key for counting failed sign-ins in memory (IPv6 grouped by network). Never stored. */
 const clientOf = (req: Request) => ipKeyGenerator(req.ip ?? 'unknown');
 
 export const loginSchema = z.object({
-  email: z.string().trim().min(1, 'email_missing').max(1000, 'credentials'),
-  password: z.string().min(1, 'password_missing').max(1000, 'credentials'),
+  email: z.string().trim().min(1, 'email_missing').max(CREDENTIAL_FIELD_MAX, 'credentials'),
+  password: z.string().min(1, 'password_missing').max(CREDENTIAL_FIELD_MAX, 'credentials'),
 });
 
 export const codeSchema = z.object({
@@ -33,7 +35,7 @@ export const codeSchema = z.object({
 export const setupSchema = z.object({ name: nameField, email: emailField, password: newPasswordField, password_confirm: z.string() });
 export const passwordSchema = z.object({ password: newPasswordField, password_confirm: z.string() });
 export const changePasswordSchema = z.object({
-  current_password: z.string().min(1, 'current_missing').max(1000, 'current_wrong'),
+  current_password: z.string().min(1, 'current_missing').max(CREDENTIAL_FIELD_MAX, 'current_wrong'),
   password: newPasswordField,
   password_confirm: z.string(),
 });
@@ -50,10 +52,16 @@ const groupSecret = (secret: string) => secret.replace(/(.{4})/g, '$1 ').trim();
  * Sign-in is two steps: the password starts a pending login in a fresh session, and only the
  * second factor (or, with REQUIRE_2FA=false, the password alone) sets `accountId`.
  */
-export function authRoutes(deps: AppDeps): Router {
-  const { services, sessionStore } = deps;
-  const { authService, accountService } = services;
-  const nowMs = () => deps.now().getTime();
+export function authRoutes({
+  authService,
+  accountService,
+  now,
+}: {
+  authService: AuthService;
+  accountService: AccountService;
+  now: () => Date;
+}): Router {
+  const nowMs = () => now().getTime();
   const router = Router();
 
   function issuesOf(result: { success: boolean; error?: { issues: readonly FieldIssue[] } }, extra: FieldIssue[] = []): FieldIssue[] {
@@ -79,18 +87,18 @@ export function authRoutes(deps: AppDeps): Router {
     if (!parsed.success)
       return renderLogin(res, values, formErrors(parsed.error.issues, res.locals.t, 'auth.errors', ['email', 'password']));
     const outcome = await authService.checkPassword(parsed.data.email, parsed.data.password, clientOf(req));
-    switch (outcome.kind) {
-      case 'refused':
-        // One answer for an unknown email, a wrong password and a deactivated account.
-        return renderLogin(res, values, [formError(res, 'auth.errors.credentials', 'email')]);
-      case 'locked':
-        return renderLogin(res, values, [formError(res, 'auth.errors.locked', 'email')], 429);
+    if (!outcome.ok) {
+      // One answer for an unknown email, a wrong password and a deactivated account.
+      if (outcome.problem === 'refused') return renderLogin(res, values, [formError(res, 'auth.errors.credentials', 'email')]);
+      return renderLogin(res, values, [formError(res, 'auth.errors.locked', 'email')], 429);
+    }
+    switch (outcome.next) {
       case 'signed_in':
         await completeLogin(req, outcome.account.id, nowMs());
         return res.redirect(303, values.next || homeFor(outcome.account.role));
       case 'needs_code':
       case 'needs_enrolment': {
-        const stage = outcome.kind === 'needs_code' ? 'code' : 'enrol';
+        const stage = outcome.next === 'needs_code' ? 'code' : 'enrol';
         await startPendingLogin(req, { accountId: outcome.accountId, stage, since: nowMs(), next: values.next || null });
         return res.redirect(303, stage === 'code' ? '/login/code' : '/login/enrol');
       }
@@ -121,7 +129,7 @@ export function authRoutes(deps: AppDeps): Router {
 
   async function renderEnrol(req: Request, res: Response, errors: FormError[], status?: number): Promise<void> {
     const pending = pendingLogin(req, 'enrol', nowMs());
-    const view = pending?.sealedSecret ? await authService.enrolmentView(pending.accountId, pending.sealedSecret) : null;
+    const view = pending?.sealedSecret ? await authService.enrolmentView(pending.accountId, pending.sealedSecret) : undefined;
     if (!view) return res.redirect(303, '/login');
     res.status(status ?? (errors.length > 0 ? 400 : 200)).render('auth/enrol', {
       secret: groupSecret(view.secret),
@@ -140,7 +148,7 @@ export function authRoutes(deps: AppDeps): Router {
   // The QR code as an SVG from our own origin: the CSP allows images from 'self' only (no data: URLs).
   router.get('/login/enrol/qr.svg', async (req, res) => {
     const pending = pendingLogin(req, 'enrol', nowMs());
-    const view = pending?.sealedSecret ? await authService.enrolmentView(pending.accountId, pending.sealedSecret) : null;
+    const view = pending?.sealedSecret ? await authService.enrolmentView(pending.accountId, pending.sealedSecret) : undefined;
     if (!view) return res.status(404).type('text/plain').send('Not found');
     res.type('image/svg+xml').send(view.qrSvg);
   });
@@ -159,16 +167,17 @@ export function authRoutes(deps: AppDeps): Router {
   async function finishSecondFactor(
     req: Request,
     res: Response,
-    outcome: Awaited<ReturnType<typeof authService.checkCode>>,
+    outcome: CodeOutcome,
     next: string | null,
     doneNotice: string | null,
     again: (errors: FormError[], status?: number) => void | Promise<void>,
   ): Promise<void> {
-    switch (outcome.kind) {
-      case 'signed_in':
-        await completeLogin(req, outcome.account.id, nowMs());
-        if (doneNotice) req.session.notice = doneNotice;
-        return res.redirect(303, next ?? homeFor(outcome.account.role));
+    if (outcome.ok) {
+      await completeLogin(req, outcome.account.id, nowMs());
+      if (doneNotice) req.session.notice = doneNotice;
+      return res.redirect(303, next ?? homeFor(outcome.account.role));
+    }
+    switch (outcome.problem) {
       case 'refused':
         return again([formError(res, 'auth.errors.code', 'code')]);
       case 'locked':
@@ -253,21 +262,22 @@ export function authRoutes(deps: AppDeps): Router {
     if (!accepted.ok) return linkGone(res);
     // Signed in straight away (or on to enrol the second factor), as /login would after this password.
     const outcome = authService.afterInvitationAccepted(accepted.id, clientOf(req));
-    switch (outcome.kind) {
+    if (!outcome.ok) {
+      req.session.notice = 'auth.invite.done';
+      return res.redirect(303, '/login');
+    }
+    switch (outcome.next) {
       case 'signed_in':
         await completeLogin(req, outcome.account.id, nowMs());
         req.session.notice = 'auth.invite.signedIn';
         return res.redirect(303, homeFor(outcome.account.role));
       case 'needs_code':
       case 'needs_enrolment': {
-        const stage = outcome.kind === 'needs_code' ? 'code' : 'enrol';
+        const stage = outcome.next === 'needs_code' ? 'code' : 'enrol';
         await startPendingLogin(req, { accountId: outcome.accountId, stage, since: nowMs(), next: null });
         req.session.notice = 'auth.invite.saved';
         return res.redirect(303, stage === 'code' ? '/login/code' : '/login/enrol');
       }
-      default:
-        req.session.notice = 'auth.invite.done';
-        return res.redirect(303, '/login');
     }
   });
 
@@ -303,10 +313,9 @@ export function authRoutes(deps: AppDeps): Router {
       return renderAccount(req, res, [formError(res, 'auth.errors.current_locked', 'current_password')], 429);
     }
     if (!changed.ok) return renderAccount(req, res, [formError(res, 'auth.errors.current_wrong', 'current_password')]);
-    // Whoever may know the old password is signed out everywhere else; this session continues
-    // under a new id, keeping its original start (the 8-hour limit does not restart).
+    // Whoever may know the old password is signed out everywhere (the service ended every session of
+    // the account); this one continues under a new id, keeping its original start (the 8-hour limit does not restart).
     const startedAt = req.session.startedAt ?? nowMs();
-    sessionStore.destroyForAccount(account.id);
     await regenerateSession(req);
     req.session.accountId = account.id;
     req.session.startedAt = startedAt;

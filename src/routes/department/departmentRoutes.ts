@@ -1,20 +1,17 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import type { AppDeps } from '../../app';
+import type { AreaDirectory } from '../../domain/areas';
 import { affectedGroups, categories, urgencies } from '../../domain/reference';
 import { consentMethods, noConsentGrounds, sexes } from '../../domain/referrals';
 import { jakartaDate } from '../../domain/sla';
+import { MESSAGE_MAX, REFERRAL_PAGE_SIZE } from '../../domain/limits';
 import { requireRole } from '../../middleware/currentAccount';
 import { HttpError, PermissionDeniedError } from '../../errors';
-import type { ReferralSubmitter } from '../../services/referralService';
+import type { ReferralService, ReferralSubmitter } from '../../services/referralService';
 import { errorsByField, formErrors, textValue, type FormError } from '../formErrors';
-import { multilineText } from '../textFields';
+import { multilineText } from '../../validation/textFields';
 import { onLanguageSwitch } from '../languageSwitch';
-import { REASON_MAX } from '../referralSchema';
 import { parseReferralForm, referralFieldAnchors, referralFieldOrder, referralFormValues, type ReferralFormValues } from './referralForm';
-
-export const REFERRAL_PAGE_SIZE = 25;
-const MESSAGE_MAX = 4000;
 
 export const messageSchema = z.object({ message: multilineText().trim().min(1, 'message_empty').max(MESSAGE_MAX, 'message_long') });
 const listQuery = z.object({ before: z.coerce.number().int().positive().optional().catch(undefined) });
@@ -26,13 +23,18 @@ function submitterOf(req: Request): ReferralSubmitter {
   return { via: 'form', accountId: account.id, departmentId: account.departmentId };
 }
 
+export interface DepartmentRouteDeps {
+  referralService: ReferralService;
+  areas: AreaDirectory;
+  now: () => Date;
+}
+
 /** /department — a department officer refers clients and follows what became of each referral. */
-export function departmentRoutes({ services, areas, now }: AppDeps): Router {
-  const { referralService, accounts } = services;
+export function departmentRoutes({ referralService, areas, now }: DepartmentRouteDeps): Router {
   const router = Router();
   const officers = requireRole('department');
 
-  const options = { categories, affectedGroups, urgencies, sexes, consentMethods, noConsentGrounds, reasonMax: REASON_MAX };
+  const options = { categories, affectedGroups, urgencies, sexes, consentMethods, noConsentGrounds };
 
   function renderForm(req: Request, res: Response, values: ReferralFormValues, errors: FormError[]): void {
     res.status(errors.length > 0 ? 400 : 200).render('department/form', {
@@ -41,7 +43,7 @@ export function departmentRoutes({ services, areas, now }: AppDeps): Router {
       fieldErrors: errorsByField(errors),
       kecamatan: areas.kecamatan,
       options,
-      departmentName: accounts.departmentName(submitterOf(req).departmentId),
+      departmentName: referralService.departmentName(submitterOf(req).departmentId),
     });
   }
 
@@ -53,7 +55,6 @@ export function departmentRoutes({ services, areas, now }: AppDeps): Router {
       values: { message },
       errors,
       fieldErrors: errorsByField(errors),
-      messageMax: MESSAGE_MAX,
     });
   }
 
@@ -63,7 +64,7 @@ export function departmentRoutes({ services, areas, now }: AppDeps): Router {
     const page = referralService.list(submitter.departmentId, q.before ?? null, REFERRAL_PAGE_SIZE);
     res.render('department/list', {
       rows: page.rows,
-      departmentName: accounts.departmentName(submitter.departmentId),
+      departmentName: referralService.departmentName(submitter.departmentId),
       nextHref: page.nextBefore ? `/department?before=${page.nextBefore}` : null,
     });
   });
@@ -105,7 +106,7 @@ export function departmentRoutes({ services, areas, now }: AppDeps): Router {
     if (!parsed.success) {
       return renderDetail(req, res, message, formErrors(parsed.error.issues, res.locals.t, 'referral.errors', ['message']));
     }
-    if (!referralService.addMessage(submitterOf(req), String(req.params.ref), parsed.data.message)) {
+    if (!referralService.addMessage(submitterOf(req), String(req.params.ref), parsed.data.message).ok) {
       throw new HttpError(404, 'Referral not found for this department');
     }
     req.session.notice = 'referral.detail.messageSent';

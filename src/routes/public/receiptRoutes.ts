@@ -52,7 +52,7 @@ export function receiptRoutes({ receiptHandoff, secureCookies, baseUrl }: Deps):
   const statusUrl = new URL('/status', baseUrl).href;
 
   /** The receipt this browser may still see; a pair that no longer opens is discarded on the spot. */
-  async function keptReceipt(req: Request, res: Response): Promise<PendingReceipt | null> {
+  async function keptReceipt(req: Request, res: Response): Promise<PendingReceipt | undefined> {
     const pending = receiptHandoff.open(req.session?.pendingReceipt, req.cookies?.[RECEIPT_KEY_COOKIE]);
     if (!pending) await discardReceipt(req, res, secureCookies);
     return pending;

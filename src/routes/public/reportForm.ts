@@ -1,12 +1,27 @@
 import { z } from 'zod';
 import type { AreaDirectory } from '../../domain/areas';
-import { affectedGroups, categories, contactChannels, reporterRelations, urgencies, type ContactDetails } from '../../domain/reference';
+import {
+  affectedGroups,
+  categories,
+  contactChannels,
+  PHONE_PATTERN,
+  reporterRelations,
+  urgencies,
+  type ContactDetails,
+} from '../../domain/reference';
 import type { PublicReportInput } from '../../services/reportService';
 import { listValue, textValue, type FieldIssue } from '../formErrors';
-import { lineText, multilineText } from '../textFields';
-
-export const NARRATIVE_MIN = 20;
-export const NARRATIVE_MAX = 8000;
+import { isEmailAddress } from '../../domain/email';
+import {
+  CONTACT_EMAIL_MAX,
+  CONTACT_HOURS_MAX,
+  CONTACT_NAME_MAX,
+  CONTACT_PHONE_MAX,
+  LOCATION_DETAIL_MAX,
+  NARRATIVE_MAX,
+  NARRATIVE_MIN,
+} from '../../domain/limits';
+import { lineText, multilineText } from '../../validation/textFields';
 
 /** The form's fields, in the order they appear on the page (and so their errors are listed). */
 export const reportFieldOrder = [
@@ -51,25 +66,23 @@ const trimmed = (max: number, key: string) => lineText().trim().max(max, key);
 const optionalText = (max: number, key: string) => trimmed(max, key).transform((v) => (v === '' ? null : v));
 const choice = <T extends readonly [string, ...string[]]>(options: T, key: string) => z.enum(options, { error: key });
 
-const phone = /^\+?[0-9 ()-]{8,20}$/;
-
 const fieldsSchema = (areas: AreaDirectory) =>
   z.object({
     category: choice(categories, 'category'),
     affected_groups: z.array(z.enum(affectedGroups, { error: 'affected_groups' })).min(1, 'affected_groups'),
     kecamatan: z.string().refine((c) => areas.findKecamatan(c) !== undefined, 'kecamatan'),
     kelurahan: z.string(),
-    location_detail: optionalText(500, 'location_detail'),
+    location_detail: optionalText(LOCATION_DETAIL_MAX, 'location_detail'),
     narrative: multilineText().trim().min(NARRATIVE_MIN, 'narrative_short').max(NARRATIVE_MAX, 'narrative_long'),
     urgency: choice(urgencies, 'urgency'),
     relation: choice(reporterRelations, 'relation'),
     wants_contact: choice(['yes', 'no'] as const, 'wants_contact'),
-    contact_name: trimmed(100, 'contact_name'),
-    contact_phone: trimmed(20, 'contact_phone'),
-    contact_email: trimmed(200, 'contact_email'),
+    contact_name: trimmed(CONTACT_NAME_MAX, 'contact_name'),
+    contact_phone: trimmed(CONTACT_PHONE_MAX, 'contact_phone'),
+    contact_email: trimmed(CONTACT_EMAIL_MAX, 'contact_email'),
     contact_notify: z.string(),
     contact_channel: z.string(),
-    contact_hours: trimmed(200, 'contact_hours'),
+    contact_hours: trimmed(CONTACT_HOURS_MAX, 'contact_hours'),
     contact_leave_message: z.string(),
   });
 
@@ -88,8 +101,8 @@ function crossFieldIssues(v: ReportFormValues, areas: AreaDirectory): FieldIssue
   const phoneNumber = v.contact_phone.trim();
   const email = v.contact_email.trim();
   if (phoneNumber === '' && email === '') add('contact_phone', 'contact_missing');
-  else if (phoneNumber !== '' && !phone.test(phoneNumber)) add('contact_phone', 'contact_phone');
-  if (email !== '' && !z.email().safeParse(email).success) add('contact_email', 'contact_email');
+  else if (phoneNumber !== '' && !PHONE_PATTERN.test(phoneNumber)) add('contact_phone', 'contact_phone');
+  if (email !== '' && !isEmailAddress(email)) add('contact_email', 'contact_email');
   // "Email me when there is news" needs an address; the error points at the address field.
   if (v.contact_notify === 'yes' && email === '') add('contact_email', 'contact_notify');
   if (!(contactChannels as readonly string[]).includes(v.contact_channel)) add('contact_channel', 'contact_channel');

@@ -10,14 +10,7 @@ import { errorsByField, formErrors, type FormError } from '../formErrors';
 import { onLanguageSwitch } from '../languageSwitch';
 import { tryAgainAt } from './tryAgain';
 import { RECEIPT_KEY_COOKIE, RECEIPT_PATH, receiptKeyCookieOptions } from './receiptRoutes';
-import {
-  NARRATIVE_MAX,
-  parseReportForm,
-  reportFieldAnchors,
-  reportFieldOrder,
-  reportFormValues,
-  type ReportFormValues,
-} from './reportForm';
+import { parseReportForm, reportFieldAnchors, reportFieldOrder, reportFormValues, type ReportFormValues } from './reportForm';
 
 export const REPORT_PATH = '/report';
 
@@ -32,7 +25,7 @@ interface Deps {
   now: () => Date;
 }
 
-const options = { categories, affectedGroups, urgencies, reporterRelations, contactChannels, narrativeMax: NARRATIVE_MAX };
+const options = { categories, affectedGroups, urgencies, reporterRelations, contactChannels };
 
 export function reportRoutes({ reportService, receiptHandoff, areas, csrf, flood, secureCookies, now }: Deps): Router {
   const router = Router();

@@ -5,13 +5,12 @@ import { isOpen } from '../../domain/reportStatus';
 import type { ReportService } from '../../services/reportService';
 import { endSession, openReceiptSession, receiptSessionReport } from '../../middleware/receiptSession';
 import { errorsByField, formErrors, textValue, type FormError } from '../formErrors';
-import { multilineText } from '../textFields';
+import { multilineText } from '../../validation/textFields';
 import { HttpError } from '../../errors';
 import { jakartaDate } from '../../domain/sla';
+import { MESSAGE_MAX } from '../../domain/limits';
 import { onLanguageSwitch } from '../languageSwitch';
 import { tryAgainAt } from './tryAgain';
-
-export const MESSAGE_MAX = 4000;
 
 interface Deps {
   reportService: ReportService;
@@ -21,6 +20,9 @@ interface Deps {
   /** Reporter messages per report; a refusal is answered by the given function (the page again, the message kept). */
   messageLimit: (answer: RefusalAnswer) => RequestHandler;
 }
+
+/** Retention purged the report a receipt session opened. */
+const reportGone = () => new HttpError(404, 'Report behind a receipt session is gone');
 
 export const messageSchema = z.object({
   message: multilineText().trim().min(1, 'message_empty').max(MESSAGE_MAX, 'message_long'),
@@ -49,7 +51,7 @@ export function statusRoutes({ reportService, now, receiptFlood, messageLimit }:
     summaryTitle?: string,
   ): void {
     const view = reportService.statusForReporter(reportId);
-    if (!view) throw new HttpError(404, 'Report behind a receipt session is gone');
+    if (!view) throw reportGone();
     const { report, messages } = view;
     const nextUpdateDue = isOpen(report.status) && report.status !== 'awaiting_info' ? report.slaDueAt : null;
     res.status(status).render('public/status', {
@@ -67,7 +69,6 @@ export function statusRoutes({ reportService, now, receiptFlood, messageLimit }:
       errors,
       fieldErrors: errorsByField(errors),
       summaryTitle,
-      messageMax: MESSAGE_MAX,
     });
   }
 
@@ -101,8 +102,8 @@ export function statusRoutes({ reportService, now, receiptFlood, messageLimit }:
   router.post('/status', checkRefused, async (req, res) => {
     const receipt = textValue(req.body.receipt);
     const reportId = reportService.findReportByReceipt(receipt);
-    receiptFlood.record(req, reportId === null ? 'failure' : 'success');
-    if (reportId === null) {
+    receiptFlood.record(req, reportId === undefined ? 'failure' : 'success');
+    if (reportId === undefined) {
       // One answer for malformed, unknown and purged receipts alike.
       return renderCheck(res, receipt, [{ field: 'receipt', text: res.locals.t('status.errors.receipt'), href: '#receipt' }]);
     }
@@ -132,7 +133,7 @@ export function statusRoutes({ reportService, now, receiptFlood, messageLimit }:
         const errors = formErrors(parsed.error.issues, res.locals.t, 'status.errors', ['message']);
         return renderStatus(res, reportId, textValue(req.body.message), errors);
       }
-      reportService.addReporterMessage(reportId, parsed.data.message);
+      if (!reportService.addReporterMessage(reportId, parsed.data.message).ok) throw reportGone();
       req.session.notice = 'status.messageSent';
       res.redirect(303, '/status#messages');
     },

@@ -1,8 +1,9 @@
 import { Router, type Response } from 'express';
 import { z } from 'zod';
-import type { AuditFilters } from '../../data/auditQueryRepository';
+import type { AuditFilters } from '../../domain/auditLog';
 import type { AuditLogService, AuditLogPage } from '../../services/auditLogService';
 import { isCalendarDate, startOfJakartaDay, startOfNextJakartaDay } from '../../domain/calendarDate';
+import { AUDIT_SUBJECT_ID_MAX } from '../../domain/limits';
 import { requireRole } from '../../middleware/currentAccount';
 import { errorsByField, formErrors, textValue, type FieldIssue, type FormError } from '../formErrors';
 
@@ -19,7 +20,7 @@ export const filterSchema = z
     action: optional(z.string().regex(code, 'action')),
     actor: optional(z.union([z.literal('system'), z.string().regex(/^\d{1,15}$/, 'actor')])),
     subject_type: optional(z.string().regex(code, 'subject_type')),
-    subject_id: z.string().trim().max(100, 'subject_id'),
+    subject_id: z.string().trim().max(AUDIT_SUBJECT_ID_MAX, 'subject_id'),
     from: optional(z.string().refine(isCalendarDate, 'from')),
     to: optional(z.string().refine(isCalendarDate, 'to')),
     before: optional(z.string().regex(/^[1-9]\d{0,14}$/, 'before')),

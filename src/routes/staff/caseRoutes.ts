@@ -1,16 +1,14 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import type { AppDeps } from '../../app';
 import type { CurrentAccount } from '../../domain/roles';
-import { caseClosureReasons, caseNumberToSlug, slugToCaseNumber, workingStages } from '../../domain/cases';
+import { caseClosureReasons, caseMovesFrom, caseNumberToSlug, slugToCaseNumber } from '../../domain/cases';
 import { riskLevels } from '../../domain/decisions';
 import { requireRole } from '../../middleware/currentAccount';
 import { HttpError, PermissionDeniedError } from '../../errors';
-import type { CaseOutcome } from '../../services/caseService';
+import type { CaseProblem, CaseService } from '../../services/caseService';
 import { errorsByField, formErrors, issueFields, type FormError } from '../formErrors';
-import { caseChangeSchemas, formValues, NOTE_MAX, type CaseForm } from './decisionForms';
-
-export const CASE_PAGE_SIZE = 25;
+import { CASE_PAGE_SIZE } from '../../domain/limits';
+import { caseChangeSchemas, formValues, type CaseForm } from './decisionForms';
 
 const listQuery = z.object({
   all: z.literal('1').optional().catch(undefined),
@@ -26,9 +24,19 @@ const formPrefix: Record<CaseForm, string> = {
   close: 'closecase',
 };
 
+/** How a refused change answers: its status, and the field the message links to (else the forms). */
+const refusalAnswer: Record<Exclude<CaseProblem, 'not_found' | 'not_allowed'>, { status: number; field: string | null }> = {
+  unknown_assignee: { status: 400, field: 'assign-assignee' },
+  stage_not_allowed: { status: 409, field: 'stage-stage' },
+  case_closed: { status: 409, field: null },
+};
+
+export interface CaseRouteDeps {
+  caseService: CaseService;
+}
+
 /** /staff/cases — a caseworker's own cases, or all for supervisors and triage; and one case's page. */
-export function caseRoutes({ services }: AppDeps): Router {
-  const { caseService } = services;
+export function caseRoutes({ caseService }: CaseRouteDeps): Router {
   const router = Router();
   const caseRoles = requireRole('triage', 'caseworker', 'supervisor');
 
@@ -60,7 +68,7 @@ export function caseRoutes({ services }: AppDeps): Router {
     res.status(problem?.status ?? 200).render('staff/case', {
       ...page,
       workers: page.canAssign ? caseService.assignableWorkers() : [],
-      options: { stages: workingStages, riskLevels, closureReasons: caseClosureReasons, noteMax: NOTE_MAX },
+      options: { stages: caseMovesFrom(page.detail.stage), riskLevels, closureReasons: caseClosureReasons },
       form: problem?.form ?? null,
       values: problem?.values ?? {},
       errors: problem?.errors ?? [],
@@ -79,19 +87,19 @@ export function caseRoutes({ services }: AppDeps): Router {
         const errors = formErrors(parsed.error.issues, res.locals.t, 'staffForms.errors', issueFields(parsed.error.issues));
         return render(req, res, { status: 400, form: prefix, values, errors });
       }
-      const outcome: CaseOutcome | undefined = caseService.change(req.account as CurrentAccount, numberOf(req), parsed.data);
-      if (outcome === undefined) throw new HttpError(404, 'Case not found or not visible');
+      const outcome = caseService.change(req.account as CurrentAccount, numberOf(req), parsed.data);
       if (!outcome.ok) {
-        if (outcome.refusal === 'not_allowed') throw new PermissionDeniedError("Not this person's case to change");
-        const field = outcome.refusal === 'unknown_assignee' ? 'assign-assignee' : null;
+        if (outcome.problem === 'not_found') throw new HttpError(404, 'Case not found or not visible');
+        if (outcome.problem === 'not_allowed') throw new PermissionDeniedError("Not this person's case to change");
+        const { status, field } = refusalAnswer[outcome.problem];
         return render(req, res, {
-          status: field ? 400 : 409,
+          status,
           form: prefix,
           values,
           errors: [
             {
               field: field ?? 'form',
-              text: res.locals.t(`caseWork.refusal.${outcome.refusal}`),
+              text: res.locals.t(`caseWork.refusal.${outcome.problem}`),
               href: field ? `#${field}` : '#case-forms',
             },
           ],

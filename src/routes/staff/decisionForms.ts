@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { closeReasons, escalationTargets, redirectReasons, riskLevels } from '../../domain/decisions';
 import { caseClosureReasons, workingStages } from '../../domain/cases';
+import { CASE_NUMBER_MAX, NOTE_MAX } from '../../domain/limits';
 import type { Decision } from '../../services/triageService';
 import type { CaseChange } from '../../services/caseService';
-import { lineText, multilineText } from '../textFields';
+import { lineText, multilineText } from '../../validation/textFields';
 
 /**
  * The back-office forms. Each message is a key under `staffForms.errors`; each issue's path is the
@@ -15,13 +16,11 @@ const id = (key: string) => z.coerce.number({ error: key }).int(key).positive(ke
 // A union names its own error: without one, zod's "Invalid input" would reach formErrors (a select left out, say).
 const optionalId = (key: string) => z.union([z.literal('').transform(() => null), id(key)], { error: key });
 
-export const NOTE_MAX = 4000;
-
 export const decisionSchemas = {
   accept: z
     .object({
       'accept-case_mode': z.enum(['new', 'existing'], { error: 'case_mode' }),
-      'accept-case_number': lineText('case_number').trim().max(30, 'case_number').default(''),
+      'accept-case_number': lineText('case_number').trim().max(CASE_NUMBER_MAX, 'case_number').default(''),
       'accept-assignee': optionalId('assignee'),
       'accept-risk': z.union([z.literal('').transform(() => null), z.enum(riskLevels, { error: 'risk' })], { error: 'risk' }),
       'accept-note': text(NOTE_MAX, 'note'),

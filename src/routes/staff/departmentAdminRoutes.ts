@@ -1,12 +1,13 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { DEPARTMENT_NAME_MAX, DEPARTMENT_NAME_MIN, normalizeDepartmentName, TOKEN_LABEL_MAX } from '../../domain/departments';
+import { normalizeDepartmentName } from '../../domain/departments';
+import { DEPARTMENT_NAME_MAX, DEPARTMENT_NAME_MIN, TOKEN_LABEL_MAX } from '../../domain/limits';
 import type { DepartmentService } from '../../services/departmentService';
 import type { ApiTokenService } from '../../services/apiTokenService';
 import { requireRole } from '../../middleware/currentAccount';
 import { HttpError } from '../../errors';
 import { errorsByField, formErrors, textValue, type FormError } from '../formErrors';
-import { lineText } from '../textFields';
+import { lineText } from '../../validation/textFields';
 
 export const DEPARTMENTS_PATH = '/staff/departments';
 
@@ -30,6 +31,8 @@ interface DetailForms {
   label?: string;
   errors?: FormError[];
 }
+
+const noSuchDepartment = () => new HttpError(404, 'No such department');
 
 /**
  * Departments and their API tokens (DESIGN.md): administrators only. A new token is shown once, on
@@ -56,6 +59,7 @@ export function departmentAdminRoutes({
 
   function renderDetail(res: Response, id: number, forms: DetailForms = {}): void {
     const page = departmentService.page(id);
+    if (!page) throw noSuchDepartment();
     const errors = forms.errors ?? [];
     res.status(errors.length > 0 ? 400 : 200).render('staff/departmentDetail', {
       ...page,
@@ -79,7 +83,7 @@ export function departmentAdminRoutes({
     if (!parsed.success) return renderList(res, name, formErrors(parsed.error.issues, t, 'departments.errors', ['name']));
     const result = departmentService.create(req.account!.id, parsed.data.name);
     if (!result.ok)
-      return renderList(res, name, formErrors([{ path: ['name'], message: result.reason }], t, 'departments.errors', ['name']));
+      return renderList(res, name, formErrors([{ path: ['name'], message: result.problem }], t, 'departments.errors', ['name']));
     afterAction(req, res, result.id, 'departments.notices.created');
   });
 
@@ -92,23 +96,24 @@ export function departmentAdminRoutes({
     const parsed = nameSchema.safeParse({ name });
     if (!parsed.success) return renderDetail(res, id, { name, errors: formErrors(parsed.error.issues, t, 'departments.errors', ['name']) });
     const result = departmentService.rename(req.account!.id, id, parsed.data.name);
+    if (!result.ok && result.problem === 'not_found') throw noSuchDepartment();
     if (!result.ok)
       return renderDetail(res, id, {
         name,
-        errors: formErrors([{ path: ['name'], message: result.reason }], t, 'departments.errors', ['name']),
+        errors: formErrors([{ path: ['name'], message: result.problem }], t, 'departments.errors', ['name']),
       });
     afterAction(req, res, id, 'departments.notices.renamed');
   });
 
   router.post(`${DEPARTMENTS_PATH}/:id/deactivate`, (req, res) => {
     const id = idParam(req, 'id');
-    departmentService.deactivate(req.account!.id, id);
+    if (!departmentService.deactivate(req.account!.id, id).ok) throw noSuchDepartment();
     afterAction(req, res, id, 'departments.notices.deactivated');
   });
 
   router.post(`${DEPARTMENTS_PATH}/:id/reactivate`, (req, res) => {
     const id = idParam(req, 'id');
-    departmentService.reactivate(req.account!.id, id);
+    if (!departmentService.reactivate(req.account!.id, id).ok) throw noSuchDepartment();
     afterAction(req, res, id, 'departments.notices.reactivated');
   });
 
@@ -119,6 +124,7 @@ export function departmentAdminRoutes({
     const parsed = labelSchema.safeParse({ label });
     if (!parsed.success) return renderDetail(res, id, { label, errors: formErrors(parsed.error.issues, t, 'apiTokens.errors', ['label']) });
     const result = apiTokenService.issue(req.account!.id, id, parsed.data.label);
+    if (!result.ok && result.problem === 'not_found') throw noSuchDepartment();
     if (!result.ok)
       return renderDetail(res, id, { label, errors: [{ field: 'label', text: t('apiTokens.issue.inactiveDepartment'), href: '#label' }] });
     // Shown once, here. A reload re-posts the form (the browser asks first) and issues another token.
@@ -127,7 +133,7 @@ export function departmentAdminRoutes({
 
   router.post(`${DEPARTMENTS_PATH}/:id/tokens/:tokenId/revoke`, (req, res) => {
     const id = idParam(req, 'id');
-    apiTokenService.revoke(req.account!.id, id, idParam(req, 'tokenId'));
+    if (!apiTokenService.revoke(req.account!.id, id, idParam(req, 'tokenId')).ok) throw new HttpError(404, 'No such token');
     afterAction(req, res, id, 'apiTokens.notices.revoked');
   });
 

@@ -64,6 +64,7 @@ export function outboxRoutes({ outboxService }: { outboxService: OutboxService }
 
   router.post(`${OUTBOX_PATH}/:id/retry`, admin, (req, res) => {
     const result = outboxService.retry(req.account!.id, outboxId(req));
+    if (!result.ok && result.problem === 'not_found') throw new HttpError(404, 'No such email');
     req.session.notice = result.ok ? 'outbox.notices.retried' : 'outbox.notices.notFailed';
     res.redirect(303, OUTBOX_PATH);
   });

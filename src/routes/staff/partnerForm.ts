@@ -2,7 +2,9 @@ import { z } from 'zod';
 import type { AreaDirectory } from '../../domain/areas';
 import { partnerTypes, type Partner, type PartnerFields } from '../../domain/partners';
 import { listValue, textValue, type FieldIssue } from '../formErrors';
-import { lineText, multilineText } from '../textFields';
+import { CONTACT_EMAIL_MAX, PARTNER_ADDRESS_MAX, PARTNER_NAME_MAX, PARTNER_NAME_MIN, PARTNER_PHONE_MAX } from '../../domain/limits';
+import { emailAddressText } from '../../validation/emailField';
+import { lineText, multilineText } from '../../validation/textFields';
 
 /** The form's fields, in the order they appear (and their errors are listed). */
 export const partnerFieldOrder = ['name', 'type', 'phone', 'email', 'address', 'areas'] as const;
@@ -37,17 +39,14 @@ const isPhone = (v: string) => /^\+?[0-9 ().-]+$/.test(v) && (v.match(/[0-9]/g) 
 
 const schema = (areas: AreaDirectory) =>
   z.object({
-    name: lineText().trim().min(2, 'name').max(200, 'name_long'),
+    name: lineText().trim().min(PARTNER_NAME_MIN, 'name').max(PARTNER_NAME_MAX, 'name_long'),
     type: z.enum(partnerTypes, { error: 'type' }),
     phone: lineText()
       .trim()
-      .max(30, 'phone')
+      .max(PARTNER_PHONE_MAX, 'phone')
       .refine((v) => v === '' || isPhone(v), 'phone'),
-    email: lineText()
-      .trim()
-      .max(200, 'email')
-      .refine((v) => v === '' || z.email().safeParse(v).success, 'email'),
-    address: multilineText().trim().max(500, 'address_long'),
+    email: emailAddressText(CONTACT_EMAIL_MAX, 'email'),
+    address: multilineText().trim().max(PARTNER_ADDRESS_MAX, 'address_long'),
     areas: z.array(z.string()).refine((codes) => codes.every((c) => areas.findKecamatan(c) !== undefined), 'areas'),
   });
 

@@ -16,10 +16,12 @@ import {
 
 export const PARTNERS_PATH = '/staff/partners';
 
+const noSuchPartner = () => new HttpError(404, 'No such partner');
+
 /** A route parameter that names a partner: digits only, else there is no such page. */
 function partnerId(req: Request): number {
   const raw = String(req.params.id ?? '');
-  if (!/^\d{1,15}$/.test(raw)) throw new HttpError(404, 'No such partner');
+  if (!/^\d{1,15}$/.test(raw)) throw noSuchPartner();
   return Number(raw);
 }
 
@@ -28,6 +30,12 @@ export function partnerRoutes({ partnerService, areas }: { partnerService: Partn
   const router = Router();
   const admin = requireRole('admin');
   const areaName = (code: string) => areas.findKecamatan(code)?.name ?? code;
+
+  function existing(req: Request): Partner {
+    const partner = partnerService.findById(partnerId(req));
+    if (!partner) throw noSuchPartner();
+    return partner;
+  }
 
   function renderForm(res: Response, partner: Partner | null, values: PartnerFormValues, errors: FormError[]): void {
     res.status(errors.length > 0 ? 400 : 200).render('staff/partnerForm', {
@@ -65,12 +73,12 @@ export function partnerRoutes({ partnerService, areas }: { partnerService: Partn
   });
 
   router.get(`${PARTNERS_PATH}/:id`, admin, (req, res) => {
-    const partner = partnerService.get(partnerId(req));
+    const partner = existing(req);
     renderForm(res, partner, valuesOfPartner(partner), []);
   });
 
   router.post(`${PARTNERS_PATH}/:id`, admin, (req, res) => {
-    const partner = partnerService.get(partnerId(req));
+    const partner = existing(req);
     const values = partnerFormValues(req.body);
     const t = res.locals.t;
     const parsed = parsePartnerForm(values, areas);
@@ -82,19 +90,20 @@ export function partnerRoutes({ partnerService, areas }: { partnerService: Partn
         formErrors(parsed.issues, t, 'partners.errors', partnerFieldOrder, partnerFieldAnchors(areas)),
       );
     const result = partnerService.update(req.account!.id, partner.id, parsed.fields);
+    if (!result.ok && result.problem === 'not_found') throw noSuchPartner();
     if (!result.ok) return renderForm(res, partner, values, [{ field: 'name', text: t('partners.errors.name_taken'), href: '#name' }]);
     req.session.notice = 'partners.notices.updated';
     res.redirect(303, PARTNERS_PATH);
   });
 
   router.post(`${PARTNERS_PATH}/:id/deactivate`, admin, (req, res) => {
-    partnerService.deactivate(req.account!.id, partnerId(req));
+    if (!partnerService.deactivate(req.account!.id, partnerId(req)).ok) throw noSuchPartner();
     req.session.notice = 'partners.notices.deactivated';
     res.redirect(303, PARTNERS_PATH);
   });
 
   router.post(`${PARTNERS_PATH}/:id/reactivate`, admin, (req, res) => {
-    partnerService.reactivate(req.account!.id, partnerId(req));
+    if (!partnerService.reactivate(req.account!.id, partnerId(req)).ok) throw noSuchPartner();
     req.session.notice = 'partners.notices.reactivated';
     res.redirect(303, PARTNERS_PATH);
   });

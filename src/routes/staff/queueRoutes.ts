@@ -1,14 +1,12 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import type { AppDeps } from '../../app';
+import type { AreaDirectory } from '../../domain/areas';
+import type { TriageService } from '../../services/triageService';
 import { categories, reportSources, urgencies } from '../../domain/reference';
 import { reportStatuses } from '../../domain/reportStatus';
-import type { QueueCursor, QueueFilters } from '../../data/queueRepository';
+import type { QueueCursor, QueueFilters } from '../../domain/queue';
+import { ATTENTION_ROWS, QUEUE_PAGE_SIZE } from '../../domain/limits';
 import { requireRole } from '../../middleware/currentAccount';
-
-export const QUEUE_PAGE_SIZE = 25;
-/** Rows of each "redirects needing attention" list; the rest are counted. */
-const ATTENTION_ROWS = 10;
 
 /** A filter left empty or holding something unknown means "all". */
 const optional = <T extends z.ZodType>(schema: T) => schema.optional().catch(undefined);
@@ -40,9 +38,14 @@ export function decodeCursor(value: string | undefined): QueueCursor | null {
   return null;
 }
 
+export interface QueueRouteDeps {
+  triageService: Pick<TriageService, 'queuePage' | 'redirectsNeedingAttention'>;
+  areas: AreaDirectory;
+  now: () => Date;
+}
+
 /** /staff/queue — open reports by urgency then due time, filtered, one keyset page at a time. */
-export function queueRoutes({ services, areas, now }: AppDeps): Router {
-  const { triageService } = services;
+export function queueRoutes({ triageService, areas, now }: QueueRouteDeps): Router {
   const router = Router();
 
   router.get('/staff/queue', requireRole('triage', 'supervisor'), (req, res) => {
@@ -71,7 +74,7 @@ export function queueRoutes({ services, areas, now }: AppDeps): Router {
       kecamatan: areas.kecamatan,
       kecamatanNames: Object.fromEntries(areas.kecamatan.map((k) => [k.code, k.name])),
       options: { statuses: reportStatuses, categories, urgencies, sources: reportSources },
-      nowMs: at.getTime(),
+      now: at,
       // Declined redirects and those past their confirmation time: back to triage's attention.
       attention: triageService.redirectsNeedingAttention(ATTENTION_ROWS),
     });

@@ -2,11 +2,12 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { TriageTargets } from '../../domain/sla';
 import { isCalendarDate } from '../../domain/calendarDate';
+import { HOLIDAY_NAME_MAX, HOLIDAY_NAME_MIN } from '../../domain/limits';
 import type { HolidayService } from '../../services/holidayService';
 import { requireRole } from '../../middleware/currentAccount';
 import { HttpError } from '../../errors';
 import { errorsByField, formErrors, textValue, type FieldIssue, type FormError } from '../formErrors';
-import { lineText } from '../textFields';
+import { lineText } from '../../validation/textFields';
 
 export const SETTINGS_PATH = '/staff/settings';
 const HOLIDAYS_PATH = `${SETTINGS_PATH}/holidays`;
@@ -21,8 +22,8 @@ export const holidaySchema = (today: string) =>
       .trim()
       .refine(isCalendarDate, 'date')
       .refine((d) => !isCalendarDate(d) || d >= today, 'date_past'),
-    name_id: lineText().trim().min(2, 'name_id').max(100, 'name_long'),
-    name_en: lineText().trim().min(2, 'name_en').max(100, 'name_long'),
+    name_id: lineText().trim().min(HOLIDAY_NAME_MIN, 'name_id').max(HOLIDAY_NAME_MAX, 'name_long'),
+    name_en: lineText().trim().min(HOLIDAY_NAME_MIN, 'name_en').max(HOLIDAY_NAME_MAX, 'name_long'),
   });
 
 /** Settings (administrators only): the holiday calendar of the triage clock, and the triage targets (read-only). */
@@ -63,7 +64,7 @@ export function settingsRoutes({
     }
     const { date, name_id: nameId, name_en: nameEn } = parsed.data;
     const result = holidayService.add(req.account!.id, { date, nameId, nameEn });
-    if (!result.ok) return render(res, values, [{ field: 'date', text: t('settings.errors.date_taken'), href: '#date' }]);
+    if (!result.ok) return render(res, values, [{ field: 'date', text: t(`settings.errors.${result.problem}`), href: '#date' }]);
     req.session.notice = 'settings.notices.holidayAdded';
     res.redirect(303, SETTINGS_PATH);
   });
@@ -72,7 +73,7 @@ export function settingsRoutes({
     const date = String(req.params.date);
     if (!isCalendarDate(date)) throw new HttpError(404, 'No such holiday');
     // Already gone (another tab, another administrator): the outcome the person wanted, said plainly.
-    req.session.notice = holidayService.remove(req.account!.id, date)
+    req.session.notice = holidayService.remove(req.account!.id, date).ok
       ? 'settings.notices.holidayRemoved'
       : 'settings.notices.holidayAlreadyGone';
     res.redirect(303, SETTINGS_PATH);

@@ -1,14 +1,17 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { z } from 'zod';
-import type { AppDeps } from '../../app';
+import type { AreaDirectory } from '../../domain/areas';
 import type { CurrentAccount } from '../../domain/roles';
 import { closeReasons, escalationTargets, redirectReasons, riskLevels } from '../../domain/decisions';
 import { requireRole } from '../../middleware/currentAccount';
 import { HttpError } from '../../errors';
-import type { Outcome, Refusal } from '../../services/triageService';
+import type { Refusal, TriageOutcome, TriageService } from '../../services/triageService';
+import type { CaseService } from '../../services/caseService';
+import type { AcknowledgementService } from '../../services/acknowledgementService';
+import type { PartnerService } from '../../services/partnerService';
 import { errorsByField, formErrors, issueFields, type FormError } from '../formErrors';
-import { parseAckForm } from '../acknowledgementForm';
-import { askSchema, decisionSchemas, escalateSchema, formValues, NOTE_MAX, respondSchema, type DecisionForm } from './decisionForms';
+import { parseAcknowledgementForm } from '../acknowledgementForm';
+import { askSchema, decisionSchemas, escalateSchema, formValues, respondSchema, type DecisionForm } from './decisionForms';
 
 /** A refusal that belongs to a field of the form, and which field. */
 const refusalField: Partial<Record<Refusal, string>> = {
@@ -26,9 +29,23 @@ interface Problem {
   errors: FormError[];
 }
 
+export interface StaffReportRouteDeps {
+  triageService: TriageService;
+  caseService: Pick<CaseService, 'assignableWorkers'>;
+  acknowledgementService: Pick<AcknowledgementService, 'recordByStaff'>;
+  /** The partners a report can be redirected to. */
+  partnerService: Pick<PartnerService, 'listActive'>;
+  areas: AreaDirectory;
+}
+
 /** /staff/reports/:ref — the whole report, its history and messages, and the decision forms. */
-export function staffReportRoutes({ services, areas }: AppDeps): Router {
-  const { triageService, caseService, partners, acknowledgementService } = services;
+export function staffReportRoutes({
+  triageService,
+  caseService,
+  acknowledgementService,
+  partnerService,
+  areas,
+}: StaffReportRouteDeps): Router {
   const router = Router();
   const readers = requireRole('triage', 'supervisor', 'caseworker');
 
@@ -41,9 +58,9 @@ export function staffReportRoutes({ services, areas }: AppDeps): Router {
       ...page,
       kecamatanName: kecamatan?.name ?? page.report.kecamatanCode,
       kelurahanName: kelurahan?.name ?? null,
-      partners: page.canAct ? partners.listActive() : [],
+      partners: page.canAct ? partnerService.listActive() : [],
       workers: page.canAct ? caseService.assignableWorkers() : [],
-      options: { closeReasons, redirectReasons, riskLevels, escalationTargets, noteMax: NOTE_MAX },
+      options: { closeReasons, redirectReasons, riskLevels, escalationTargets },
       form: problem?.form ?? null,
       values: problem?.values ?? {},
       errors: problem?.errors ?? [],
@@ -52,15 +69,15 @@ export function staffReportRoutes({ services, areas }: AppDeps): Router {
   }
 
   /** After an action: back to the report, or the page again with a clear reason. */
-  function finish(req: Request, res: Response, outcome: Outcome | undefined, form: string, notice: string): void {
-    if (outcome === undefined) throw new HttpError(404, 'Report not found or not actionable');
+  function finish(req: Request, res: Response, outcome: TriageOutcome, form: string, notice: string): void {
     if (outcome.ok) {
       req.session.notice = notice;
       return res.redirect(303, `/staff/reports/${encodeURIComponent(String(req.params.ref))}`);
     }
+    if (outcome.problem === 'not_found') throw new HttpError(404, 'Report not found or not actionable');
     const t = res.locals.t;
-    const field = refusalField[outcome.refusal];
-    const text = t(`triage.refusal.${outcome.refusal}`);
+    const field = refusalField[outcome.problem];
+    const text = t(`triage.refusal.${outcome.problem}`);
     render(req, res, {
       status: field ? 400 : 409,
       form,
@@ -75,7 +92,7 @@ export function staffReportRoutes({ services, areas }: AppDeps): Router {
   function formAction<T>(
     form: string,
     schema: z.ZodType<T>,
-    act: (who: CurrentAccount, reference: string, data: T) => Outcome | undefined,
+    act: (who: CurrentAccount, reference: string, data: T) => TriageOutcome,
     notice: string,
   ): RequestHandler {
     return (req, res) => {
@@ -122,7 +139,7 @@ export function staffReportRoutes({ services, areas }: AppDeps): Router {
   // The partner's answer to a redirect, given by phone or otherwise (the email's link is /ack/:token).
   router.post('/staff/reports/:ref/acknowledgement', readers, (req, res) => {
     const values = formValues(req.body, 'ack');
-    const parsed = parseAckForm(values['ack-answer'], values['ack-reason']);
+    const parsed = parseAcknowledgementForm(values['ack-answer'], values['ack-reason']);
     if (!parsed.ok) {
       const errors = formErrors(
         parsed.issues.map((i) => ({ ...i, path: [`ack-${String(i.path[0])}`] })),
@@ -138,7 +155,7 @@ export function staffReportRoutes({ services, areas }: AppDeps): Router {
       parsed.answer,
       parsed.reason,
     );
-    if (result === undefined) throw new HttpError(404, 'Report not found or not actionable');
+    if (!result.ok && result.problem === 'not_found') throw new HttpError(404, 'Report not found or not actionable');
     if (result.ok) {
       req.session.notice = 'ack.staff.recorded';
       return res.redirect(303, `/staff/reports/${encodeURIComponent(String(req.params.ref))}`);

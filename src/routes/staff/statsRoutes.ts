@@ -2,6 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { AreaDirectory } from '../../domain/areas';
 import { isCalendarDate } from '../../domain/calendarDate';
+import { STATS_RANGE_MAX_YEARS } from '../../domain/limits';
 import type { Locale } from '../../i18n';
 import { requireRole } from '../../middleware/currentAccount';
 import type { StatsRange, StatsService, StatsSummary, StatsViewer } from '../../services/statsService';
@@ -13,11 +14,9 @@ export const STATS_CSV_PATH = '/staff/stats.csv';
 const fieldOrder = ['from', 'to'] as const;
 type RangeValues = Record<(typeof fieldOrder)[number], string>;
 
-/** The longest range: five years (from 2021-03-15, the last day allowed is 2026-03-14). */
-const MAX_YEARS = 5;
-
-function fiveYearsAfter(date: string): string {
-  return `${String(Number(date.slice(0, 4)) + MAX_YEARS).padStart(4, '0')}${date.slice(4)}`;
+/** The day a range may no longer reach: STATS_RANGE_MAX_YEARS after its first (from 2021-03-15, the last day allowed is 2026-03-14). */
+function longestRangeEnd(date: string): string {
+  return `${String(Number(date.slice(0, 4)) + STATS_RANGE_MAX_YEARS).padStart(4, '0')}${date.slice(4)}`;
 }
 
 export const rangeSchema = z
@@ -26,7 +25,7 @@ export const rangeSchema = z
     to: z.string().refine(isCalendarDate, 'to'),
   })
   .refine((v) => v.from <= v.to, { path: ['to'], message: 'to_before_from' })
-  .refine((v) => v.to < fiveYearsAfter(v.from), { path: ['to'], message: 'too_long' });
+  .refine((v) => v.to < longestRangeEnd(v.from), { path: ['to'], message: 'too_long' });
 
 /** Today on the Jakarta calendar (UTC+7, no DST). */
 function jakartaToday(now: Date): string {

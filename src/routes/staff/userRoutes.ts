@@ -1,12 +1,12 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import type { AppDeps } from '../../app';
+import type { AccountService } from '../../services/accountService';
 import { roles } from '../../domain/roles';
 import { contentRoles, needsDepartment } from '../../domain/accounts';
 import { requireRole } from '../../middleware/currentAccount';
 import { HttpError } from '../../errors';
 import { errorsByField, formErrors, textValue, type FieldIssue, type FormError } from '../formErrors';
-import { emailField, nameField } from '../auth/passwordFields';
+import { emailField, nameField } from '../../validation/accountFields';
 
 export const USERS_PATH = '/staff/users';
 
@@ -26,14 +26,12 @@ const idParam = z.coerce.number().int().positive();
 
 /**
  * The administrator's accounts pages: the list, invitations by one-time link (shown once, on the
- * page that made it; kept nowhere), deactivation, reactivation and second-factor resets. Ending
- * someone's sessions is done here, with the session store, right after the change. An invitation
- * to a role that reads content is only a request: a supervisor approves it (/staff/approvals), and
- * its link goes to the person's email alone — this page never shows it.
+ * page that made it; kept nowhere), deactivation, reactivation and second-factor resets (the
+ * service ends the person's sessions with the change). An invitation to a role that reads content
+ * is only a request: a supervisor approves it (/staff/approvals), and its link goes to the person's
+ * email alone — this page never shows it.
  */
-export function userRoutes(deps: AppDeps): Router {
-  const { accountService } = deps.services;
-  const { sessionStore } = deps;
+export function userRoutes({ accountService }: { accountService: AccountService }): Router {
   const router = Router();
   router.use(USERS_PATH, requireRole('admin'));
 
@@ -123,7 +121,6 @@ export function userRoutes(deps: AppDeps): Router {
       if (result.problem === 'self') throw new HttpError(400, 'An administrator cannot deactivate themself');
       throw new HttpError(404, 'No such account');
     }
-    sessionStore.destroyForAccount(id);
     afterAction(req, res, id, 'users.deactivated');
   });
 
@@ -137,7 +134,6 @@ export function userRoutes(deps: AppDeps): Router {
   router.post(`${USERS_PATH}/:id/reset-2fa`, (req, res) => {
     const id = accountIdOf(req);
     if (!accountService.resetTotp(req.account!.id, id).ok) throw new HttpError(404, 'No such account');
-    sessionStore.destroyForAccount(id);
     if (id === req.account!.id) return res.redirect(303, '/login');
     afterAction(req, res, id, 'users.totpReset');
   });

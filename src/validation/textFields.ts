@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { textFault, type TextShape } from '../domain/text';
-import { SHARED_ERRORS } from './formErrors';
+
+/** Messages shared by every form (the text rule below): full keys under `forms.errors`, never under a form's prefix. */
+export const SHARED_ERRORS = 'forms.errors';
 
 /**
  * The zod side of the text rule (domain/text.ts): every free-text field of every form and of the

@@ -1,8 +1,12 @@
 import { Router, type Response } from 'express';
-import { ACK_REASON_MAX, ackAnswers, isAckAnswer, type AckAnswer } from '../../domain/acknowledgements';
-import type { AcknowledgementService, AckPage } from '../../services/acknowledgementService';
+import {
+  acknowledgementAnswers,
+  isAcknowledgementAnswer,
+  type AcknowledgementAnswer,
+} from '../../domain/acknowledgements';
+import type { AcknowledgementService, AcknowledgementPage } from '../../services/acknowledgementService';
 import { HttpError } from '../../errors';
-import { parseAckForm } from '../acknowledgementForm';
+import { parseAcknowledgementForm } from '../acknowledgementForm';
 import { errorsByField, formErrors, textValue, type FormError } from '../formErrors';
 
 interface Deps {
@@ -18,42 +22,41 @@ const TOKEN_MAX = 100;
  * /ack/:token — a partner answers a redirect from the link in our email. GET only shows the
  * choices (mail scanners open links); each choice is a POST button, with the usual CSRF token.
  */
-export function ackRoutes({ acknowledgementService, serviceContact }: Deps): Router {
+export function acknowledgementRoutes({ acknowledgementService, serviceContact }: Deps): Router {
   const router = Router();
 
   function render(
     res: Response,
     token: string,
-    page: AckPage,
-    options: { status?: number; first?: AckAnswer; reason?: string; errors?: FormError[] } = {},
+    page: AcknowledgementPage,
+    options: { status?: number; first?: AcknowledgementAnswer; reason?: string; errors?: FormError[] } = {},
   ): void {
     const errors = options.errors ?? [];
     switch (page.state) {
       case 'forged':
         throw new HttpError(404, 'Unknown acknowledgement link');
       case 'expired':
-        return res.status(410).render('public/ackNotice', { kind: 'expired', reference: null, contact: serviceContact });
+        return res.status(410).render('public/acknowledgementNotice', { kind: 'expired', reference: null, contact: serviceContact });
       case 'withdrawn':
         return res
           .status(options.status ?? 200)
-          .render('public/ackNotice', { kind: 'withdrawn', reference: page.reference, contact: serviceContact });
+          .render('public/acknowledgementNotice', { kind: 'withdrawn', reference: page.reference, contact: serviceContact });
       case 'final':
-        return res.status(options.status ?? 200).render('public/ackNotice', {
+        return res.status(options.status ?? 200).render('public/acknowledgementNotice', {
           kind: 'recorded',
           reference: page.reference,
-          status: page.ackStatus,
-          at: page.ackAt,
+          status: page.acknowledgementStatus,
+          at: page.acknowledgedAt,
           contact: serviceContact,
         });
       case 'open': {
         // The answer named in the link the partner clicked comes first; the others follow.
         const first = options.first;
         const choices = first && page.choices.includes(first) ? [first, ...page.choices.filter((c) => c !== first)] : [...page.choices];
-        return res.status(errors.length > 0 ? 400 : (options.status ?? 200)).render('public/ack', {
+        return res.status(errors.length > 0 ? 400 : (options.status ?? 200)).render('public/acknowledgement', {
           token,
           page,
           choices,
-          reasonMax: ACK_REASON_MAX,
           values: { reason: options.reason ?? '' },
           errors,
           fieldErrors: errorsByField(errors),
@@ -72,19 +75,19 @@ export function ackRoutes({ acknowledgementService, serviceContact }: Deps): Rou
   router.get('/ack/:token', (req, res) => {
     const token = tokenOf(req.params.token);
     const asked = req.query.answer;
-    render(res, token, acknowledgementService.page(token), { first: isAckAnswer(asked) ? asked : undefined });
+    render(res, token, acknowledgementService.page(token), { first: isAcknowledgementAnswer(asked) ? asked : undefined });
   });
 
   router.post('/ack/:token', (req, res) => {
     const token = tokenOf(req.params.token);
     const answer = textValue(req.body.answer);
-    const parsed = parseAckForm(answer, req.body.reason);
+    const parsed = parseAcknowledgementForm(answer, req.body.reason);
     if (!parsed.ok) {
       const errors = formErrors(parsed.issues, res.locals.t, 'ack.errors', ['answer', 'reason']).map((e) =>
-        e.field === 'reason' ? e : { ...e, href: `#answer-${ackAnswers[0]}` },
+        e.field === 'reason' ? e : { ...e, href: `#answer-${acknowledgementAnswers[0]}` },
       );
       return render(res, token, acknowledgementService.page(token), {
-        first: isAckAnswer(answer) ? answer : undefined,
+        first: isAcknowledgementAnswer(answer) ? answer : undefined,
         reason: textValue(req.body.reason),
         errors,
       });
