@@ -45,6 +45,26 @@ describe('requests too large to read', () => {
     expect(garbage.received).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
   });
 
+  it('keeps an idle connection open past the 5 s clients reuse theirs within, so a next request is answered, not reset', async () => {
+    const answers: string[] = [];
+    const socket = net.connect(port, '127.0.0.1');
+    socket.on('data', (chunk: Buffer) => answers.push(chunk.toString()));
+    let closed = false;
+    socket.on('close', () => (closed = true));
+    const ask = async () => {
+      const before = answers.length;
+      socket.write('GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n');
+      while (answers.length === before && !closed) await new Promise((resolve) => setTimeout(resolve, 20));
+    };
+    await ask();
+    expect(answers.join('')).toMatch(/Keep-Alive: timeout=65\r\n/);
+    await new Promise((resolve) => setTimeout(resolve, 6000));
+    expect(closed).toBe(false);
+    await ask();
+    socket.destroy();
+    expect(answers.join('').match(/HTTP\/1\.1 200 OK/g)).toHaveLength(2);
+  }, 20000);
+
   it('an ordinary request on the same server is served', async () => {
     const { received } = await rawRequest(port, 'GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n');
     expect(received).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
