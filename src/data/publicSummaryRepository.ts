@@ -1,5 +1,6 @@
 import type { Db } from './db';
 import type { CodeCount } from '../domain/codeCounts';
+import { createStatisticsAggregates, lastDayOfMonth } from './statisticsAggregates';
 
 /** Whole months (YYYY-MM), both included: every period the public summary publishes is made of them. */
 export interface MonthRange {
@@ -20,59 +21,33 @@ export interface PeriodCounts {
   medianHoursToFirstDecision: number | null;
 }
 
-// Counts come from report_statistics_monthly (0012): report_statistics counted by month, category,
-// status and kecamatan by triggers, a few thousand rows however large the table. The median needs
-// the hours themselves: report_statistics_first_decisions holds them by filing day, in order.
-const inMonths = 'month BETWEEN @from AND @to';
-const inDays = "filed_on BETWEEN @from || '-01' AND @to || '-31' AND hours_to_first_decision IS NOT NULL";
+// Everything comes from the aggregates kept by filing day (statisticsAggregates.ts, migration 0013),
+// the same that /staff/stats reads: a year is a few thousand small rows however many reports it
+// holds; whole months read the histograms by month.
+const days = (range: MonthRange) => ({ from: `${range.from}-01`, to: lastDayOfMonth(range.to) });
 
 /** Counts for /transparency. Codes and numbers only, never content, never anything about a visitor. */
 export function createPublicSummaryRepository(db: Db) {
-  const byYear = db.prepare<{ to: string }, CodeCount>(
-    `SELECT substr(month, 1, 4) AS code, sum(count) AS count FROM report_statistics_monthly WHERE month <= @to
-      GROUP BY code HAVING sum(count) > 0 ORDER BY code`,
-  );
-  // The column is fixed here, never taken from input.
-  const grouped = (column: string) =>
-    db.prepare<MonthRange, CodeCount>(
-      `SELECT ${column} AS code, sum(count) AS count FROM report_statistics_monthly WHERE ${inMonths}
-        GROUP BY code HAVING sum(count) > 0 ORDER BY code`,
-    );
-  const byMonth = grouped('month');
-  const byCategory = grouped('category');
-  const byStatus = grouped('status');
-  const byKecamatan = grouped('kecamatan_code');
-  const firstDecisions = db.prepare<MonthRange, number>(`SELECT count(*) FROM report_statistics WHERE ${inDays}`).pluck();
-  // The k-th and (k+1)-th smallest first-decision times (from 0): the median is one or the mean of both.
-  const middleHours = db
-    .prepare<MonthRange & { offset: number }, number>(
-      `SELECT hours_to_first_decision FROM report_statistics WHERE ${inDays} ORDER BY hours_to_first_decision LIMIT 2 OFFSET @offset`,
-    )
-    .pluck();
+  const aggregates = createStatisticsAggregates(db);
 
   return {
     /** Reports filed each year up to the month `to` (YYYY-MM), by year: the years that have any. */
     years(to: string): CodeCount[] {
-      return byYear.all({ to });
+      return aggregates.byYear(lastDayOfMonth(to));
     },
 
     period(range: MonthRange): PeriodCounts {
-      const params = { from: range.from, to: range.to };
-      const byMonthRows = byMonth.all(params);
-      const decided = firstDecisions.get(params) ?? 0;
-      let median: number | null = null;
-      if (decided > 0) {
-        const middle = middleHours.all({ ...params, offset: Math.floor((decided - 1) / 2) });
-        median = decided % 2 === 1 ? middle[0]! : (middle[0]! + middle[1]!) / 2;
-      }
+      const filed = days(range);
+      const byMonth = aggregates.byMonth(filed);
+      const firstDecisions = aggregates.hours('first_decision', filed);
       return {
-        total: byMonthRows.reduce((sum, r) => sum + r.count, 0),
-        byMonth: byMonthRows,
-        byCategory: byCategory.all(params),
-        byStatus: byStatus.all(params),
-        byKecamatan: byKecamatan.all(params),
-        firstDecisions: decided,
-        medianHoursToFirstDecision: median,
+        total: byMonth.reduce((sum, r) => sum + r.count, 0),
+        byMonth,
+        byCategory: aggregates.byCode('category', filed),
+        byStatus: aggregates.byCode('status', filed),
+        byKecamatan: aggregates.byCode('kecamatan', filed),
+        firstDecisions: firstDecisions.count,
+        medianHoursToFirstDecision: firstDecisions.median,
       };
     },
   };

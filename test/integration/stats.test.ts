@@ -203,11 +203,15 @@ describe('statistics (/staff/stats)', () => {
     await supervisor.get('/staff/stats?from=2020-01-01&to=2024-12-31').expect(200);
   });
 
-  it('counts from the statistics table through its filing-day index', () => {
+  it('counts from the daily aggregates, by their key (statsAggregates.test.ts holds them to the per-report rows)', () => {
     const plan = lentera.db
-      .prepare('EXPLAIN QUERY PLAN SELECT category, count(*) FROM report_statistics WHERE filed_on BETWEEN ? AND ? GROUP BY category')
+      .prepare(
+        "EXPLAIN QUERY PLAN SELECT code, sum(count) FROM report_statistics_daily WHERE dimension = 'category' AND filed_on BETWEEN ? AND ? GROUP BY code",
+      )
       .all('2026-01-01', '2026-02-01') as { detail: string }[];
-    expect(plan.map((p) => p.detail).join('\n')).toContain('report_statistics_filed');
+    expect(plan.map((p) => p.detail).join('\n')).toContain(
+      'SEARCH report_statistics_daily USING PRIMARY KEY (dimension=? AND filed_on>? AND filed_on<?)',
+    );
   });
 });
 
@@ -284,8 +288,11 @@ describe('statistics kept apart from content', () => {
     expect(kept).toHaveLength(4);
     expect(Object.keys(kept[0]!).sort()).toEqual([
       'category',
+      'decided',
       'decided_late',
+      'decision_hours_bucket',
       'filed_on',
+      'first_decision_hours_bucket',
       'hours_to_decision',
       'hours_to_first_decision',
       'id',

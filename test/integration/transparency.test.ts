@@ -172,32 +172,30 @@ describe('/transparency, the public summary', () => {
     });
   });
 
-  it('counts from the small monthly table the triggers keep, and takes the median from its own index', () => {
+  it('counts from the daily aggregates the triggers keep, by their key (statsAggregates.test.ts holds them to the per-report rows)', () => {
     const plan = (sql: string) =>
       (lentera.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((p) => p.detail).join('\n');
     expect(
-      plan("SELECT category, sum(count) FROM report_statistics_monthly WHERE month BETWEEN '2025-01' AND '2025-12' GROUP BY category"),
-    ).toContain('SEARCH report_statistics_monthly USING PRIMARY KEY (month>? AND month<?)');
-    const median = plan(
-      "SELECT hours_to_first_decision FROM report_statistics WHERE filed_on BETWEEN '2025-01' || '-01' AND '2025-12' || '-31' AND hours_to_first_decision IS NOT NULL ORDER BY hours_to_first_decision LIMIT 2 OFFSET 3",
-    );
-    expect(median).toContain('USING COVERING INDEX report_statistics_first_decisions (filed_on>? AND filed_on<?)');
-    expect(median).not.toMatch(/SCAN report_statistics\b/);
+      plan(
+        "SELECT code, sum(count) FROM report_statistics_daily WHERE dimension = 'category' AND filed_on BETWEEN '2025-01-01' AND '2025-12-31' GROUP BY code",
+      ),
+    ).toContain('SEARCH report_statistics_daily USING PRIMARY KEY (dimension=? AND filed_on>? AND filed_on<?)');
+    expect(
+      plan(
+        "SELECT bucket, sum(count) FROM report_statistics_hours WHERE measure = 'first_decision' AND filed_on BETWEEN '2025-01-01' AND '2025-12-31' GROUP BY bucket",
+      ),
+    ).toContain('SEARCH report_statistics_hours USING PRIMARY KEY (measure=? AND filed_on>? AND filed_on<?)');
   });
 
-  it('the monthly counts follow every change of the statistics rows', () => {
-    const sums = () =>
+  it('the daily counts follow every change of the statistics rows', () => {
+    const kept = () =>
       lentera.db
         .prepare(
-          'SELECT month, category, status, kecamatan_code, sum(count) AS n FROM report_statistics_monthly GROUP BY 1, 2, 3, 4 HAVING n > 0 ORDER BY 1, 2, 3, 4',
+          "SELECT dimension, filed_on, code, count FROM report_statistics_daily WHERE count <> 0 AND filed_on LIKE '2023-%' ORDER BY 1, 2, 3",
         )
         .all();
     const truth = () =>
-      lentera.db
-        .prepare(
-          'SELECT substr(filed_on, 1, 7) AS month, category, status, kecamatan_code, count(*) AS n FROM report_statistics GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4',
-        )
-        .all();
+      lentera.db.prepare("SELECT * FROM report_statistics_daily_recount WHERE filed_on LIKE '2023-%' ORDER BY 1, 2, 3").all();
     addStatistics(lentera, [
       { filed_on: '2023-05-01', status: 'new', hours: null },
       { filed_on: '2023-05-02', status: 'new', hours: null },
@@ -207,9 +205,10 @@ describe('/transparency, the public summary', () => {
       .prepare("UPDATE report_statistics SET category = 'trafficking', kecamatan_code = '13.71.05' WHERE filed_on = '2023-05-02'")
       .run();
     lentera.db.prepare("UPDATE report_statistics SET filed_on = '2023-06-30' WHERE filed_on = '2023-05-02'").run();
-    expect(sums()).toEqual(truth());
+    expect(kept()).toEqual(truth());
+    expect(kept()).toContainEqual({ dimension: 'category', filed_on: '2023-06-30', code: 'trafficking', count: 1 });
     lentera.db.prepare("DELETE FROM report_statistics WHERE filed_on LIKE '2023-%'").run();
-    expect(sums()).toEqual(truth());
+    expect(kept()).toEqual([]);
   });
 });
 
