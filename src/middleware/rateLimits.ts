@@ -1,7 +1,8 @@
 import type { Request, RequestHandler, Response } from 'express';
-import { rateLimit, ipKeyGenerator } from 'express-rate-limit';
+import { rateLimit, ipKeyGenerator, type Store } from 'express-rate-limit';
 import { HttpError } from '../errors';
-import type { AttemptOutcome, FloodGuard } from '../security/floodGuard';
+import type { AttemptOutcome } from '../security/floodGuard';
+import type { SharedFloodGuard, SharedWindowCounter } from '../security/clientLimits';
 
 /**
  * Answers a refused request itself — a form shown again with what was typed and when to try
@@ -9,11 +10,34 @@ import type { AttemptOutcome, FloodGuard } from '../security/floodGuard';
  */
 export type RefusalAnswer = (req: Request, res: Response, retryAfterSeconds: number) => void;
 
-/** Limits kept in memory only: client addresses are counted here and never written anywhere. */
-function limiter(limit: number, windowMs: number, key: (req: Request) => string, answer?: RefusalAnswer): RequestHandler {
+/**
+ * express-rate-limit's counts kept in the shared counter (security/clientLimits.ts): in memory only,
+ * in this process or the cluster's primary, so every server process counts the same hits.
+ */
+function sharedStore(counter: SharedWindowCounter): Store {
+  return {
+    localKeys: false,
+    async increment(key) {
+      const { totalHits, resetAt } = await counter.increment(key);
+      return { totalHits, resetTime: new Date(resetAt) };
+    },
+    decrement: (key) => counter.decrement(key),
+    resetKey: (key) => counter.reset(key),
+  };
+}
+
+/** Limits kept in memory only: client addresses are counted there and never written anywhere. */
+function limiter(
+  limit: number,
+  windowMs: number,
+  counter: SharedWindowCounter,
+  key: (req: Request) => string,
+  answer?: RefusalAnswer,
+): RequestHandler {
   return rateLimit({
     windowMs,
     limit,
+    store: sharedStore(counter),
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     keyGenerator: key,
@@ -35,14 +59,15 @@ export interface FloodLimit {
   check: RequestHandler;
   /** Refuses with `answer` instead (a form keeps what was typed). */
   checkOr(answer: RefusalAnswer): RequestHandler;
-  record(req: Request, outcome: AttemptOutcome): void;
+  /** Resolves once counted (by the primary process too), so the next request sees it: await it before answering. */
+  record(req: Request, outcome: AttemptOutcome): Promise<void>;
 }
 
-export function floodLimit(guard: FloodGuard): FloodLimit {
+export function floodLimit(guard: SharedFloodGuard): FloodLimit {
   const gate =
     (answer?: RefusalAnswer): RequestHandler =>
-    (req, res, next) => {
-      const verdict = guard.check(clientOf(req));
+    async (req, res, next) => {
+      const verdict = await guard.check(clientOf(req));
       if (verdict.allowed) return next();
       res.set('Retry-After', String(verdict.retryAfterSeconds));
       if (answer) return answer(req, res, verdict.retryAfterSeconds);
@@ -55,7 +80,13 @@ export function floodLimit(guard: FloodGuard): FloodLimit {
   };
 }
 
-/** A limit keyed by something other than the client, such as the report a message is for. */
-export function perKey(limit: number, windowMs: number, key: (req: Request) => string, answer?: RefusalAnswer): RequestHandler {
-  return limiter(limit, windowMs, key, answer);
+/** A limit keyed by something other than the client, such as the report a message is for; `counter` holds its counts. */
+export function perKey(
+  limit: number,
+  windowMs: number,
+  counter: SharedWindowCounter,
+  key: (req: Request) => string,
+  answer?: RefusalAnswer,
+): RequestHandler {
+  return limiter(limit, windowMs, counter, key, answer);
 }

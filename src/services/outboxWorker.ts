@@ -1,4 +1,5 @@
 import type { DrainResult } from './outboxService';
+import type { Lease } from './lease';
 
 export interface OutboxWorker {
   /** Drains at once, then every poll interval. */
@@ -20,6 +21,12 @@ export interface OutboxWorkerDeps {
   pollMs: number;
   batchSize?: number;
   log: (message: string) => void;
+  /**
+   * The outbox lease (services/lease.ts): a run happens only while this process holds it, so one
+   * sender works at a time across server processes, `npm run outbox:drain` and machines. Without
+   * it (unit tests), every run goes ahead.
+   */
+  lease?: Pick<Lease, 'run'>;
 }
 
 const DEFAULT_BATCH = 20;
@@ -29,7 +36,7 @@ const DEFAULT_BATCH = 20;
  * scheduled only when a run has ended (a timer chain, not an interval). A run keeps draining full
  * batches until the outbox has nothing due, so a backlog after an outage goes out at once.
  */
-export function createOutboxWorker({ drain, pollMs, batchSize = DEFAULT_BATCH, log }: OutboxWorkerDeps): OutboxWorker {
+export function createOutboxWorker({ drain, pollMs, batchSize = DEFAULT_BATCH, log, lease }: OutboxWorkerDeps): OutboxWorker {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let started = false;
@@ -37,11 +44,18 @@ export function createOutboxWorker({ drain, pollMs, batchSize = DEFAULT_BATCH, l
   const stopRequested = new AbortController();
   const stopping = () => stopRequested.signal.aborted;
 
-  async function runOnce(): Promise<void> {
+  async function drainAll(stop: AbortSignal): Promise<void> {
     for (;;) {
-      const r = await drain(batchSize, stopRequested.signal);
-      if (stopping() || r.sent + r.retried + r.failed < batchSize) return;
+      const r = await drain(batchSize, stop);
+      if (stop.aborted || r.sent + r.retried + r.failed < batchSize) return;
     }
+  }
+
+  /** One run, while holding the lease; when another holder has it, this poll does nothing (that holder sends). */
+  async function runOnce(): Promise<void> {
+    if (!lease) return drainAll(stopRequested.signal);
+    // Stopped by a shutdown, or by losing the lease (after the send in hand, as on shutdown).
+    await lease.run((lost) => drainAll(AbortSignal.any([stopRequested.signal, lost])));
   }
 
   function schedule(delayMs: number): void {
