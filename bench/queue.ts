@@ -1,25 +1,23 @@
 /**
  * The triage queue on a large table (`npm run bench:queue`; BENCH_QUEUE_ROWS, default 1,000,000).
  *
- * Builds a real database with the real migrations in a temporary folder, fills it with synthetic
- * reports (most of them decided long ago, a few thousand open, as in a service that has run for
- * years), then times what /staff/queue does per request through the real queue repository: the
+ * Builds a real database in a temporary folder with the bench seeder (bench/seed.ts, what
+ * `npm run seed:bench` runs: most reports decided long ago, a few thousand open, as in a service
+ * that has run for years), then times what /staff/queue does per request through the real queue repository: the
  * first page, a page deep in the list (keyset cursor), the common filters, and the status counts.
  * Prints the median and 95th percentile of each and the query plan, and fails if a plan scans the
  * table or sorts in a temporary B-tree. Information, not a test: no timing is asserted.
  */
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openDatabase } from '../src/data/db';
-import { migrate } from '../src/data/migrate';
-import { migrationsDir } from '../src/paths';
+import { openMigratedDatabase } from '../src/lentera';
 import { createQueueRepository } from '../src/data/queueRepository';
 import type { QueueCursor, QueueFilters } from '../src/domain/queue';
-import { categories, urgencies } from '../src/domain/reference';
+import { accountFor, seedBench } from './seed';
 
 const ROWS = Number(process.env.BENCH_QUEUE_ROWS ?? 1_000_000);
-const OPEN_SHARE = 0.005;
 const RUNS = 200;
 const PAGE = 26; // the route asks for one more row than it shows
 
@@ -27,61 +25,18 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lentera-bench-queue-'));
-  const db = openDatabase(path.join(dir, 'bench.db'));
+  const env = { DATABASE_PATH: path.join(dir, 'lentera.db'), DATA_KEY: crypto.randomBytes(32).toString('hex') };
   try {
-    migrate(db, migrationsDir);
-    const at = new Date().toISOString();
-    db.prepare("INSERT INTO accounts (email, name, role, created_at, updated_at) VALUES ('t@bench', 'Bench', 'triage', ?, ?)").run(at, at);
-    const kecamatan = [
-      '13.71.01',
-      '13.71.02',
-      '13.71.03',
-      '13.71.04',
-      '13.71.05',
-      '13.71.06',
-      '13.71.07',
-      '13.71.08',
-      '13.71.09',
-      '13.71.10',
-      '13.71.11',
-    ];
-    const insert = db.prepare(
-      `INSERT INTO reports (reference, source, category, kecamatan_code, narrative_enc, urgency, reporter_relation, status, sla_due_at, created_at, updated_at, claimed_by)
-       VALUES (?, 'public', ?, ?, 'v1:AAAA', ?, 'other', ?, ?, ?, ?, ?)`,
-    );
-    const started = Date.now();
-    const base = Date.parse('2020-01-01T00:00:00Z');
-    const span = Date.now() - base;
-    let seed = 42;
-    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
-    const decided = ['accepted', 'redirected', 'duplicate', 'closed'];
-    const openStates = ['new', 'in_review', 'awaiting_info'];
-    const fill = db.transaction((from: number, to: number) => {
-      for (let i = from; i < to; i += 1) {
-        const created = base + Math.floor((i / ROWS) * span);
-        const open = random() < OPEN_SHARE || i > ROWS - 500;
-        const status = open ? openStates[Math.floor(random() * 3)]! : decided[Math.floor(random() * 4)]!;
-        const due = new Date(created + Math.floor(random() * 5 * 86400000)).toISOString();
-        insert.run(
-          `LAP-${new Date(created).getUTCFullYear()}-${String(i).padStart(7, '0')}`,
-          categories[Math.floor(random() * categories.length)],
-          kecamatan[Math.floor(random() * kecamatan.length)],
-          urgencies[Math.floor(random() * 3)],
-          status,
-          due,
-          new Date(created).toISOString(),
-          new Date(created).toISOString(),
-          open && random() < 0.3 ? 1 : null,
-        );
-      }
-    });
-    for (let i = 0; i < ROWS; i += 50_000) fill(i, Math.min(ROWS, i + 50_000));
+    const seeded = await seedBench({ reports: ROWS, databasePath: env.DATABASE_PATH, env });
+    const { db, close } = openMigratedDatabase(env, { create: false });
     db.exec('ANALYZE');
-    const filled = Date.now() - started;
-    const open = db.prepare("SELECT count(*) FROM reports WHERE status IN ('new','in_review','awaiting_info')").pluck().get() as number;
-    console.log(`Filled ${ROWS.toLocaleString('en')} reports (${open.toLocaleString('en')} open) in ${(filled / 1000).toFixed(1)} s.`);
+    const open = seeded.byStatus.new + seeded.byStatus.in_review + seeded.byStatus.awaiting_info;
+    console.log(
+      `Filled ${ROWS.toLocaleString('en')} reports (${open.toLocaleString('en')} open) with npm run seed:bench's seeder in ${seeded.seconds.toFixed(1)} s.`,
+    );
+    const triage = accountFor(seeded, 'triage').id;
 
     const queue = createQueueRepository(db);
     // A cursor deep in the open list: the 1000th open report in queue order.
@@ -100,7 +55,7 @@ function main(): void {
       ['open, page 41 (keyset)', { status: 'open' }, deep],
       ['open, category', { status: 'open', category: 'neglect' }, null],
       ['open, kecamatan + urgency', { status: 'open', kecamatan: '13.71.05', urgency: 'immediate' }, null],
-      ['open, claimed by me', { status: 'open', claimedBy: 1 }, null],
+      ['open, claimed by me', { status: 'open', claimedBy: triage }, null],
       ['open, overdue', { status: 'open', overdueAt: now }, null],
       ['closed (large status), first page', { status: 'closed' }, null],
       ['closed, category + kecamatan', { status: 'closed', category: 'trafficking', kecamatan: '13.71.11' }, null],
@@ -148,11 +103,11 @@ function main(): void {
         problems += 1;
       }
     }
-    db.close();
+    close();
     if (problems > 0) process.exitCode = 1;
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
-main();
+void main();

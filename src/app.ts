@@ -17,7 +17,8 @@ import { setUpCurrentAccount } from './middleware/currentAccount';
 import { setUpBodyParsing } from './middleware/setUpBodyParsing';
 import { setUpCsrf } from './middleware/setUpCsrf';
 import { floodLimit, perKey } from './middleware/rateLimits';
-import { createFloodGuard } from './security/floodGuard';
+import type { SharedLimits } from './security/clientLimits';
+import { setUpProcessHeader } from './middleware/setUpProcessHeader';
 import { setUpErrorHandler, setUpNotFound } from './middleware/setUpErrorHandling';
 import { pageRoutes } from './routes/public/pageRoutes';
 import { transparencyRoutes } from './routes/public/transparencyRoutes';
@@ -44,6 +45,10 @@ export interface AppDeps {
   services: Services;
   now: () => Date;
   log: (message: string) => void;
+  /** The counts behind the rate limits, this process's own or the cluster primary's (security/clientLimits.ts). */
+  limits: SharedLimits;
+  /** Which server process this is (1 without a cluster), for PROCESS_HEADER. */
+  processIndex: number;
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -52,7 +57,6 @@ export function createApp(deps: AppDeps): express.Express {
   const secureCookies = config.baseUrl.startsWith('https://');
   const limits = config.rateLimits;
   const windowMs = config.rateWindowMs;
-  const nowMs = () => now().getTime();
   const csrf = setUpCsrf(config.baseUrl, deps.sessionSecret, secureCookies, new Set([REPORT_PATH]));
 
   const app = express();
@@ -63,6 +67,7 @@ export function createApp(deps: AppDeps): express.Express {
   // Compile each template once, whatever NODE_ENV says (Express caches only in production by default).
   app.set('view cache', true);
 
+  if (config.processHeader) app.use(setUpProcessHeader(deps.processIndex));
   app.use(setUpHealthcheck(() => deps.health.report()));
   app.use(setUpSecurityHeaders(secureCookies));
   app.use(setUpStaticResources());
@@ -78,6 +83,7 @@ export function createApp(deps: AppDeps): express.Express {
       config,
       now,
       log: deps.log,
+      callsPerToken: deps.limits.apiCallsPerToken,
     }),
   );
   app.use(cookieParser());
@@ -101,14 +107,7 @@ export function createApp(deps: AppDeps): express.Express {
       secureCookies,
       now,
       // Past RATE_REPORTS_GLOBAL an hour, only each client's first report of the hour is taken.
-      flood: floodLimit(
-        createFloodGuard({
-          perClient: limits.reportsPerIp,
-          flood: { global: limits.reportsGlobal, kind: 'success', allowance: 1 },
-          windowMs,
-          now: nowMs,
-        }),
-      ),
+      flood: floodLimit(deps.limits.reports),
     }),
   );
   app.use(receiptRoutes({ receiptHandoff, secureCookies, baseUrl: config.baseUrl }));
@@ -118,15 +117,9 @@ export function createApp(deps: AppDeps): express.Express {
       now,
       // Past RATE_RECEIPT_CHECKS_GLOBAL wrong receipts an hour, a client with three wrong ones waits;
       // a correct receipt from anyone else is still answered.
-      receiptFlood: floodLimit(
-        createFloodGuard({
-          perClient: limits.receiptChecksPerIp,
-          flood: { global: limits.receiptChecksGlobal, kind: 'failure', allowance: 3 },
-          windowMs,
-          now: nowMs,
-        }),
-      ),
-      messageLimit: (answer) => perKey(limits.messagesPerReport, windowMs, (req) => `report:${req.session.receiptReportId}`, answer),
+      receiptFlood: floodLimit(deps.limits.receiptChecks),
+      messageLimit: (answer) =>
+        perKey(limits.messagesPerReport, windowMs, deps.limits.messagesPerReport, (req) => `report:${req.session.receiptReportId}`, answer),
     }),
   );
 

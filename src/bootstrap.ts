@@ -13,6 +13,7 @@ import { IDLE_TIMEOUT_MS } from './middleware/setUpSession';
 import { createOutboxWorker, type OutboxWorker } from './services/outboxWorker';
 import { createDatabaseHealth, type DatabaseHealth } from './data/databaseHealth';
 import { describeMailDestination } from './mail/transport';
+import type { SharedLimits } from './security/clientLimits';
 
 export interface Lentera {
   config: Config;
@@ -39,21 +40,48 @@ export interface Lentera {
  * secret → app → HTTP server. Used by server.ts and by the tests, so that both run exactly the
  * same wiring. If a step fails, what was opened is closed and the error goes on as it is.
  */
-export function bootstrap(env: NodeJS.ProcessEnv, options: { now?: () => Date; log?: (message: string) => void } = {}): Lentera {
-  const opened = openLentera(env, { create: true, ...options });
+export function bootstrap(env: NodeJS.ProcessEnv, options: BootstrapOptions = {}): Lentera {
+  const { worker, ...open } = options;
+  const opened = openLentera(env, { create: true, ...open, limits: worker?.limits });
   try {
-    return serve(opened);
+    // One process of several: the cluster's primary has done the start-up once (prepareToServe).
+    if (!worker) startUpOnce(opened);
+    return serve(opened, worker?.index ?? 1);
   } catch (err) {
     opened.close();
     throw err;
   }
 }
 
-/** The web part, on top of an opened Lentera: only the server signs cookies, so only it needs the session secret. */
-function serve(opened: OpenedLentera): Lentera {
-  const { config, db, services, now, log } = opened;
-  const sessionSecret = resolveSessionSecret(config.dataDir, config.sessionSecret, (m) => log(`WARNING: ${m}`));
-  const sessionStore = new SqliteSessionStore(db, IDLE_TIMEOUT_MS, () => now().getTime());
+export interface BootstrapOptions {
+  now?: () => Date;
+  log?: (message: string) => void;
+  /**
+   * One of several server processes (server.ts with WEB_CONCURRENCY > 1): its number, and the
+   * counts the cluster's primary holds for every process (security/clientLimits.ts).
+   */
+  worker?: { index: number; limits: SharedLimits };
+}
+
+/**
+ * What the server does once as it starts, before several processes serve (the cluster's primary
+ * runs it, then starts its workers): migrations, the data key, the session secret generated if
+ * there is none, and the start-up tasks below. Nothing stays open.
+ */
+export function prepareToServe(env: NodeJS.ProcessEnv, options: { log?: (message: string) => void } = {}): Config {
+  const opened = openLentera(env, { create: true, ...options });
+  try {
+    startUpOnce(opened);
+    return opened.config;
+  } finally {
+    opened.close();
+  }
+}
+
+/** Done by one process only: two would each issue a setup link, and the second would void the first. */
+function startUpOnce(opened: OpenedLentera): void {
+  const { config, services, log } = opened;
+  resolveSessionSecret(config.dataDir, config.sessionSecret, (m) => log(`WARNING: ${m}`));
   const languagesRecorded = services.reportLanguages.recordOlderLanguages();
   if (languagesRecorded > 0) log(`Recorded the language of ${languagesRecorded} report(s) filed before Lentera kept it.`);
   // First start: no account yet, so the first administrator needs a way in. A new link on every
@@ -62,6 +90,13 @@ function serve(opened: OpenedLentera): Lentera {
   if (setupLink) {
     log(`No accounts yet. Open this link within 24 hours to create the first administrator (it works once):\n  ${setupLink}`);
   }
+}
+
+/** The web part, on top of an opened Lentera: only the server signs cookies, so only it needs the session secret. */
+function serve(opened: OpenedLentera, processIndex: number): Lentera {
+  const { config, db, services, now, log } = opened;
+  const sessionSecret = resolveSessionSecret(config.dataDir, config.sessionSecret, (m) => log(`WARNING: ${m}`));
+  const sessionStore = new SqliteSessionStore(db, IDLE_TIMEOUT_MS, () => now().getTime());
   let outboxWorker: OutboxWorker | undefined;
   const translator = loadTranslator();
   const health = createDatabaseHealth(db, config.databasePath, config.integrityCheckMinutes * 60 * 1000, log);
@@ -75,6 +110,8 @@ function serve(opened: OpenedLentera): Lentera {
     services,
     now,
     log,
+    limits: opened.limits,
+    processIndex,
   });
   // Answered before the app sees a request (one it could not even parse): both languages at once.
   const unparsable = { 431: locales.map((l) => translator.forLocale(l)('errors.431.text')).join('\n') };
@@ -93,7 +130,9 @@ function serve(opened: OpenedLentera): Lentera {
         return services.outboxService.drain(limit, stop);
       };
       if (!outboxWorker) {
-        outboxWorker = createOutboxWorker({ drain, pollMs: config.outbox.pollSeconds * 1000, log });
+        // Only while this process holds the outbox lease: one sender at a time across processes and commands.
+        const lease = services.outboxLease(`server process ${processIndex}`);
+        outboxWorker = createOutboxWorker({ drain, pollMs: config.outbox.pollSeconds * 1000, log, lease });
         // Said once, as the server starts sending: with no SMTP_URL, which folder to open.
         log(describeMailDestination(services.outboxService.transportDescription()));
       }

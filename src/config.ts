@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { projectRoot } from './paths';
@@ -76,6 +77,8 @@ const envSchema = z.object({
   OUTBOX_POLL_SECONDS: positiveInt.default(10),
   INTEGRITY_CHECK_MINUTES: positiveInt.default(60),
   OUTBOX_MAX_ATTEMPTS: positiveInt.max(50).default(8),
+  WEB_CONCURRENCY: positiveInt.max(64).optional(),
+  PROCESS_HEADER: booleanFromString.default(false),
 });
 
 export type Hotline = z.infer<typeof hotline>;
@@ -144,6 +147,10 @@ export interface Config {
   rateWindowMs: number;
   /** How often the server runs SQLite's quick_check on the database file (reported by /healthz). */
   integrityCheckMinutes: number;
+  /** Server processes serving the one database (WEB_CONCURRENCY, default the number of cores; 1: no cluster). */
+  webConcurrency: number;
+  /** PROCESS_HEADER: every answer says which server process gave it (`Lentera-Process`), for tests and benchmarks. */
+  processHeader: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -214,5 +221,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     },
     rateWindowMs: 60 * 60 * 1000,
     integrityCheckMinutes: e.INTEGRITY_CHECK_MINUTES,
+    webConcurrency: e.WEB_CONCURRENCY ?? os.availableParallelism(),
+    processHeader: e.PROCESS_HEADER,
   };
 }

@@ -8,6 +8,7 @@ import { opensFirstAuditEvent } from './data/auditRepository';
 import { dataKeyFile, resolveDataKey } from './secrets';
 import { migrationsDir } from './paths';
 import { createServices, type Services } from './services';
+import { createClientLimits, shareInProcess, type SharedLimits } from './security/clientLimits';
 
 /**
  * The one way to open Lentera, in stages, each built on the one before:
@@ -38,6 +39,11 @@ export interface OpenOptions {
   now?: () => Date;
   /** Where warnings and the services' messages go (default: standard error). */
   log?: (message: string) => void;
+  /**
+   * The counts kept across requests (rate limits, flood guards, the sign-in throttle): by default
+   * this process's own; a cluster worker passes the primary's (security/clientLimits.ts).
+   */
+  limits?: SharedLimits;
 }
 
 export interface MigratedDatabase {
@@ -55,6 +61,7 @@ export interface LenteraData extends MigratedDatabase {
 
 export interface OpenedLentera extends LenteraData {
   services: Services;
+  limits: SharedLimits;
   now: () => Date;
   log: (message: string) => void;
 }
@@ -157,10 +164,13 @@ export function openLentera(env: NodeJS.ProcessEnv, options: OpenOptions): Opene
   const log = options.log ?? defaultLog;
   const data = openData(env, { ...options, now, log });
   return onTopOf(data, () => {
-    const services = createServices(data.config, data.db, data.dataKey, now, log);
+    const { config } = data;
+    const limits = options.limits ?? shareInProcess(createClientLimits(config.rateLimits, config.rateWindowMs, () => now().getTime()));
+    const services = createServices(config, data.db, data.dataKey, now, log, limits);
     return {
       ...data,
       services,
+      limits,
       now,
       log,
       close() {

@@ -51,8 +51,8 @@ const toEvent = (r: AuditRow): AuditEvent => ({
 
 type ChainedFields = Omit<AuditEvent, 'hash' | 'prevHash'>;
 
-/** An event's link in the chain: an HMAC, under the audit key, over the previous hash and the event. */
-function auditChainHash(key: Buffer, prevHash: string, e: ChainedFields): string {
+/** An event's link in the chain: an HMAC, under the audit key, over the previous hash and the event (the seeds chain their rows with it). */
+export function auditChainHash(key: Buffer, prevHash: string, e: ChainedFields): string {
   const payload = JSON.stringify([e.id, e.at, e.actorAccountId, e.action, e.subjectType, e.subjectId, e.detail]);
   return crypto.createHmac('sha256', key).update(prevHash).update('\n').update(payload).digest('hex');
 }

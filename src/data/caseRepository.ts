@@ -18,7 +18,8 @@ interface CaseRow {
   closure_reason: string | null;
 }
 
-const context = {
+/** The associated data of each encrypted column (exported for the seeds, which write rows directly). */
+export const caseFieldContext = {
   riskFactors: (id: number) => `cases.risk_factors:${id}`,
   protectiveFactors: (id: number) => `cases.protective_factors:${id}`,
   eventBody: (caseId: number) => `case_events.body:${caseId}`,
@@ -91,8 +92,10 @@ export function createCaseRepository(db: Db, cipher: FieldCipher) {
       if (!r) return undefined;
       return {
         ...toSummary(r),
-        riskFactors: r.risk_factors_enc ? cipher.decrypt(r.risk_factors_enc, context.riskFactors(r.id)) : '',
-        protectiveFactors: r.protective_factors_enc ? cipher.decrypt(r.protective_factors_enc, context.protectiveFactors(r.id)) : '',
+        riskFactors: r.risk_factors_enc ? cipher.decrypt(r.risk_factors_enc, caseFieldContext.riskFactors(r.id)) : '',
+        protectiveFactors: r.protective_factors_enc
+          ? cipher.decrypt(r.protective_factors_enc, caseFieldContext.protectiveFactors(r.id))
+          : '',
         closureReason: r.closure_reason,
       };
     },
@@ -124,8 +127,8 @@ export function createCaseRepository(db: Db, cipher: FieldCipher) {
     setRisk(id: number, level: RiskLevel, riskFactors: string, protectiveFactors: string, at: Date): void {
       setRisk.run(
         level,
-        riskFactors === '' ? null : cipher.encrypt(riskFactors, context.riskFactors(id)),
-        protectiveFactors === '' ? null : cipher.encrypt(protectiveFactors, context.protectiveFactors(id)),
+        riskFactors === '' ? null : cipher.encrypt(riskFactors, caseFieldContext.riskFactors(id)),
+        protectiveFactors === '' ? null : cipher.encrypt(protectiveFactors, caseFieldContext.protectiveFactors(id)),
         at.toISOString(),
         id,
       );
@@ -141,7 +144,7 @@ export function createCaseRepository(db: Db, cipher: FieldCipher) {
         accountId,
         kind,
         code,
-        body === null ? null : cipher.encrypt(body, context.eventBody(caseId)),
+        body === null ? null : cipher.encrypt(body, caseFieldContext.eventBody(caseId)),
         at.toISOString(),
       );
     },
@@ -158,7 +161,7 @@ export function createCaseRepository(db: Db, cipher: FieldCipher) {
       ).map((e) => ({
         kind: e.kind,
         code: e.code,
-        body: e.body_enc === null ? null : cipher.decrypt(e.body_enc, context.eventBody(caseId)),
+        body: e.body_enc === null ? null : cipher.decrypt(e.body_enc, caseFieldContext.eventBody(caseId)),
         authorName: e.author_name,
         at: new Date(e.created_at),
       }));

@@ -18,6 +18,9 @@ export function openDatabase(file: string): Db {
       if ((mode & 0o077) !== 0 && uid === process.getuid?.()) fs.chmodSync(f, mode & 0o700);
     }
   }
+  // WAL, which Litestream also needs (docs/operations.md#replication). SQLite's own checkpoints
+  // (PASSIVE, every 1,000 pages) stay on: they keep the WAL small when Litestream is not running,
+  // and while it runs its read transaction keeps them from recycling WAL frames it has not yet copied.
   db.pragma('journal_mode = WAL');
   // FULL: a report is on disk before its receipt is shown.
   db.pragma('synchronous = FULL');

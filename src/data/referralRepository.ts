@@ -63,7 +63,8 @@ interface ListRow {
   decided_at: string | null;
 }
 
-const context = {
+/** The associated data of each encrypted column (exported for the seeds, which write rows directly). */
+export const referralFieldContext = {
   client: (reportId: number) => `referrals.client:${reportId}`,
   consentBy: (reportId: number) => `referrals.consent_by:${reportId}`,
   justification: (reportId: number) => `referrals.no_consent_justification:${reportId}`,
@@ -131,13 +132,13 @@ export function createReferralRepository(db: Db, cipher: FieldCipher) {
         departmentId: r.departmentId,
         officerAccountId: r.officerAccountId,
         departmentReference: r.departmentReference,
-        clientEnc: cipher.encrypt(JSON.stringify(r.client), context.client(r.reportId)),
+        clientEnc: cipher.encrypt(JSON.stringify(r.client), referralFieldContext.client(r.reportId)),
         consent: r.consent.state,
         consentMethod: obtained?.method ?? null,
-        consentByEnc: obtained ? cipher.encrypt(obtained.obtainedBy, context.consentBy(r.reportId)) : null,
+        consentByEnc: obtained ? cipher.encrypt(obtained.obtainedBy, referralFieldContext.consentBy(r.reportId)) : null,
         noConsentGround: notObtained?.ground ?? null,
-        justificationEnc: notObtained ? cipher.encrypt(notObtained.justification, context.justification(r.reportId)) : null,
-        actionsEnc: r.actionsTaken === '' ? null : cipher.encrypt(r.actionsTaken, context.actions(r.reportId)),
+        justificationEnc: notObtained ? cipher.encrypt(notObtained.justification, referralFieldContext.justification(r.reportId)) : null,
+        actionsEnc: r.actionsTaken === '' ? null : cipher.encrypt(r.actionsTaken, referralFieldContext.actions(r.reportId)),
         channel: r.channel,
         at: r.at.toISOString(),
       });
@@ -168,22 +169,22 @@ export function createReferralRepository(db: Db, cipher: FieldCipher) {
           ? {
               state: 'obtained',
               method: r.consent_method ?? 'verbal',
-              obtainedBy: decryptOr(r.consent_by_enc, context.consentBy(reportId)),
+              obtainedBy: decryptOr(r.consent_by_enc, referralFieldContext.consentBy(reportId)),
             }
           : {
               state: 'not_obtained',
               ground: r.no_consent_ground ?? 'danger_to_life',
-              justification: decryptOr(r.no_consent_justification_enc, context.justification(reportId)),
+              justification: decryptOr(r.no_consent_justification_enc, referralFieldContext.justification(reportId)),
             };
       return {
         departmentId: r.department_id,
         departmentName: r.department_name,
         officerName: r.officer_name,
         departmentReference: r.department_reference,
-        client: JSON.parse(cipher.decrypt(r.client_enc, context.client(reportId))) as ClientIdentity,
+        client: JSON.parse(cipher.decrypt(r.client_enc, referralFieldContext.client(reportId))) as ClientIdentity,
         consent,
-        actionsTaken: decryptOr(r.actions_taken_enc, context.actions(reportId)),
-        response: decryptOr(r.response_enc, context.response(reportId)),
+        actionsTaken: decryptOr(r.actions_taken_enc, referralFieldContext.actions(reportId)),
+        response: decryptOr(r.response_enc, referralFieldContext.response(reportId)),
         channel: r.channel,
       };
     },
@@ -198,11 +199,11 @@ export function createReferralRepository(db: Db, cipher: FieldCipher) {
       const r = oneOfDepartment.get(departmentId, reference) as
         (ListRow & { client_enc: string; response_enc: string | null; decision_reason: string | null }) | undefined;
       if (!r) return undefined;
-      const client = JSON.parse(cipher.decrypt(r.client_enc, context.client(r.report_id))) as ClientIdentity;
+      const client = JSON.parse(cipher.decrypt(r.client_enc, referralFieldContext.client(r.report_id))) as ClientIdentity;
       return {
         ...toListRow(r),
         clientName: client.name,
-        response: decryptOr(r.response_enc, context.response(r.report_id)),
+        response: decryptOr(r.response_enc, referralFieldContext.response(r.report_id)),
         decisionReason: r.decision_reason,
       };
     },
@@ -214,7 +215,7 @@ export function createReferralRepository(db: Db, cipher: FieldCipher) {
     },
 
     setResponse(reportId: number, response: string): void {
-      setResponse.run(response === '' ? null : cipher.encrypt(response, context.response(reportId)), reportId);
+      setResponse.run(response === '' ? null : cipher.encrypt(response, referralFieldContext.response(reportId)), reportId);
     },
   };
 }

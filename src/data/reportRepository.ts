@@ -88,6 +88,9 @@ const toReporterView = (row: ReporterRow): ReportForReporter => ({
   createdAt: new Date(row.created_at),
 });
 
+/** A report's reference: the year it was filed (Jakarta calendar) and its number in that year, like LAP-2026-000123. */
+export const formatReference = (year: number, n: number): string => `LAP-${year}-${String(n).padStart(6, '0')}`;
+
 /** Associated data for each encrypted column, so a value cannot be copied to another row or column. */
 export const reportFieldContext = {
   narrative: (reference: string) => `reports.narrative:${reference}`,
@@ -152,7 +155,7 @@ export function createReportRepository(db: Db, cipher: FieldCipher) {
     /** Next reference of the year, like LAP-2026-000123. Call inside the inserting transaction. */
     allocateReference(year: number): string {
       const n = nextNumber.pluck().get(year) as number;
-      return `LAP-${year}-${String(n).padStart(6, '0')}`;
+      return formatReference(year, n);
     },
 
     insert(r: NewReport): number {

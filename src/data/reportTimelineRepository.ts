@@ -3,7 +3,8 @@ import type { FieldCipher } from './fieldCipher';
 import type { ReportStatus } from '../domain/reportStatus';
 import type { Message, MessageAuthor, TimelineEvent, TimelineEventKind } from '../domain/reports';
 
-const messageContext = (reportId: number) => `messages.body:${reportId}`;
+/** The associated data of a message's body (exported for the seeds, which write rows directly). */
+export const messageContext = (reportId: number) => `messages.body:${reportId}`;
 
 /** A report's timeline events (no content) and its message thread (encrypted). */
 export function createReportTimelineRepository(db: Db, cipher: FieldCipher) {

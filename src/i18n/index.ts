@@ -39,13 +39,23 @@ const limitValues: Record<string, number> = limits;
  * enforces, from the one place it is kept.
  */
 export function loadTranslator(trees: Record<Locale, Tree> = localeTexts): Translator {
+  // Each text found once, then kept (only texts that exist: bounded by the locale files); a page
+  // asks for hundreds, many of them the same.
+  const found: Partial<Record<Locale, Map<string, string>>> = {};
+  const translators: Partial<Record<Locale, Translate>> = {};
   return {
     forLocale(locale) {
-      return (key, params) => {
-        const text = lookup(trees[locale], key);
-        if (text === undefined) return key;
+      const texts = (found[locale] ??= new Map());
+      return (translators[locale] ??= (key, params) => {
+        let text = texts.get(key);
+        if (text === undefined) {
+          text = lookup(trees[locale], key);
+          if (text === undefined) return key;
+          texts.set(key, text);
+        }
+        if (!text.includes('{')) return text;
         return text.replace(/\{(\w+)\}/g, (m: string, name: string) => String(params?.[name] ?? limitValues[name] ?? m));
-      };
+      });
     },
     has: (locale, key) => lookup(trees[locale], key) !== undefined,
   };
@@ -66,7 +76,7 @@ export function codeLabeller(
   keyPrefixes: Partial<Record<string, string>>,
   monthFormat: Intl.DateTimeFormatOptions,
 ): (dimension: string, code: string) => string {
-  const month = new Intl.DateTimeFormat(intlLocale[locale], { ...monthFormat, timeZone: 'UTC' });
+  const month = dateTimeFormat(locale, { ...monthFormat, timeZone: 'UTC' });
   return (dimension, code) => {
     if (dimension === 'month') return /^\d{4}-\d{2}$/.test(code) ? month.format(new Date(`${code}-01T00:00:00Z`)) : code;
     if (dimension === 'kecamatan') return kecamatanName(code) ?? code;
@@ -76,26 +86,62 @@ export function codeLabeller(
   };
 }
 
+/**
+ * Intl formatters, made once per language and options and kept: building one costs far more than
+ * using it (ICU loads its data and patterns for every new formatter; a page of the queue used to
+ * build a hundred of them), and each holds native memory that the garbage collector sees late.
+ * The options are the code's own constants, so the cache stays small.
+ */
+const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
+const numberFormats = new Map<string, Intl.NumberFormat>();
+
+export function dateTimeFormat(locale: Locale, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${locale} ${JSON.stringify(options)}`;
+  let format = dateTimeFormats.get(key);
+  if (!format) dateTimeFormats.set(key, (format = new Intl.DateTimeFormat(intlLocale[locale], options)));
+  return format;
+}
+
+export function numberFormat(locale: Locale, options: Intl.NumberFormatOptions = {}): Intl.NumberFormat {
+  const key = `${locale} ${JSON.stringify(options)}`;
+  let format = numberFormats.get(key);
+  if (!format) numberFormats.set(key, (format = new Intl.NumberFormat(intlLocale[locale], options)));
+  return format;
+}
+
+/** One value per language, made on first use (the formatters the pages use most, without building a key per call). */
+function perLocale<T>(make: (locale: Locale) => T): (locale: Locale) => T {
+  const made: Partial<Record<Locale, T>> = {};
+  return (locale) => (made[locale] ??= make(locale));
+}
+
+const longDateTime = perLocale((l) => dateTimeFormat(l, { dateStyle: 'long', timeStyle: 'short', timeZone: 'Asia/Jakarta' }));
+const longDate = perLocale((l) =>
+  dateTimeFormat(l, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Asia/Jakarta' }),
+);
+const shortTime = perLocale((l) => dateTimeFormat(l, { timeStyle: 'short', timeZone: 'Asia/Jakarta' }));
+type Unit = 'minute' | 'hour' | 'day' | 'month' | 'year';
+const unitFormats = perLocale((l) => {
+  const byUnit: Partial<Record<Unit, Intl.NumberFormat>> = {};
+  return (unit: Unit) => (byUnit[unit] ??= numberFormat(l, { style: 'unit', unit, unitDisplay: 'long' }));
+});
+
 /** Dates as a reader expects them, on the Asia/Jakarta clock ("1 Desember 2026 pukul 14.05 WIB"). */
 export function formatDateTime(locale: Locale, instant: Date, withTime = true): string {
-  const options: Intl.DateTimeFormatOptions = withTime
-    ? { dateStyle: 'long', timeStyle: 'short', timeZone: 'Asia/Jakarta' }
-    : { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Asia/Jakarta' };
-  const text = new Intl.DateTimeFormat(intlLocale[locale], options).format(instant);
-  return withTime ? `${text} WIB` : text;
+  return withTime ? `${longDateTime(locale).format(instant)} WIB` : longDate(locale).format(instant);
 }
 
 /** A span of time in the largest whole unit a person would use ("5 jam", "3 days"). */
 export function formatDuration(locale: Locale, ms: number): string {
   const minutes = Math.max(0, Math.floor(Math.abs(ms) / 60000));
-  const [value, unit] =
+  const [value, unit]: [number, Unit] =
     minutes < 60 ? [minutes, 'minute'] : minutes < 48 * 60 ? [Math.floor(minutes / 60), 'hour'] : [Math.floor(minutes / 1440), 'day'];
-  return new Intl.NumberFormat(intlLocale[locale], { style: 'unit', unit, unitDisplay: 'long' }).format(value);
+  return unitFormats(locale)(unit).format(value);
 }
 
 /** The time of day on the Asia/Jakarta clock ("14.05 WIB", "14:05 WIB"). */
 export function formatTime(locale: Locale, instant: Date): string {
-  return `${new Intl.DateTimeFormat(intlLocale[locale], { timeStyle: 'short', timeZone: 'Asia/Jakarta' }).format(instant)} WIB`;
+  return `${shortTime(locale).format(instant)} WIB`;
 }
 
 /**
@@ -103,6 +149,6 @@ export function formatTime(locale: Locale, instant: Date): string {
  * ("2 tahun", not "730 hari"), else in months when it is a whole number of months, else in days.
  */
 export function formatPeriodOfDays(locale: Locale, days: number): string {
-  const [value, unit] = days % 365 === 0 ? [days / 365, 'year'] : days % 30 === 0 ? [days / 30, 'month'] : [days, 'day'];
-  return new Intl.NumberFormat(intlLocale[locale], { style: 'unit', unit, unitDisplay: 'long' }).format(value);
+  const [value, unit]: [number, Unit] = days % 365 === 0 ? [days / 365, 'year'] : days % 30 === 0 ? [days / 30, 'month'] : [days, 'day'];
+  return unitFormats(locale)(unit).format(value);
 }

@@ -1,5 +1,5 @@
 import session from 'express-session';
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import type { SqliteSessionStore } from '../data/sessionStore';
 
 declare module 'express-session' {
@@ -32,4 +32,21 @@ export function setUpSession(store: SqliteSessionStore, secret: string, secureCo
     unset: 'destroy',
     cookie: { httpOnly: true, sameSite: 'strict', secure: secureCookies, path: '/' },
   });
+}
+
+/**
+ * Writes the session row now rather than as the response ends. The SQLite store writes
+ * synchronously on the same connection as the services, so called inside a service's transaction
+ * the row commits with it (one fsync for both); a failure is thrown, which rolls that transaction
+ * back. express-session then sees the session saved and does not write it again.
+ */
+export function saveSessionNow(req: Request): void {
+  let saved = false;
+  let failure: unknown;
+  req.session.save((err: unknown) => {
+    saved = true;
+    failure = err;
+  });
+  if (failure) throw failure;
+  if (!saved) throw new Error('The session store did not write the session at once');
 }

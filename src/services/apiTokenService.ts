@@ -4,7 +4,7 @@ import type { ApiTokenRepository } from '../data/apiTokenRepository';
 import type { DepartmentRepository } from '../data/departmentRepository';
 import type { AuditRepository } from '../data/auditRepository';
 import type { KeyedHasher } from '../data/fieldCipher';
-import type { FloodGuard } from '../security/floodGuard';
+import type { SharedFloodGuard } from '../security/clientLimits';
 import { API_TOKEN_PREFIX, looksLikeApiToken, type ApiTokenHolder } from '../domain/departments';
 import { done, refuse, type Done, type Outcome, type Refused } from '../domain/outcome';
 
@@ -25,7 +25,7 @@ export interface ApiTokenServiceDeps {
   /** HMAC under a key derived from DATA_KEY ('api-token'): the database alone cannot tell a token. */
   tokenHasher: KeyedHasher;
   /** Failed tokens per client address (in memory only; only failures are recorded), checked before the database is. */
-  failures: FloodGuard;
+  failures: SharedFloodGuard;
   now: () => Date;
 }
 
@@ -84,12 +84,12 @@ export function createApiTokenService(deps: ApiTokenServiceDeps) {
      * throttled (that address failed too often: refused before the database is consulted, so
      * guessing costs the service nothing). Notes when a valid token was last used.
      */
-    authenticate(presented: string, client: string): Authentication {
-      const verdict = failures.check(client);
+    async authenticate(presented: string, client: string): Promise<Authentication> {
+      const verdict = await failures.check(client);
       if (!verdict.allowed) return refuse('throttled', { retryAfterSeconds: verdict.retryAfterSeconds });
       const holder = looksLikeApiToken(presented) ? apiTokens.findHolder(tokenHasher.hash(presented)) : undefined;
       if (!holder) {
-        failures.record(client, 'failure');
+        await failures.record(client, 'failure');
         return refuse('invalid');
       }
       apiTokens.touch(holder.tokenId, now());

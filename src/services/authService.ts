@@ -9,7 +9,7 @@ import type { CurrentAccount } from '../domain/roles';
 import { done, refuse, type Done, type Outcome, type Refused } from '../domain/outcome';
 import type { AccountService } from './accountService';
 import { totpSecretContext } from './accountService';
-import type { LoginThrottle } from '../security/loginThrottle';
+import type { SharedLoginThrottle } from '../security/clientLimits';
 import { verifyPassword } from '../security/passwords';
 import { checkTotp, newTotpSecret, totpUri } from '../security/totp';
 
@@ -19,7 +19,8 @@ export interface AuthServiceDeps {
   accountService: AccountService;
   audit: AuditRepository;
   cipher: FieldCipher;
-  throttle: LoginThrottle;
+  /** In memory only, shared by every server process (security/clientLimits.ts). */
+  throttle: SharedLoginThrottle;
   require2fa: boolean;
   /** The name authenticator apps show next to the code. */
   issuer: string;
@@ -63,8 +64,13 @@ export function createAuthService(deps: AuthServiceDeps) {
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
 
   /** Counts and audits a failure; the answer is `locked` when this one locked the pair or the client. */
-  function recordFailure(email: string, client: string, accountId: number | null, reason: string): Refused<'refused' | 'locked'> {
-    const lockedNow = throttle.recordFailure(email, client);
+  async function recordFailure(
+    email: string,
+    client: string,
+    accountId: number | null,
+    reason: string,
+  ): Promise<Refused<'refused' | 'locked'>> {
+    const lockedNow = await throttle.recordFailure(email, client);
     const at = now();
     transaction(() => {
       audit.append(
@@ -86,7 +92,7 @@ export function createAuthService(deps: AuthServiceDeps) {
     return refuse(lockedNow ? 'locked' : 'refused');
   }
 
-  function signedIn(account: AccountCredentials, client: string, factor: string, step: number | null): boolean {
+  async function signedIn(account: AccountCredentials, client: string, factor: string, step: number | null): Promise<boolean> {
     const at = now();
     const ok = transaction(() => {
       if (step !== null && !accounts.advanceTotpStep(account.id, step)) return false;
@@ -96,14 +102,18 @@ export function createAuthService(deps: AuthServiceDeps) {
       );
       return true;
     });
-    if (ok) throttle.recordSuccess(account.email, client);
+    if (ok) await throttle.recordSuccess(account.email, client);
     return ok;
   }
 
   /** The password was right (or an invitation link stood for it): signed in, or on to the second factor. */
-  function afterPassword(account: AccountCredentials, client: string, factor: 'password' | 'invitation'): Done<AfterPassword> {
+  async function afterPassword(
+    account: AccountCredentials,
+    client: string,
+    factor: 'password' | 'invitation',
+  ): Promise<Done<AfterPassword>> {
     if (!require2fa) {
-      signedIn(account, client, factor, null);
+      await signedIn(account, client, factor, null);
       return done({ next: 'signed_in', account: toCurrent(account) });
     }
     return account.totpSecretEnc === null
@@ -113,7 +123,7 @@ export function createAuthService(deps: AuthServiceDeps) {
 
   /** Waits as the throttle asks; true when the (email, client) pair or the client is locked. */
   async function throttled(email: string, client: string): Promise<boolean> {
-    const state = throttle.state(email, client);
+    const state = await throttle.state(email, client);
     if (state.locked) return true;
     if (state.delayMs > 0) await sleep(state.delayMs);
     return false;
@@ -144,7 +154,7 @@ export function createAuthService(deps: AuthServiceDeps) {
      * typed it at /login: signed in, or on to enrol the second factor (their account has none yet).
      * The link was the proof; asking for the same password again a moment later adds nothing.
      */
-    afterInvitationAccepted(accountId: number, client: string): Outcome<AfterPassword, 'refused'> {
+    async afterInvitationAccepted(accountId: number, client: string): Promise<Outcome<AfterPassword, 'refused'>> {
       const account = accounts.findCredentials(accountId);
       if (!account || !account.active || !isApprovalSettled(account.approval) || account.passwordHash === null) return refuse('refused');
       return afterPassword(account, client, 'invitation');
@@ -156,7 +166,8 @@ export function createAuthService(deps: AuthServiceDeps) {
       if (await throttled(account.email, client)) return refuse('locked');
       const secret = cipher.decrypt(account.totpSecretEnc, totpSecretContext(account.id));
       const check = await checkTotp(secret, code, now(), account.totpLastStep);
-      if (check.ok && signedIn(account, client, 'totp', check.step)) return done({ next: 'signed_in', account: toCurrent(account) });
+      if (check.ok && (await signedIn(account, client, 'totp', check.step)))
+        return done({ next: 'signed_in', account: toCurrent(account) });
       return recordFailure(account.email, client, account.id, check.ok ? 'code_reused' : check.reason);
     },
 
@@ -182,7 +193,7 @@ export function createAuthService(deps: AuthServiceDeps) {
       const secret = cipher.decrypt(sealedSecret, pendingSecretContext(accountId));
       const enrolled = await accountService.enrolTotp(accountId, secret, code);
       if (!enrolled.ok) return recordFailure(account.email, client, account.id, enrolled.problem);
-      signedIn(account, client, 'totp_enrolment', null);
+      await signedIn(account, client, 'totp_enrolment', null);
       return done({ next: 'signed_in', account: toCurrent(account) });
     },
 
@@ -203,10 +214,10 @@ export function createAuthService(deps: AuthServiceDeps) {
       if (await throttled(account.email, client)) return refuse('locked');
       const changed = await accountService.changePassword(accountId, currentPassword, newPassword);
       if (changed.ok) {
-        throttle.recordSuccess(account.email, client);
+        await throttle.recordSuccess(account.email, client);
         return changed;
       }
-      if (!throttle.recordFailure(account.email, client)) return changed;
+      if (!(await throttle.recordFailure(account.email, client))) return changed;
       const at = now();
       transaction(() =>
         audit.append(

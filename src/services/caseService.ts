@@ -1,8 +1,8 @@
-import type { Transactor } from '../data/transaction';
+import type { GroupCommit, Transactor } from '../data/transaction';
 import type { CaseRepository } from '../data/caseRepository';
 import type { ReportRepository } from '../data/reportRepository';
 import type { AccountRepository } from '../data/accountRepository';
-import type { AuditRepository } from '../data/auditRepository';
+import type { AuditEventInput, AuditRepository } from '../data/auditRepository';
 import type { CurrentAccount } from '../domain/roles';
 import {
   canMoveCase,
@@ -45,6 +45,8 @@ export interface CasePage {
 
 export interface CaseServiceDeps {
   transaction: Transactor;
+  /** For the audit of views, committed with the others of the moment (data/transaction.ts). */
+  groupCommit: GroupCommit;
   cases: CaseRepository;
   reports: ReportRepository;
   accounts: AccountRepository;
@@ -54,7 +56,7 @@ export interface CaseServiceDeps {
 
 /** Cases through the LK3 stages: a caseworker works their own, a supervisor all (and assigns), triage reads. */
 export function createCaseService(deps: CaseServiceDeps) {
-  const { transaction, cases, reports, accounts, audit, now } = deps;
+  const { transaction, groupCommit, cases, reports, accounts, audit, now } = deps;
 
   const auditAction: Record<CaseChange['kind'], string> = {
     note: 'case.note_added',
@@ -98,6 +100,28 @@ export function createCaseService(deps: CaseServiceDeps) {
     }
   }
 
+  function visibleCase(who: CurrentAccount, number: string) {
+    const detail = cases.findByNumber(number);
+    return detail && canViewCase(who, detail.assignedTo) ? detail : undefined;
+  }
+
+  const viewed = (who: CurrentAccount, caseId: number): AuditEventInput => ({
+    actorAccountId: who.id,
+    action: 'case.viewed',
+    subjectType: 'case',
+    subjectId: caseId,
+  });
+
+  function pageOf(who: CurrentAccount, detail: NonNullable<ReturnType<typeof visibleCase>>): CasePage {
+    return {
+      detail,
+      events: cases.events(detail.id),
+      reportReferences: reports.referencesOfCase(detail.id),
+      canWork: canWorkCase(who, detail.assignedTo) && detail.closedAt === null,
+      canAssign: canAssignCases(who) && detail.closedAt === null,
+    };
+  }
+
   return {
     list(
       who: CurrentAccount,
@@ -110,18 +134,25 @@ export function createCaseService(deps: CaseServiceDeps) {
       return { rows: shown, nextBefore: more ? shown[shown.length - 1]!.id : null };
     },
 
-    /** A case this person may see (each view audited), or undefined. */
+    /** A case this person may see (each view audited, in its own commit: commands and tests), or undefined. */
     open(who: CurrentAccount, number: string): CasePage | undefined {
-      const detail = cases.findByNumber(number);
-      if (!detail || !canViewCase(who, detail.assignedTo)) return undefined;
-      audit.append({ actorAccountId: who.id, action: 'case.viewed', subjectType: 'case', subjectId: detail.id }, now());
-      return {
-        detail,
-        events: cases.events(detail.id),
-        reportReferences: reports.referencesOfCase(detail.id),
-        canWork: canWorkCase(who, detail.assignedTo) && detail.closedAt === null,
-        canAssign: canAssignCases(who) && detail.closedAt === null,
-      };
+      const detail = visibleCase(who, number);
+      if (!detail) return undefined;
+      audit.append(viewed(who, detail.id), now());
+      return pageOf(who, detail);
+    },
+
+    /**
+     * The case page's way to open a case: as open, its audit event committed together with the
+     * other views and reports of the same moment (group commit, data/transaction.ts); the page is
+     * read once the view is on record.
+     */
+    async view(who: CurrentAccount, number: string): Promise<CasePage | undefined> {
+      const detail = visibleCase(who, number);
+      if (!detail) return undefined;
+      await groupCommit(() => audit.append(viewed(who, detail.id), now()));
+      const current = visibleCase(who, number);
+      return current && pageOf(who, current);
     },
 
     /** One change to a case, audited in the same transaction; a refused change writes nothing. */

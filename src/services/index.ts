@@ -1,7 +1,7 @@
 import type { Config } from '../config';
 import type { Db } from '../data/db';
 import { createFieldCipher, createKeyedHasher } from '../data/fieldCipher';
-import { createTransactor } from '../data/transaction';
+import { createGroupCommit, createTransactor } from '../data/transaction';
 import { createReportRepository } from '../data/reportRepository';
 import { createReportTimelineRepository } from '../data/reportTimelineRepository';
 import { createHolidayRepository } from '../data/holidayRepository';
@@ -25,7 +25,9 @@ import { createDepartmentRepository } from '../data/departmentRepository';
 import { createApiTokenRepository } from '../data/apiTokenRepository';
 import { createDepartmentService } from './departmentService';
 import { createApiTokenService } from './apiTokenService';
-import { createFloodGuard } from '../security/floodGuard';
+import type { SharedLimits } from '../security/clientLimits';
+import { createLeaseRepository } from '../data/leaseRepository';
+import { createLease, OUTBOX_LEASE } from './lease';
 import { createHolidayService } from './holidayService';
 import { createAuditQueryRepository } from '../data/auditQueryRepository';
 import { createAuditLogService } from './auditLogService';
@@ -33,7 +35,6 @@ import { createAccountTokenRepository } from '../data/accountTokenRepository';
 import { createAccountService } from './accountService';
 import { createAccountSessions } from '../data/sessionStore';
 import { createAuthService } from './authService';
-import { createLoginThrottle } from '../security/loginThrottle';
 import { createOutboxRepository } from '../data/outboxRepository';
 import { createOutboxService } from './outboxService';
 import { createMailFiles, createMailTransport, mailFolder } from '../mail/transport';
@@ -56,11 +57,16 @@ export function createServices(
   db: Db,
   dataKey: Buffer,
   now: () => Date,
-  log: (message: string) => void = (m) => console.error(m),
+  log: (message: string) => void,
+  /** The counts kept across requests (and server processes): security/clientLimits.ts. */
+  limits: SharedLimits,
 ) {
   // Data access, built once.
+  const leases = createLeaseRepository(db);
   const cipher = createFieldCipher(dataKey);
   const transaction = createTransactor(db);
+  // Commits shared by the requests of one moment: the web form's reports and the audited page views.
+  const groupCommit = createGroupCommit(db);
   const reports = createReportRepository(db, cipher);
   const timeline = createReportTimelineRepository(db, cipher);
   const redirects = createRedirectRepository(db, cipher);
@@ -111,6 +117,7 @@ export function createServices(
   const reportLanguages = createReportLanguages({ transaction, reports, defaultLocale: config.defaultLocale });
   const reportService = createReportService({
     transaction,
+    groupCommit,
     intake,
     reports,
     timeline,
@@ -134,6 +141,7 @@ export function createServices(
   });
   const triageService = createTriageService({
     transaction,
+    groupCommit,
     reports,
     timeline,
     queue: createQueueRepository(db),
@@ -160,7 +168,7 @@ export function createServices(
     now,
   });
   const redirectReminders = createRedirectReminders({ transaction, redirects, audit, notify, now });
-  const caseService = createCaseService({ transaction, cases, reports, accounts, audit, now });
+  const caseService = createCaseService({ transaction, groupCommit, cases, reports, accounts, audit, now });
 
   // Administration and the audit log.
   const partnerService = createPartnerService({ transaction, partners, audit, now });
@@ -173,11 +181,7 @@ export function createServices(
     departments,
     audit,
     tokenHasher: createKeyedHasher(dataKey, 'api-token'),
-    failures: createFloodGuard({
-      perClient: config.rateLimits.apiAuthFailuresPerIp,
-      windowMs: config.rateWindowMs,
-      now: () => now().getTime(),
-    }),
+    failures: limits.apiTokenFailures,
     now,
   });
   const holidayService = createHolidayService({ transaction, holidays, audit, now });
@@ -218,7 +222,7 @@ export function createServices(
     accountService,
     audit,
     cipher,
-    throttle: createLoginThrottle(() => now().getTime()),
+    throttle: limits.login,
     require2fa: config.require2fa,
     issuer: `Lentera (${config.orgName})`,
     now,
@@ -238,6 +242,8 @@ export function createServices(
     accountService,
     authService,
     outboxService,
+    /** The outbox lease for one sender (`who`: "server process 2", "npm run outbox:drain"): one sends at a time (services/lease.ts). */
+    outboxLease: (who: string) => createLease({ leases, name: OUTBOX_LEASE, who, now, log }),
     acknowledgementService,
     redirectReminders,
     retentionService,

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { Transactor } from '../data/transaction';
+import type { GroupCommit, Transactor } from '../data/transaction';
 import type { NewReport, ReportRepository } from '../data/reportRepository';
 import type { ReportTimelineRepository } from '../data/reportTimelineRepository';
 import type { RedirectRepository } from '../data/redirectRepository';
@@ -48,6 +48,7 @@ export interface ReporterStatusView {
 
 export interface ReportServiceDeps {
   transaction: Transactor;
+  groupCommit: GroupCommit;
   reports: ReportRepository;
   intake: Intake;
   timeline: ReportTimelineRepository;
@@ -67,13 +68,19 @@ function isUniqueViolation(err: unknown): boolean {
 }
 
 export function createReportService(deps: ReportServiceDeps) {
-  const { transaction, intake, reports, timeline, redirects, receiptHasher, now } = deps;
+  const { transaction, groupCommit, intake, reports, timeline, redirects, receiptHasher, now } = deps;
 
-  function insertPublicReport(input: PublicReportInput, receipt: string): string {
+  /** What filing a public report writes, in whichever transaction runs it; `keepReceipt` writes alongside. */
+  function filing(input: PublicReportInput, receipt: string, keepReceipt?: (receipt: string) => void): () => string {
     const filedAt = now();
-    return transaction(
-      () => intake.file({ ...input, receiptHash: receiptHasher.hash(receipt), departmentId: null, source: 'public' }, filedAt).reference,
-    );
+    return () => {
+      const { reference } = intake.file(
+        { ...input, receiptHash: receiptHasher.hash(receipt), departmentId: null, source: 'public' },
+        filedAt,
+      );
+      keepReceipt?.(receipt);
+      return reference;
+    };
   }
 
   return {
@@ -85,9 +92,30 @@ export function createReportService(deps: ReportServiceDeps) {
       for (let attempt = 0; ; attempt += 1) {
         const receipt = newReceipt();
         try {
-          return { reference: insertPublicReport(input, receipt), receipt };
+          return { reference: transaction(filing(input, receipt)), receipt };
         } catch (err) {
           // Two equal receipts out of 10^16 are all but impossible; draw again rather than fail.
+          if (!isUniqueViolation(err) || attempt >= 2) throw err;
+        }
+      }
+    },
+
+    /**
+     * The web form's way to file: as submitPublicReport, but committed together with the other
+     * reports (and page views) of the same moment, one fsync for all (data/transaction.ts, group
+     * commit); it resolves once committed. `keepReceipt` runs inside that transaction with the new
+     * receipt: what it writes on the same database commits with the report or not at all (the form
+     * keeps the sealed receipt in the visitor's session row this way, instead of a second commit).
+     */
+    async filePublicReport(
+      input: PublicReportInput,
+      keepReceipt?: (receipt: string) => void,
+    ): Promise<{ reference: string; receipt: string }> {
+      for (let attempt = 0; ; attempt += 1) {
+        const receipt = newReceipt();
+        try {
+          return { reference: await groupCommit(filing(input, receipt, keepReceipt)), receipt };
+        } catch (err) {
           if (!isUniqueViolation(err) || attempt >= 2) throw err;
         }
       }

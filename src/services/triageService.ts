@@ -1,4 +1,4 @@
-import type { Transactor } from '../data/transaction';
+import type { GroupCommit, Transactor } from '../data/transaction';
 import type { ReportRepository } from '../data/reportRepository';
 import type { StaffReport } from '../domain/reports';
 import type { ReportTimelineRepository } from '../data/reportTimelineRepository';
@@ -8,7 +8,7 @@ import type { QueueCursor, QueueFilters, QueueRow } from '../domain/queue';
 import type { CaseRepository } from '../data/caseRepository';
 import type { RedirectRepository, RedirectView } from '../data/redirectRepository';
 import type { AccountRepository } from '../data/accountRepository';
-import type { AuditRepository } from '../data/auditRepository';
+import type { AuditEventInput, AuditRepository } from '../data/auditRepository';
 import type { ReferralDetail, ReferralRepository } from '../data/referralRepository';
 import type { CurrentAccount } from '../domain/roles';
 import type { CloseReason, EscalationTarget, RedirectReason, RiskLevel } from '../domain/decisions';
@@ -77,6 +77,8 @@ export interface QueueEntry extends QueueRow {
 
 export interface TriageServiceDeps {
   transaction: Transactor;
+  /** For the audit of views, committed with the others of the moment (data/transaction.ts). */
+  groupCommit: GroupCommit;
   reports: ReportRepository;
   timeline: ReportTimelineRepository;
   queue: QueueRepository;
@@ -121,7 +123,7 @@ const isOverdue = (status: ReportStatus, dueAt: Date, at: Date) => isOpen(status
 
 /** Triage: the queue, reading a report, claiming it, and every decision — each in one transaction. */
 export function createTriageService(deps: TriageServiceDeps) {
-  const { transaction, reports, timeline, queue, cases, redirects, referrals, partners, accounts, audit, now, notify } = deps;
+  const { transaction, groupCommit, reports, timeline, queue, cases, redirects, referrals, partners, accounts, audit, now, notify } = deps;
 
   /** A reporter who asked to be told gets "there is news" (departments follow their own pages). */
   function tellReporter(report: StaffReport, at: Date): void {
@@ -132,6 +134,35 @@ export function createTriageService(deps: TriageServiceDeps) {
   function visibleReport(who: CurrentAccount, reference: string): StaffReport | undefined {
     const report = reports.findForStaff(reference);
     return report && canViewReport(who, report) ? report : undefined;
+  }
+
+  const viewed = (who: CurrentAccount, report: StaffReport): AuditEventInput => ({
+    actorAccountId: who.id,
+    action: 'report.viewed',
+    subjectType: 'report',
+    subjectId: report.reference,
+  });
+
+  /** What the report page shows of a report this person may see. */
+  function pageOf(who: CurrentAccount, report: StaffReport): ReportPage {
+    const redirect = report.status === 'redirected' ? redirects.latestForReport(report.id) : undefined;
+    return {
+      report,
+      events: timeline.events(report.id),
+      messages: timeline.messages(report.id),
+      redirect,
+      redirectOverdue:
+        redirect?.acknowledgementStatus === 'sent' &&
+        redirect.acknowledgementDueAt !== null &&
+        redirect.acknowledgementDueAt.getTime() < now().getTime(),
+      acknowledgementChoices: redirect ? acknowledgementChoices(redirect.acknowledgementStatus) : [],
+      referral: report.source === 'department' ? referrals.detail(report.id) : undefined,
+      canAct: canActOnReport(who, report),
+      canReopen: canReopenReports(who),
+      open: isOpen(report.status),
+      overdue: isOverdue(report.status, report.slaDueAt, now()),
+      handledBy: handledBy(report),
+    };
   }
 
   /** Runs `work` on a report this person may act on, in a transaction that re-reads it first. */
@@ -212,29 +243,26 @@ export function createTriageService(deps: TriageServiceDeps) {
       return redirects.needingAttention(now(), limit);
     },
 
-    /** Opens a report for reading; every view is audited. */
+    /** Opens a report for reading; every view is audited (in its own commit: commands and tests). */
     openReport(who: CurrentAccount, reference: string): ReportPage | undefined {
       const report = visibleReport(who, reference);
       if (!report) return undefined;
-      audit.append({ actorAccountId: who.id, action: 'report.viewed', subjectType: 'report', subjectId: report.reference }, now());
-      const redirect = report.status === 'redirected' ? redirects.latestForReport(report.id) : undefined;
-      return {
-        report,
-        events: timeline.events(report.id),
-        messages: timeline.messages(report.id),
-        redirect,
-        redirectOverdue:
-          redirect?.acknowledgementStatus === 'sent' &&
-          redirect.acknowledgementDueAt !== null &&
-          redirect.acknowledgementDueAt.getTime() < now().getTime(),
-        acknowledgementChoices: redirect ? acknowledgementChoices(redirect.acknowledgementStatus) : [],
-        referral: report.source === 'department' ? referrals.detail(report.id) : undefined,
-        canAct: canActOnReport(who, report),
-        canReopen: canReopenReports(who),
-        open: isOpen(report.status),
-        overdue: isOverdue(report.status, report.slaDueAt, now()),
-        handledBy: handledBy(report),
-      };
+      audit.append(viewed(who, report), now());
+      return pageOf(who, report);
+    },
+
+    /**
+     * The report page's way to open a report: as openReport, its audit event committed together
+     * with the other views and reports of the same moment (group commit, data/transaction.ts); the
+     * page is read once the view is on record.
+     */
+    async viewReport(who: CurrentAccount, reference: string): Promise<ReportPage | undefined> {
+      const report = visibleReport(who, reference);
+      if (!report) return undefined;
+      await groupCommit(() => audit.append(viewed(who, report), now()));
+      // Read again: a decision of the same moment may have changed it while the view was committed.
+      const current = visibleReport(who, reference);
+      return current && pageOf(who, current);
     },
 
     claim(who: CurrentAccount, reference: string): TriageOutcome {

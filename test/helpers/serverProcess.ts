@@ -18,6 +18,8 @@ export function processEnv(dir: string, extra: Record<string, string> = {}): Rec
     DATA_KEY: TEST_DATA_KEY,
     SESSION_SECRET: 'test-session-secret-that-is-long-enough-0123456789',
     OUTBOX_POLL_SECONDS: '3600',
+    // One process, as the tests of a single server expect; the cluster's tests set WEB_CONCURRENCY=2.
+    WEB_CONCURRENCY: '1',
     ...extra,
   };
 }
@@ -44,7 +46,22 @@ export async function startServer(
   serverJs: string = SERVER_JS,
 ): Promise<ServerProcess> {
   if (!fs.existsSync(serverJs)) throw new Error(`${serverJs} is missing: run npm run build`);
-  const child = spawn(process.execPath, [serverJs], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], ...as });
+  return startListening(process.execPath, [serverJs], env, cwd, as);
+}
+
+/**
+ * Runs `command` (the server, or a program that runs it: `litestream replicate -exec …`) and waits
+ * until the server it starts listens. `detached` makes it a process group of its own, so that
+ * `process.kill(-child.pid, …)` reaches it and every process under it at once.
+ */
+export async function startListening(
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+  cwd: string = projectRoot,
+  options: { uid?: number; gid?: number; detached?: boolean } = {},
+): Promise<ServerProcess> {
+  const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], ...options });
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));
@@ -86,8 +103,18 @@ export function runCommand(
   env: Record<string, string>,
   cwd: string = projectRoot,
 ): Promise<{ code: number; out: string; err: string }> {
+  return runScript(distCli(name), args, env, cwd);
+}
+
+/** Runs a built script (a command, or a bench in dist-bench/) with Node.js to its end. */
+export function runScript(
+  script: string,
+  args: string[],
+  env: Record<string, string>,
+  cwd: string = projectRoot,
+): Promise<{ code: number; out: string; err: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [distCli(name), ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [script, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -98,7 +125,16 @@ export function runCommand(
 
 /** A browser's cookies for one site, enough for these tests (no paths or expiry). */
 export class CookieJar {
-  private readonly cookies = new Map<string, string>();
+  /** `send`: how requests go out (a connection to one server process of several: test/helpers/cluster.ts). */
+  constructor(
+    private readonly cookies = new Map<string, string>(),
+    private readonly send: (url: string, init: RequestInit) => Promise<Response> = fetch,
+  ) {}
+
+  /** The same cookies (shared, not copied), its requests sent through `send`. */
+  through(send: (url: string, init: RequestInit) => Promise<Response>): CookieJar {
+    return new CookieJar(this.cookies, send);
+  }
 
   store(res: Response): void {
     for (const line of res.headers.getSetCookie()) {
@@ -126,7 +162,7 @@ export class CookieJar {
   async fetch(url: string, init: RequestInit = {}): Promise<Response> {
     const headers = new Headers(init.headers);
     if (this.cookies.size > 0) headers.set('Cookie', this.header());
-    const res = await fetch(url, { ...init, headers, redirect: 'manual' });
+    const res = await this.send(url, { ...init, headers, redirect: 'manual' });
     this.store(res);
     return res;
   }

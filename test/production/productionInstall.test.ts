@@ -83,6 +83,11 @@ describe('a production-only install of a build', () => {
       for (const dev of ['typescript', 'jest', 'ts-jest', 'eslint', '@types/node'])
         expect({ dev, installed: fs.existsSync(path.join(modules, dev)) }).toEqual({ dev, installed: false });
       expect(fs.existsSync(path.join(modules, 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node'))).toBe(true);
+      // Litestream comes with the production dependencies where its npm package ships it (docs/production.md#6-replication-with-litestream).
+      if (process.platform === 'linux' && process.arch === 'x64') {
+        const litestream = await run(path.join(modules, '@flydotio', 'litestream-linux-x64', 'litestream'), ['version'], release, {});
+        expect(litestream).toEqual({ code: 0, output: 'v0.3.13\n' });
+      }
 
       // Root (CI) runs the server as an unprivileged user, who may read the code and write only the data directory.
       const asRoot = process.getuid?.() === 0;

@@ -6,6 +6,7 @@ import { locales, type Locale, type Translator } from '../../i18n';
 import type { ApiTokenService } from '../../services/apiTokenService';
 import type { ReferralService } from '../../services/referralService';
 import { perKey } from '../../middleware/rateLimits';
+import type { SharedWindowCounter } from '../../security/clientLimits';
 import { bearerAuth } from './bearerAuth';
 import { buildOpenApiDocument } from './openapi';
 import { ApiProblem, sendProblem } from './problem';
@@ -22,6 +23,8 @@ export interface ApiRouteDeps {
   config: Pick<Config, 'baseUrl' | 'orgName' | 'defaultLocale' | 'rateLimits' | 'rateWindowMs'>;
   now: () => Date;
   log: (message: string) => void;
+  /** Where the calls per token are counted (in memory, shared by every server process). */
+  callsPerToken: SharedWindowCounter;
 }
 
 /** JSON bodies of the API only; the rest of the app takes forms. */
@@ -68,7 +71,7 @@ function asProblem(err: unknown): ApiProblem {
  * someone's behalf — which is why it needs no CSRF token. Every answer under /api/v1, errors and
  * unknown paths included, is JSON from this router; nothing falls through to the HTML pages.
  */
-export function apiRoutes({ apiTokenService, referralService, areas, translator, config, now, log }: ApiRouteDeps): Router {
+export function apiRoutes({ apiTokenService, referralService, areas, translator, config, now, log, callsPerToken }: ApiRouteDeps): Router {
   const router = Router();
   const apiBaseUrl = `${config.baseUrl}${API_PATH}`;
   const document = buildOpenApiDocument({ apiBaseUrl, areas, orgName: config.orgName });
@@ -83,7 +86,7 @@ export function apiRoutes({ apiTokenService, referralService, areas, translator,
 
   router.use(bearerAuth(apiTokenService));
   // Per token, every call counted (refused ones too), in memory like the other limits.
-  router.use(perKey(config.rateLimits.apiPerToken, config.rateWindowMs, (req) => `api-token:${req.apiToken!.tokenId}`));
+  router.use(perKey(config.rateLimits.apiPerToken, config.rateWindowMs, callsPerToken, (req) => `api-token:${req.apiToken!.tokenId}`));
   router.use(express.json({ limit: `${BODY_MAX_KB}kb` }));
 
   router.use(referralApiRoutes({ referralService, areas, translator, apiBaseUrl, now }));

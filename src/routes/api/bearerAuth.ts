@@ -23,12 +23,12 @@ const invalidToken = () => new ApiProblem('unauthorized', { headers: { 'WWW-Auth
  * Retry-After for every bearer token it sends, before any is looked up (apiTokenService).
  */
 export function bearerAuth(apiTokenService: ApiTokenService): RequestHandler {
-  return (req, _res, next) => {
+  return async (req, _res, next) => {
     const header = req.get('authorization');
     if (!header) return next(new ApiProblem('unauthorized', { headers: { 'WWW-Authenticate': REALM } }));
     const match = /^Bearer +(\S+) *$/i.exec(header);
     if (!match) return next(invalidToken());
-    const result = apiTokenService.authenticate(match[1]!, clientOf(req));
+    const result = await apiTokenService.authenticate(match[1]!, clientOf(req));
     if (!result.ok && result.problem === 'throttled') {
       return next(
         new ApiProblem('rateLimited', {

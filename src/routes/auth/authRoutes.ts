@@ -261,7 +261,7 @@ export function authRoutes({
     const accepted = await accountService.acceptInvitation(token, parsed.data.password);
     if (!accepted.ok) return linkGone(res);
     // Signed in straight away (or on to enrol the second factor), as /login would after this password.
-    const outcome = authService.afterInvitationAccepted(accepted.id, clientOf(req));
+    const outcome = await authService.afterInvitationAccepted(accepted.id, clientOf(req));
     if (!outcome.ok) {
       req.session.notice = 'auth.invite.done';
       return res.redirect(303, '/login');

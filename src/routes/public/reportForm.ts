@@ -66,7 +66,7 @@ const trimmed = (max: number, key: string) => lineText().trim().max(max, key);
 const optionalText = (max: number, key: string) => trimmed(max, key).transform((v) => (v === '' ? null : v));
 const choice = <T extends readonly [string, ...string[]]>(options: T, key: string) => z.enum(options, { error: key });
 
-const fieldsSchema = (areas: AreaDirectory) =>
+const buildFieldsSchema = (areas: AreaDirectory) =>
   z.object({
     category: choice(categories, 'category'),
     affected_groups: z.array(z.enum(affectedGroups, { error: 'affected_groups' })).min(1, 'affected_groups'),
@@ -85,6 +85,14 @@ const fieldsSchema = (areas: AreaDirectory) =>
     contact_hours: trimmed(CONTACT_HOURS_MAX, 'contact_hours'),
     contact_leave_message: z.string(),
   });
+
+/** One schema per area directory (there is one), built on first use: zod compiles each schema it builds, a cost per request if built per request. */
+const fieldsSchemas = new WeakMap<AreaDirectory, ReturnType<typeof buildFieldsSchema>>();
+function fieldsSchema(areas: AreaDirectory): ReturnType<typeof buildFieldsSchema> {
+  let schema = fieldsSchemas.get(areas);
+  if (!schema) fieldsSchemas.set(areas, (schema = buildFieldsSchema(areas)));
+  return schema;
+}
 
 /**
  * Rules between fields, checked on the raw values so that every error shows at once, even

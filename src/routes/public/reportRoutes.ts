@@ -5,6 +5,7 @@ import { isDatabaseUnavailable } from '../../errors';
 import type { ReportService } from '../../services/reportService';
 import type { ReceiptHandoff } from '../../services/receiptHandoff';
 import type { Csrf } from '../../middleware/setUpCsrf';
+import { saveSessionNow } from '../../middleware/setUpSession';
 import type { FloodLimit } from '../../middleware/rateLimits';
 import { errorsByField, formErrors, type FormError } from '../formErrors';
 import { onLanguageSwitch } from '../languageSwitch';
@@ -66,7 +67,7 @@ export function reportRoutes({ reportService, receiptHandoff, areas, csrf, flood
     renderForm(res, reportFormValues(req.body), [], 429, tryAgainAt(res, now(), retryAfterSeconds));
   });
 
-  router.post(REPORT_PATH, refused, (req: Request, res: Response) => {
+  router.post(REPORT_PATH, refused, async (req: Request, res: Response) => {
     const values = reportFormValues(req.body);
     const t = res.locals.t;
     // The form may have been open longer than the session lives: keep everything and ask to send again.
@@ -77,19 +78,24 @@ export function reportRoutes({ reportService, receiptHandoff, areas, csrf, flood
     if (!parsed.ok) {
       return renderForm(res, values, formErrors(parsed.issues, t, 'report.errors', reportFieldOrder, reportFieldAnchors));
     }
-    let receipt: string;
+    let key = '';
     try {
-      ({ receipt } = reportService.submitPublicReport(parsed.input));
+      // The session row (ciphertext) is written in the report's own transaction: both are committed
+      // before the redirect leaves, in one fsync, or neither is. The key stays in the browser.
+      await reportService.filePublicReport(parsed.input, (receipt) => {
+        const sealed = receiptHandoff.seal({ receipt, urgency: parsed.input.urgency });
+        req.session.pendingReceipt = sealed.sealed;
+        saveSessionNow(req);
+        key = sealed.key;
+      });
     } catch (err) {
       // Nothing was saved (read-only, full or damaged database): keep everything typed and say so.
       if (!isDatabaseUnavailable(err)) throw err;
+      delete req.session.pendingReceipt;
       return renderForm(res, values, [{ field: 'form', text: t('report.errors.unavailable'), href: formTop }], 503);
     }
     // Only accepted reports count: a form sent back with errors costs the person nothing.
-    flood.record(req, 'success');
-    // The session row (ciphertext) is committed before the redirect leaves; the key stays in the browser.
-    const { sealed, key } = receiptHandoff.seal({ receipt, urgency: parsed.input.urgency });
-    req.session.pendingReceipt = sealed;
+    await flood.record(req, 'success');
     res.cookie(RECEIPT_KEY_COOKIE, key, receiptKeyCookie);
     res.redirect(303, RECEIPT_PATH);
   });

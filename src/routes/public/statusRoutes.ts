@@ -102,7 +102,7 @@ export function statusRoutes({ reportService, now, receiptFlood, messageLimit }:
   router.post('/status', checkRefused, async (req, res) => {
     const receipt = textValue(req.body.receipt);
     const reportId = reportService.findReportByReceipt(receipt);
-    receiptFlood.record(req, reportId === undefined ? 'failure' : 'success');
+    await receiptFlood.record(req, reportId === undefined ? 'failure' : 'success');
     if (reportId === undefined) {
       // One answer for malformed, unknown and purged receipts alike.
       return renderCheck(res, receipt, [{ field: 'receipt', text: res.locals.t('status.errors.receipt'), href: '#receipt' }]);

@@ -58,12 +58,12 @@ export function caseRoutes({ caseService }: CaseRouteDeps): Router {
     return number;
   }
 
-  function render(
+  async function render(
     req: Request,
     res: Response,
     problem?: { status: number; form: string; values: Record<string, string>; errors: FormError[] },
-  ): void {
-    const page = caseService.open(req.account as CurrentAccount, numberOf(req));
+  ): Promise<void> {
+    const page = await caseService.view(req.account as CurrentAccount, numberOf(req));
     if (!page) throw new HttpError(404, 'Case not found or not visible');
     res.status(problem?.status ?? 200).render('staff/case', {
       ...page,

@@ -49,8 +49,8 @@ export function staffReportRoutes({
   const router = Router();
   const readers = requireRole('triage', 'supervisor', 'caseworker');
 
-  function render(req: Request, res: Response, problem?: Problem): void {
-    const page = triageService.openReport(req.account as CurrentAccount, String(req.params.ref));
+  async function render(req: Request, res: Response, problem?: Problem): Promise<void> {
+    const page = await triageService.viewReport(req.account as CurrentAccount, String(req.params.ref));
     if (!page) throw new HttpError(404, 'Report not found or not visible');
     const kecamatan = areas.findKecamatan(page.report.kecamatanCode);
     const kelurahan = page.report.kelurahanCode ? areas.findKelurahan(page.report.kecamatanCode, page.report.kelurahanCode) : undefined;
@@ -69,7 +69,7 @@ export function staffReportRoutes({
   }
 
   /** After an action: back to the report, or the page again with a clear reason. */
-  function finish(req: Request, res: Response, outcome: TriageOutcome, form: string, notice: string): void {
+  function finish(req: Request, res: Response, outcome: TriageOutcome, form: string, notice: string): Promise<void> | void {
     if (outcome.ok) {
       req.session.notice = notice;
       return res.redirect(303, `/staff/reports/${encodeURIComponent(String(req.params.ref))}`);
@@ -78,7 +78,7 @@ export function staffReportRoutes({
     const t = res.locals.t;
     const field = refusalField[outcome.problem];
     const text = t(`triage.refusal.${outcome.problem}`);
-    render(req, res, {
+    return render(req, res, {
       status: field ? 400 : 409,
       form,
       values: formValues(req.body, form),
@@ -102,7 +102,7 @@ export function staffReportRoutes({
         const errors = formErrors(parsed.error.issues, res.locals.t, 'staffForms.errors', issueFields(parsed.error.issues));
         return render(req, res, { status: 400, form, values, errors });
       }
-      finish(req, res, act(req.account as CurrentAccount, String(req.params.ref), parsed.data), form, notice);
+      return finish(req, res, act(req.account as CurrentAccount, String(req.params.ref), parsed.data), form, notice);
     };
   }
 
@@ -162,7 +162,7 @@ export function staffReportRoutes({
     }
     const text =
       result.problem === 'claimed_by_other' ? res.locals.t('triage.refusal.claimed_by_other') : res.locals.t('ack.staff.refusal');
-    render(req, res, { status: 409, form: 'ack', values, errors: [{ field: 'form', text, href: '#ack-title' }] });
+    return render(req, res, { status: 409, form: 'ack', values, errors: [{ field: 'form', text, href: '#ack-title' }] });
   });
 
   router.post('/staff/reports/:ref/claim', readers, (req, res) =>
