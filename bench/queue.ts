@@ -1,21 +1,18 @@
 /**
  * The triage queue on a large table (`npm run bench:queue`; BENCH_QUEUE_ROWS, default 1,000,000).
  *
- * Builds a real database in a temporary folder with the bench seeder (bench/seed.ts, what
- * `npm run seed:bench` runs: most reports decided long ago, a few thousand open, as in a service
- * that has run for years), then times what /staff/queue does per request through the real queue repository: the
- * first page, a page deep in the list (keyset cursor), the common filters, and the status counts.
+ * Works on a copy of a database filled by the bench seeder (bench/seed.ts, what `npm run
+ * seed:bench` runs: most reports decided long ago, a few thousand open, as in a service that has
+ * run for years; seeded once a day for all the benches, see seededCopy), then times what
+ * /staff/queue does per request through the real queue repository: the first page, a page deep in
+ * the list (keyset cursor), the common filters, and the status counts.
  * Prints the median and 95th percentile of each and the query plan, and fails if a plan scans the
  * table or sorts in a temporary B-tree. Information, not a test: no timing is asserted.
  */
-import crypto from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { openMigratedDatabase } from '../src/lentera';
 import { createQueueRepository } from '../src/data/queueRepository';
 import type { QueueCursor, QueueFilters } from '../src/domain/queue';
-import { accountFor, seedBench } from './seed';
+import { accountFor, seededCopy } from './seed';
 
 const ROWS = Number(process.env.BENCH_QUEUE_ROWS ?? 1_000_000);
 const RUNS = 200;
@@ -26,15 +23,14 @@ function percentile(sorted: number[], p: number): number {
 }
 
 async function main(): Promise<void> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lentera-bench-queue-'));
-  const env = { DATABASE_PATH: path.join(dir, 'lentera.db'), DATA_KEY: crypto.randomBytes(32).toString('hex') };
+  const copy = await seededCopy({ reports: ROWS });
   try {
-    const seeded = await seedBench({ reports: ROWS, databasePath: env.DATABASE_PATH, env });
-    const { db, close } = openMigratedDatabase(env, { create: false });
+    const { seeded } = copy;
+    const { db, close } = openMigratedDatabase(copy.env, { create: false });
     db.exec('ANALYZE');
     const open = seeded.byStatus.new + seeded.byStatus.in_review + seeded.byStatus.awaiting_info;
     console.log(
-      `Filled ${ROWS.toLocaleString('en')} reports (${open.toLocaleString('en')} open) with npm run seed:bench's seeder in ${seeded.seconds.toFixed(1)} s.`,
+      `${ROWS.toLocaleString('en')} reports (${open.toLocaleString('en')} open), filled by npm run seed:bench's seeder in ${seeded.seconds.toFixed(1)} s.`,
     );
     const triage = accountFor(seeded, 'triage').id;
 
@@ -106,7 +102,7 @@ async function main(): Promise<void> {
     close();
     if (problems > 0) process.exitCode = 1;
   } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
+    copy.remove();
   }
 }
 

@@ -11,10 +11,12 @@
  *
  * It opens the database as the server does (src/lentera.ts `openData`: the app's migrations and the
  * installation's data key) and writes the rows directly, in large transactions with prepared
- * statements, encrypting every sensitive field with the app's field cipher (in a worker thread,
- * while the main thread writes) and hashing receipts as the app does, so the server opens and
- * decrypts all of it. `seedBench` is what the HTTP benchmark calls; run as a command it draws a
- * progress bar on standard error and prints the sign-in details at the end.
+ * statements, encrypting every sensitive field with the app's field cipher, hashing receipts as the
+ * app does and chaining the audit log with the app's chain hash (all three in a worker thread,
+ * bench/seedCipher.ts, while the main thread writes), so the server opens, decrypts and verifies
+ * all of it. `seedBench` is what the benches call (`seededCopy` shares one seeding between them);
+ * run as a command it draws a progress bar on standard error and prints the sign-in details at the
+ * end. docs/performance.md says what it holds and what it costs.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -277,6 +279,8 @@ interface Batch {
   messages: Row[];
   redirects: Row[];
   referrals: Row[];
+  /** Reports decided more than once: when first (for report_statistics.hours_to_first_decision), when filed, the report. */
+  firstDecisions: Row[];
   /** Case events due in this batch (made in this one or an earlier one: their bodies are ciphertexts by the time it is written). */
   caseEvents: Row[];
   /** Case events made in this batch, to be written in this one or a later one: their bodies get their ciphertexts as soon as this batch's arrive. */
@@ -296,6 +300,7 @@ const newBatch = (): Batch => ({
   messages: [],
   redirects: [],
   referrals: [],
+  firstDecisions: [],
   caseEvents: [],
   caseEventsMade: [],
   audit: [],
@@ -329,6 +334,7 @@ const statements = {
       consent_by_enc, no_consent_ground, no_consent_justification_enc, actions_taken_enc, response_enc, channel, created_at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   caseEvents: 'INSERT INTO case_events (case_id, account_id, kind, code, body_enc, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+  firstDecisions: 'UPDATE report_statistics SET hours_to_first_decision = round((julianday(?) - julianday(?)) * 24, 2) WHERE report_id = ?',
   audit: `INSERT INTO audit_events (id, at, actor_account_id, action, subject_type, subject_id, detail, prev_hash, hash)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 };
@@ -456,7 +462,9 @@ function suspendAggregateTriggers(db: Db): string[] {
 /**
  * Drops the plain (not unique) indexes of the tables the seeder fills, and returns the SQL that
  * makes them again — but never on a table that a trigger reads or writes (a trigger's lookup
- * without its index would scan the table on every row).
+ * without its index would scan the table on every row). Building the audit log's three indexes
+ * at the end reads its millions of wide rows three times, and still costs less than keeping them
+ * row by row (measured on a million reports: 132 s of the main thread against 142 s).
  */
 function suspendIndexes(db: Db): string[] {
   const bodies = (db.prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger'").pluck().all() as string[]).map((sql) =>
@@ -893,6 +901,8 @@ async function fill(db: Db, dataKey: Buffer, config: Config, o: FillOptions): Pr
     let asked: number | null = null;
     let replied: number | null = null;
     const decider = random.chance(0.1) ? random.pick(supervisors) : random.pick(triage);
+    let decidedBy = decider;
+    let firstDecidedAt: number | null = null;
     if (open) {
       status =
         i >= total - openWindow
@@ -951,6 +961,75 @@ async function fill(db: Db, dataKey: Buffer, config: Config, o: FillOptions): Pr
       auditLater(escalatedAt, decider, 'report.escalated', 'report', reference, { to: escalatedTo });
     }
 
+    /** A redirect to a partner (not `not`) decided at `at` by `by`, with the partner's answers up to now, or none. */
+    const redirect = (at: number, by: number, not: number | null) => {
+      const served = partnerIds.filter((p) => p.id !== not && (p.areasServed.length === 0 || p.areasServed.includes(place.kecamatan)));
+      const partner = random.pick(served);
+      const why = random.pick(redirectReasons);
+      const texts = random.pick(material.redirectTexts);
+      const rid = redirectId++;
+      const ackDueAt = acknowledgementDueAt(at);
+      const answeredAt = at + random.expo(1.2 * DAY);
+      let ack = 'sent';
+      let ackAt: number | null = null;
+      let ackReason: Enc | null = null;
+      let declinedAt: number | null = null;
+      let viaStaff = random.chance(0.3);
+      const answer = (a: string, when: number) => {
+        events.push([`partner_${a}`, null, when]);
+        auditLater(when, viaStaff ? by : null, 'redirect.acknowledged', 'report', reference, {
+          status: a,
+          redirect: rid,
+          via: viaStaff ? 'staff' : 'link',
+        });
+        ack = a;
+        ackAt = when;
+      };
+      if (answeredAt < nowMs && !random.chance(0.05)) {
+        const final = random.weighted([
+          ['accepted', 70],
+          ['received', 20],
+          ['declined', 10],
+        ] as const);
+        if (final !== 'received' && random.chance(0.3)) answer('received', answeredAt);
+        const finalAt = final === 'received' || ackAt === null ? answeredAt : answeredAt + random.expo(DAY);
+        if (finalAt < nowMs) {
+          answer(final, finalAt);
+          if (final === 'declined') {
+            ackReason = enc(random.pick(material.declineReasons), redirectFieldContext.acknowledgementReason(rid));
+            declinedAt = finalAt;
+          }
+        }
+      }
+      // A partner that never answered is phoned after its reminder, and staff record what they said:
+      // only the recent ones still wait on the queue's panel.
+      const phonedAt = ackDueAt + 2 * DAY + random.expo(4 * DAY);
+      if (ack === 'sent' && phonedAt < nowMs) {
+        viaStaff = true;
+        answer(random.chance(0.8) ? 'accepted' : 'received', phonedAt);
+      }
+      // The one reminder, when the due time passed without an answer and the partner has an email.
+      const remindedAt = ackDueAt + HOUR < Math.min(nowMs, ackAt ?? Infinity) && partner.email !== '' ? ackDueAt + HOUR : null;
+      if (remindedAt !== null) auditLater(remindedAt, null, 'redirect.reminded', 'report', reference, { redirect: rid });
+      batch.redirects.push([
+        rid,
+        id,
+        partner.id,
+        why,
+        enc(texts.summary, redirectFieldContext.summary(id)),
+        enc(texts.explanation, redirectFieldContext.explanation(id)),
+        ack,
+        ackReason,
+        ackAt === null ? null : iso(ackAt),
+        by,
+        iso(at),
+        iso(ackDueAt),
+        remindedAt === null ? null : iso(remindedAt),
+      ]);
+      counts.redirects += 1;
+      return { partnerId: partner.id, reason: why, declinedAt };
+    };
+
     // The decision, and what it made: a case, a redirect, a duplicate link.
     let reason: string | null = null;
     let noteEnc: Enc | null = null;
@@ -977,62 +1056,28 @@ async function fill(db: Db, dataKey: Buffer, config: Config, o: FillOptions): Pr
           break;
         }
         case 'redirected': {
-          const served = partnerIds.filter((p) => p.areasServed.length === 0 || p.areasServed.includes(place.kecamatan));
-          const partner = random.pick(served);
-          reason = random.pick(redirectReasons);
-          const texts = random.pick(material.redirectTexts);
-          const rid = redirectId++;
-          const ackDueAt = acknowledgementDueAt(decidedAt);
-          const answeredAt = decidedAt + random.expo(1.2 * DAY);
-          let ack = 'sent';
-          let ackAt: number | null = null;
-          let ackReason: Enc | null = null;
-          if (answeredAt < nowMs && !random.chance(0.05)) {
-            const viaStaff = random.chance(0.3);
-            const answer = (a: string, at: number) => {
-              events.push([`partner_${a}`, null, at]);
-              auditLater(at, viaStaff ? decider : null, 'redirect.acknowledged', 'report', reference, {
-                status: a,
-                redirect: rid,
-                via: viaStaff ? 'staff' : 'link',
-              });
-              ack = a;
-              ackAt = at;
-            };
-            const final = random.weighted([
-              ['accepted', 70],
-              ['received', 20],
-              ['declined', 10],
-            ] as const);
-            if (final !== 'received' && random.chance(0.3)) answer('received', answeredAt);
-            const finalAt = final === 'received' || ackAt === null ? answeredAt : answeredAt + random.expo(DAY);
-            if (finalAt < nowMs) {
-              answer(final, finalAt);
-              if (final === 'declined')
-                ackReason = enc(random.pick(material.declineReasons), redirectFieldContext.acknowledgementReason(rid));
-            }
+          const first = redirect(decidedAt, decider, null);
+          reason = first.reason;
+          detail.partner = first.partnerId;
+          detail.reason = first.reason;
+          // A partner that declined: a supervisor reopens the report and redirects it elsewhere (the
+          // decline stands, and shows on the queue, only until someone gets to it).
+          const reopenedAt = first.declinedAt === null ? Infinity : first.declinedAt + 2 * HOUR + random.expo(DAY);
+          if (reopenedAt + HOUR < nowMs) {
+            events.push(['status_changed', status, decidedAt]);
+            auditLater(decidedAt, decider, decisionAction.redirected, 'report', reference, { ...detail });
+            const supervisor = random.pick(supervisors);
+            events.push(['status_changed', 'in_review', reopenedAt]);
+            auditLater(reopenedAt, supervisor, 'report.reopened', 'report', reference, { from: 'redirected' });
+            firstDecidedAt = decidedAt;
+            decidedAt = reopenedAt + 30 * MINUTE;
+            decidedBy = claimedBy = supervisor;
+            claimedAt = reopenedAt;
+            const second = redirect(decidedAt, supervisor, first.partnerId);
+            reason = second.reason;
+            detail.partner = second.partnerId;
+            detail.reason = second.reason;
           }
-          // The one reminder, when the due time passed without an answer and the partner has an email.
-          const remindedAt = ackDueAt + HOUR < Math.min(nowMs, ackAt ?? Infinity) && partner.email !== '' ? ackDueAt + HOUR : null;
-          if (remindedAt !== null) auditLater(remindedAt, null, 'redirect.reminded', 'report', reference, { redirect: rid });
-          batch.redirects.push([
-            rid,
-            id,
-            partner.id,
-            reason,
-            enc(texts.summary, redirectFieldContext.summary(id)),
-            enc(texts.explanation, redirectFieldContext.explanation(id)),
-            ack,
-            ackReason,
-            ackAt === null ? null : iso(ackAt),
-            decider,
-            iso(decidedAt),
-            iso(ackDueAt),
-            remindedAt === null ? null : iso(remindedAt),
-          ]);
-          counts.redirects += 1;
-          detail.partner = partner.id;
-          detail.reason = reason;
           break;
         }
         case 'duplicate': {
@@ -1052,8 +1097,10 @@ async function fill(db: Db, dataKey: Buffer, config: Config, o: FillOptions): Pr
         }
       }
       events.push(['status_changed', status, decidedAt]);
-      auditLater(decidedAt, decider, decisionAction[status as Decided], 'report', reference, detail);
+      auditLater(decidedAt, decidedBy, decisionAction[status as Decided], 'report', reference, detail);
       updatedAt = Math.max(updatedAt, decidedAt);
+      // Decided twice: the statistics keep the hours to the first decision (0012), as they would have.
+      if (firstDecidedAt !== null) batch.firstDecisions.push([iso(firstDecidedAt), iso(createdAt), id]);
     }
 
     // The report itself: from a resident (with a receipt) or a department (a referral).
@@ -1157,7 +1204,7 @@ async function fill(db: Db, dataKey: Buffer, config: Config, o: FillOptions): Pr
       department?.id ?? null,
       claimedBy,
       claimedAt === null ? null : iso(claimedAt),
-      decidedAt === null ? null : decider,
+      decidedAt === null ? null : decidedBy,
       decidedAt === null ? null : iso(decidedAt),
       reason,
       noteEnc,
@@ -1194,6 +1241,7 @@ async function fill(db: Db, dataKey: Buffer, config: Config, o: FillOptions): Pr
       }
       prepared.reports.run(withCiphertexts(r, encrypted.reports, b));
     }
+    for (const r of b.firstDecisions) prepared.firstDecisions.run(r);
     for (const r of b.groups) prepared.groups.run(r);
     for (const r of b.events) prepared.events.run(r);
     for (const r of b.messages) prepared.messages.run(withCiphertexts(r, encrypted.messages, b));
@@ -1291,6 +1339,76 @@ async function fill(db: Db, dataKey: Buffer, config: Config, o: FillOptions): Pr
       .map((c) => c.number)
       .reverse()
       .slice(0, SAMPLE),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// One seeding for several benches
+
+export interface SeededCopy {
+  /** A new folder holding the copy (`lentera.db`); `remove()` deletes it. */
+  dir: string;
+  /** What opens it: its path and its data key. */
+  env: { DATABASE_PATH: string; DATA_KEY: string };
+  seeded: SeedBenchResult;
+  remove(): void;
+}
+
+/**
+ * A private copy of a database seeded with `reports` reports. The seeding is kept in `cacheDir`
+ * (BENCH_SEED_CACHE, default a folder in the system's temporary one) and reused by every bench
+ * that asks for the same number on the same day with the same seeder, so that CI seeds a million
+ * reports once for all its benches; each run works on its own copy, so that every run starts from
+ * the same data. Other days' seedings of that size are deleted.
+ */
+export async function seededCopy(options: {
+  reports: number;
+  seed?: number;
+  cacheDir?: string;
+  onProgress?: (done: number, total: number) => void;
+  log?: (message: string) => void;
+}): Promise<SeededCopy> {
+  const log = options.log ?? ((m: string) => console.error(m));
+  const cacheDir = options.cacheDir ?? process.env.BENCH_SEED_CACHE ?? path.join(os.tmpdir(), 'lentera-bench-seed');
+  const seeder = crypto.createHash('sha256').update(fs.readFileSync(__filename)).digest('hex');
+  const day = new Date().toISOString().slice(0, 10);
+  const key = crypto
+    .createHash('sha256')
+    .update(JSON.stringify({ reports: options.reports, seed: options.seed ?? 1, day, seeder }))
+    .digest('hex')
+    .slice(0, 16);
+  const cached = path.join(cacheDir, `${options.reports}-${key}`);
+  const manifest = path.join(cached, 'seeded.json');
+  fs.mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
+  for (const other of fs.readdirSync(cacheDir)) {
+    if (other.startsWith(`${options.reports}-`) && path.join(cacheDir, other) !== cached) {
+      fs.rmSync(path.join(cacheDir, other), { recursive: true, force: true });
+    }
+  }
+  if (!fs.existsSync(manifest)) {
+    fs.rmSync(cached, { recursive: true, force: true });
+    const dataKey = crypto.randomBytes(32).toString('hex');
+    log(`Seeding ${options.reports.toLocaleString('en')} reports into ${cached} (kept for the other benches of the day) …`);
+    const seeded = await seedBench({
+      reports: options.reports,
+      databasePath: path.join(cached, 'lentera.db'),
+      env: { DATA_KEY: dataKey },
+      seed: options.seed,
+      onProgress: options.onProgress,
+      log,
+    });
+    fs.writeFileSync(manifest, JSON.stringify({ dataKey, seeded }));
+  } else {
+    log(`Using the reports seeded in ${cached}.`);
+  }
+  const { dataKey, seeded } = JSON.parse(fs.readFileSync(manifest, 'utf8')) as { dataKey: string; seeded: SeedBenchResult };
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lentera-bench-run-'));
+  fs.copyFileSync(path.join(cached, 'lentera.db'), path.join(dir, 'lentera.db'));
+  return {
+    dir,
+    env: { DATABASE_PATH: path.join(dir, 'lentera.db'), DATA_KEY: dataKey },
+    seeded,
+    remove: () => fs.rmSync(dir, { recursive: true, force: true }),
   };
 }
 

@@ -2,10 +2,10 @@
  * Statistics for staff (/staff/stats) on a million reports (`npm run bench:stats`;
  * BENCH_STATS_ROWS, default 1,000,000).
  *
- * Opens Lentera the one way (src/lentera.ts) on a new database in a temporary folder, fills
- * report_statistics with synthetic rows over six years (≈ 167,000 a year: codes, a filing day,
- * decisions for most, a few reopened and decided again) through its triggers, which keep the
- * aggregates, then times the real statistics service: one calendar year, a year from mid-month to
+ * Opens Lentera the one way (src/lentera.ts) on a copy of a database filled by the bench seeder
+ * (bench/seed.ts, what `npm run seed:bench` runs; seeded once a day for all the benches): reports
+ * over six years (≈ 167,000 a year, decided for most, a few reopened and decided again), their
+ * statistics rows through the app's triggers and the aggregates recounted. It times the real statistics service: one calendar year, a year from mid-month to
  * mid-month, the longest range allowed (five years), the CSV export of one year, the figures alone
  * (without the audit event each view commits), and the public summary's figures of one year
  * (uncached); and the rebuild of the aggregates from scratch (what a bulk seed runs once). Prints
@@ -14,21 +14,18 @@
  *
  * BENCH_STATS_DATABASE=path: a database of your own instead — an existing one (e.g. made by
  * `npm run seed:bench`, with its DATA_KEY in the environment or its data.key beside it) is used as
- * it is (each timed view adds an audit event to it); a path where none exists yet is filled as
- * above and kept. The year timed is the last complete one in the data.
+ * it is (each timed view adds an audit event to it); a path where none exists yet is filled by the
+ * seeder and kept. The year timed is the last complete one in the data.
  */
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { openLentera } from '../src/lentera';
-import type { Db } from '../src/data/db';
 import { loadAreaDirectory } from '../src/data/areaReference';
 import { createPublicSummaryRepository } from '../src/data/publicSummaryRepository';
 import { rebuildStatisticsAggregates } from '../src/data/statisticsAggregates';
 import { createStatsRepository } from '../src/data/statsRepository';
-import { categories, urgencies } from '../src/domain/reference';
 import { loadTranslator } from '../src/i18n';
 import type { StatsViewer } from '../src/services/statsService';
+import { accountFor, seedBench, seededCopy, type SeededCopy } from './seed';
 
 const ROWS = Number(process.env.BENCH_STATS_ROWS ?? 1_000_000);
 const RUNS = Number(process.env.BENCH_STATS_RUNS ?? 30);
@@ -49,74 +46,27 @@ function time(runs: number, work: () => unknown): { median: number; p95: number 
   return { median: percentile(times, 50), p95: percentile(times, 95) };
 }
 
-/** ROWS synthetic statistics rows over six years to 30 June 2026, through the triggers. */
-function fill(db: Db): void {
-  const kecamatan = Array.from({ length: 11 }, (_, i) => `13.71.${String(i + 1).padStart(2, '0')}`);
-  const insert = db.prepare(
-    `INSERT INTO report_statistics (report_id, filed_on, category, kecamatan_code, source, status, urgency, hours_to_decision, decided_late)
-     VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  // A report reopened: its decision goes (hours_to_first_decision stays), and may come back later.
-  const reopen = db.prepare('UPDATE report_statistics SET status = ?, hours_to_decision = ?, decided_late = ? WHERE id = ?');
-  const started = Date.now();
-  const base = Date.parse('2020-07-01T00:00:00Z');
-  const span = Date.parse('2026-06-30T17:00:00Z') - base;
-  let seed = 42;
-  const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
-  // Hours to a decision: log-normal around a day and a half, a long tail of weeks.
-  const hoursToDecide = () => {
-    const z = Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
-    return Math.round(Math.exp(Math.log(30) + 1.1 * z) * 100) / 100;
-  };
-  const decidedStates = ['accepted', 'accepted', 'redirected', 'duplicate', 'closed', 'closed'];
-  const openStates = ['new', 'in_review', 'awaiting_info'];
-  let reopened = 0;
-  const batch = db.transaction((from: number, to: number) => {
-    for (let i = from; i < to; i += 1) {
-      const filedOn = new Date(base + Math.floor((i / ROWS) * span) + 7 * 3600_000).toISOString().slice(0, 10);
-      const open = random() < 0.03 || i > ROWS - 2000;
-      const status = open ? openStates[Math.floor(random() * 3)]! : decidedStates[Math.floor(random() * decidedStates.length)]!;
-      const hours = open ? null : hoursToDecide();
-      const { lastInsertRowid } = insert.run(
-        filedOn,
-        categories[Math.floor(random() * random() * categories.length)],
-        kecamatan[Math.floor(random() * kecamatan.length)],
-        random() < 0.15 ? 'department' : 'public',
-        status,
-        urgencies[Math.floor(random() * 3)],
-        hours,
-        hours === null ? null : hours > 72 ? 1 : 0,
-      );
-      if (hours !== null && random() < 0.02) {
-        reopened += 1;
-        const again = random() < 0.8 ? hours + hoursToDecide() : null;
-        reopen.run(again === null ? 'in_review' : status, again, again === null ? null : again > 72 ? 1 : 0, lastInsertRowid);
-      }
-    }
-  });
-  for (let i = 0; i < ROWS; i += 50_000) batch(i, Math.min(ROWS, i + 50_000));
-  db.exec('ANALYZE');
-  const seconds = (Date.now() - started) / 1000;
-  console.log(
-    `Filled ${ROWS.toLocaleString('en')} statistics rows (${reopened.toLocaleString('en')} reopened and decided again or not) ` +
-      `through the triggers in ${seconds.toFixed(1)} s (${((seconds * 1e6) / ROWS).toFixed(0)} µs a row).`,
-  );
-}
-
-function main(): void {
+async function main(): Promise<void> {
   const own = process.env.BENCH_STATS_DATABASE;
-  const existing = own !== undefined && fs.existsSync(own);
-  const dir = own ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), 'lentera-bench-stats-'));
-  const env = {
-    DATABASE_PATH: own ?? path.join(dir!, 'bench.db'),
+  let copy: SeededCopy | undefined;
+  let env: NodeJS.ProcessEnv;
+  let viewerId = 1;
+  if (own) {
     // Without DATA_KEY, the key file beside the database: made with a new one, read with an existing one.
-    ...(process.env.DATA_KEY ? { DATA_KEY: process.env.DATA_KEY } : {}),
-  };
-  if (own && !existing) console.log(`Filling ${own} (kept, with its data.key beside it unless DATA_KEY is set).`);
-  const lentera = openLentera(env, { create: !existing, log: () => undefined });
+    env = { DATABASE_PATH: own, ...(process.env.DATA_KEY ? { DATA_KEY: process.env.DATA_KEY } : {}) };
+    if (!fs.existsSync(own)) {
+      console.log(`Filling ${own} with ${ROWS.toLocaleString('en')} reports (kept, with its data.key beside it unless DATA_KEY is set).`);
+      viewerId = accountFor(await seedBench({ reports: ROWS, databasePath: own, env }), 'supervisor').id;
+    }
+  } else {
+    copy = await seededCopy({ reports: ROWS });
+    env = copy.env;
+    viewerId = accountFor(copy.seeded, 'supervisor').id;
+    console.log(`${ROWS.toLocaleString('en')} reports, filled by npm run seed:bench's seeder in ${copy.seeded.seconds.toFixed(1)} s.`);
+  }
+  const lentera = openLentera(env, { create: false, log: () => undefined });
   const { db, services, config } = lentera;
   try {
-    if (!existing) fill(db);
     const count = (sql: string, params: Record<string, string> = {}) => db.prepare(sql).pluck().get(params) as number;
     const lastDay = db.prepare('SELECT max(filed_on) FROM report_statistics').pluck().get() as string | null;
     if (lastDay === null) throw new Error('No statistics rows to time.');
@@ -130,7 +80,7 @@ function main(): void {
     );
 
     const viewer: StatsViewer = {
-      accountId: 1,
+      accountId: viewerId,
       locale: 'id',
       t: loadTranslator().forLocale('id'),
       areas: loadAreaDirectory(config.areasCsv),
@@ -245,8 +195,8 @@ function main(): void {
     if (problems > 0) process.exitCode = 1;
   } finally {
     lentera.close();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    copy?.remove();
   }
 }
 
-main();
+void main();

@@ -2,25 +2,20 @@
  * The public summary (/transparency) on a large statistics table (`npm run bench:transparency`;
  * BENCH_TRANSPARENCY_ROWS, default 1,000,000).
  *
- * Builds a real database with the real migrations in a temporary folder and fills
- * report_statistics with synthetic rows over six and a half years (through its triggers, which keep
- * the aggregates of migration 0013: codes, a filing day, first-decision hours for most), then times through
+ * Works on a copy of a database of ROWS reports over six years filled by the bench seeder
+ * (bench/seed.ts, what `npm run seed:bench` runs; seeded once a day for all the benches): their
+ * statistics rows come through the app's triggers and the aggregates of migration 0013 are
+ * recounted. It times, for the last whole year, through
  * the real repository and service: the years, one year's figures uncached (every table and the
  * median), and the page's figures with the cache lapsed and warm. Prints the median and 95th
  * percentile and the query plans, and fails if a plan scans the statistics table. (`npm run
  * bench:stats` times the same aggregates for /staff/stats.)
  * Information, not a test: no timing is asserted.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { openDatabase } from '../src/data/db';
-import { migrate } from '../src/data/migrate';
-import { migrationsDir } from '../src/paths';
-import { categories, urgencies } from '../src/domain/reference';
-import { reportStatuses } from '../src/domain/reportStatus';
+import { openMigratedDatabase } from '../src/lentera';
 import { createPublicSummaryRepository } from '../src/data/publicSummaryRepository';
 import { createPublicSummaryService } from '../src/services/publicSummaryService';
+import { seededCopy } from './seed';
 
 const ROWS = Number(process.env.BENCH_TRANSPARENCY_ROWS ?? 1_000_000);
 const RUNS = 20;
@@ -41,54 +36,32 @@ function time(runs: number, work: () => unknown): { median: number; p95: number 
   return { median: percentile(times, 50), p95: percentile(times, 95) };
 }
 
-function main(): void {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lentera-bench-transparency-'));
-  const db = openDatabase(path.join(dir, 'bench.db'));
+async function main(): Promise<void> {
+  const copy = await seededCopy({ reports: ROWS });
+  const { db, close } = openMigratedDatabase(copy.env, { create: false });
   try {
-    migrate(db, migrationsDir);
     const kecamatan = Array.from({ length: 11 }, (_, i) => `13.71.${String(i + 1).padStart(2, '0')}`);
-    const insert = db.prepare(
-      `INSERT INTO report_statistics (report_id, filed_on, category, kecamatan_code, source, status, urgency, hours_to_decision, decided_late)
-       VALUES (NULL, ?, ?, ?, 'public', ?, ?, ?, ?)`,
-    );
-    const started = Date.now();
-    const base = Date.parse('2020-01-01T00:00:00Z');
-    const span = Date.parse('2026-06-30T00:00:00Z') - base;
-    let seed = 42;
-    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
-    const fill = db.transaction((from: number, to: number) => {
-      for (let i = from; i < to; i += 1) {
-        const filedOn = new Date(base + Math.floor((i / ROWS) * span)).toISOString().slice(0, 10);
-        const status = reportStatuses[Math.floor(random() * reportStatuses.length)]!;
-        const decided = !['new', 'in_review', 'awaiting_info'].includes(status);
-        const hours = decided ? Math.round(random() * 200 * 100) / 100 : null;
-        insert.run(
-          filedOn,
-          categories[Math.floor(random() * random() * categories.length)],
-          kecamatan[Math.floor(random() * kecamatan.length)],
-          status,
-          urgencies[Math.floor(random() * 3)],
-          hours,
-          hours === null ? null : random() < 0.2 ? 1 : 0,
-        );
-      }
-    });
-    for (let i = 0; i < ROWS; i += 50_000) fill(i, Math.min(ROWS, i + 50_000));
     db.exec('ANALYZE');
-    console.log(`Filled ${ROWS.toLocaleString('en')} statistics rows in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+    // The last whole year of the history, which ends today.
+    const today = new Date();
+    const year = today.getUTCFullYear() - 1;
+    const lastMonth = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() - 1, 1)).toISOString().slice(0, 7);
+    console.log(
+      `${ROWS.toLocaleString('en')} reports and their statistics rows, filled by npm run seed:bench's seeder in ${copy.seeded.seconds.toFixed(1)} s.`,
+    );
 
     const repository = createPublicSummaryRepository(db);
-    const year2025 = { from: '2025-01', to: '2025-12' };
-    const rowsIn2025 = db
-      .prepare("SELECT count(*) FROM report_statistics WHERE filed_on BETWEEN '2025-01-01' AND '2025-12-31'")
+    const oneYear = { from: `${year}-01`, to: `${year}-12` };
+    const rowsInYear = db
+      .prepare('SELECT count(*) FROM report_statistics WHERE filed_on BETWEEN ? AND ?')
       .pluck()
-      .get() as number;
+      .get(`${year}-01-01`, `${year}-12-31`) as number;
     const dailyRows = db.prepare('SELECT count(*) FROM report_statistics_daily').pluck().get() as number;
     const hourRows = db.prepare('SELECT count(*) FROM report_statistics_hours_monthly').pluck().get() as number;
     console.log(
       `report_statistics_daily holds ${dailyRows.toLocaleString('en')} rows, report_statistics_hours_monthly ${hourRows.toLocaleString('en')}.`,
     );
-    let clock = new Date('2026-07-15T03:00:00Z');
+    let clock = today;
     const service = createPublicSummaryService({ summaries: repository, now: () => clock, cacheMs: 10 * 60 * 1000 });
 
     console.log(`\n| what | median ms | p95 ms |`);
@@ -97,22 +70,22 @@ function main(): void {
       console.log(`| ${name} | ${t.median.toFixed(2)} | ${t.p95.toFixed(2)} |`);
     line(
       'years (every year to the end of last month)',
-      time(RUNS, () => repository.years('2026-06')),
+      time(RUNS, () => repository.years(lastMonth)),
     );
     line(
-      `one year, every table and the median, uncached (${rowsIn2025.toLocaleString('en')} rows)`,
-      time(RUNS, () => repository.period(year2025)),
+      `one year (${year}), every table and the median, uncached (${rowsInYear.toLocaleString('en')} rows)`,
+      time(RUNS, () => repository.period(oneYear)),
     );
     line(
       'the whole page, first view after the cache lapsed',
       time(RUNS, () => {
         clock = new Date(clock.getTime() + 11 * 60 * 1000);
-        service.summary(2025, kecamatan);
+        service.summary(year, kecamatan);
       }),
     );
     line(
       'the whole page, cache warm',
-      time(CACHED_RUNS, () => service.summary(2025, kecamatan)),
+      time(CACHED_RUNS, () => service.summary(year, kecamatan)),
     );
 
     let problems = 0;
@@ -154,11 +127,11 @@ function main(): void {
         problems += 1;
       }
     }
-    db.close();
     if (problems > 0) process.exitCode = 1;
   } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
+    close();
+    copy.remove();
   }
 }
 
-main();
+void main();

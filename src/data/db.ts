@@ -28,5 +28,9 @@ export function openDatabase(file: string): Db {
   db.pragma('busy_timeout = 5000');
   // Deleted content is overwritten, not left in free pages.
   db.pragma('secure_delete = ON');
+  // 16 MB of pages kept per connection (SQLite's default is 2 MB): at a million reports a queue
+  // page, its panel and the reports they name no longer fit in 2 MB, and every request read its
+  // pages again from the file (three times the time of the queries).
+  db.pragma('cache_size = -16000');
   return db;
 }

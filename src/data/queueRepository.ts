@@ -1,6 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './db';
-import type { Category, ReportSource, Urgency } from '../domain/reference';
+import { urgencies, type Category, type ReportSource, type Urgency } from '../domain/reference';
 import { openStatuses, reportStatuses, type ReportStatus } from '../domain/reportStatus';
 import { isLocale } from '../domain/locales';
 import type { QueueCursor, QueueFilters, QueueRow } from '../domain/queue';
@@ -53,6 +53,13 @@ export function createQueueRepository(db: Db) {
       else {
         where.push('r.status = ?');
         params.push(filters.status);
+      }
+      if (filters.urgency !== undefined) {
+        // Also as its rank, the queue indexes' leading column (migration 0002: immediate 0, urgent 1,
+        // else 2 — the order of `urgencies`): the scan starts at that urgency, instead of reading
+        // every more urgent open report first (two thousand at a million reports, for "normal").
+        where.push('r.urgency_rank = ?');
+        params.push(urgencies.indexOf(filters.urgency));
       }
       const optional: [keyof QueueFilters, string][] = [
         ['category', 'r.category = ?'],

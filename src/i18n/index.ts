@@ -126,9 +126,39 @@ const unitFormats = perLocale((l) => {
   return (unit: Unit) => (byUnit[unit] ??= numberFormat(l, { style: 'unit', unit, unitDisplay: 'long' }));
 });
 
+/**
+ * Texts already formatted, per language and value: even a kept Intl formatter takes microseconds a
+ * call, and a page of the queue asks for a hundred dates and durations (a fifth of its rendering,
+ * profiled at a million reports), mostly the same few. Emptied when full, so it stays small.
+ */
+function memo(limit: number): (locale: Locale, key: number, make: () => string) => string {
+  const kept: Record<Locale, Map<number, string>> = { id: new Map(), en: new Map() };
+  return (locale, key, make) => {
+    const texts = kept[locale];
+    let text = texts.get(key);
+    if (text === undefined) {
+      if (texts.size >= limit) texts.clear();
+      texts.set(key, (text = make()));
+    }
+    return text;
+  };
+}
+const dateTimeTexts = memo(20_000);
+const dateTexts = memo(5_000);
+const durationTexts = memo(5_000);
+const MINUTE_MS = 60_000;
+const DAY_MS = 24 * 60 * MINUTE_MS;
+const JAKARTA_OFFSET_MS = 7 * 60 * MINUTE_MS;
+
 /** Dates as a reader expects them, on the Asia/Jakarta clock ("1 Desember 2026 pukul 14.05 WIB"). */
 export function formatDateTime(locale: Locale, instant: Date, withTime = true): string {
-  return withTime ? `${longDateTime(locale).format(instant)} WIB` : longDate(locale).format(instant);
+  const ms = instant.getTime();
+  if (Number.isNaN(ms)) return withTime ? `${longDateTime(locale).format(instant)} WIB` : longDate(locale).format(instant);
+  // The texts show the minute, or the day on the Jakarta clock (UTC+7, without summer time since
+  // 1964): every instant of the same minute, or day, reads the same.
+  return withTime
+    ? dateTimeTexts(locale, Math.floor(ms / MINUTE_MS), () => `${longDateTime(locale).format(instant)} WIB`)
+    : dateTexts(locale, Math.floor((ms + JAKARTA_OFFSET_MS) / DAY_MS), () => longDate(locale).format(instant));
 }
 
 /** A span of time in the largest whole unit a person would use ("5 jam", "3 days"). */
@@ -136,7 +166,9 @@ export function formatDuration(locale: Locale, ms: number): string {
   const minutes = Math.max(0, Math.floor(Math.abs(ms) / 60000));
   const [value, unit]: [number, Unit] =
     minutes < 60 ? [minutes, 'minute'] : minutes < 48 * 60 ? [Math.floor(minutes / 60), 'hour'] : [Math.floor(minutes / 1440), 'day'];
-  return unitFormats(locale)(unit).format(value);
+  // One key per unit and value: minutes and hours below 100, days from 100 on.
+  const key = unit === 'minute' ? value : unit === 'hour' ? 100 + value : 200 + value;
+  return durationTexts(locale, key, () => unitFormats(locale)(unit).format(value));
 }
 
 /** The time of day on the Asia/Jakarta clock ("14.05 WIB", "14:05 WIB"). */
