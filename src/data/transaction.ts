@@ -32,28 +32,68 @@ interface Queued {
  * and its promise rejected; when SQLite rolled back the whole transaction, or the COMMIT failed,
  * every promise of the group is rejected and nothing of it was stored. Works run when the group
  * does, not when queued: they must read what they need inside (a report re-read, not captured).
+ *
+ * When another process holds the write lock (WEB_CONCURRENCY above 1), the group does not wait
+ * for it inside SQLite: SQLite's busy handler sleeps with the event loop stopped (1, 2, 5, 10 ms
+ * and on), so one process's commit used to halt every request of the other, reads included. The
+ * group asks again after a millisecond on a timer, answering other requests meanwhile (and
+ * gathering more works), and gives up as SQLite would, after the connection's busy_timeout.
  */
 export function createGroupCommit(db: Db): GroupCommit {
   let queue: Queued[] = [];
+  /** When the group began to wait for another process's write lock, or null. */
+  let waitingSince: number | null = null;
+
+  const rejectAll = (group: Queued[], err: unknown) => group.forEach(({ reject }) => reject(err));
+
+  /** BEGIN IMMEDIATE without SQLite's own waiting: true when begun, false when another process has the lock. */
+  function tryBegin(): boolean {
+    const patience = db.pragma('busy_timeout', { simple: true }) as number;
+    db.pragma('busy_timeout = 0');
+    try {
+      db.exec('BEGIN IMMEDIATE');
+      return true;
+    } catch (err) {
+      const at = performance.now();
+      waitingSince ??= at;
+      if ((err as { code?: string }).code !== 'SQLITE_BUSY' || at - waitingSince >= patience) throw err;
+      return false;
+    } finally {
+      db.pragma(`busy_timeout = ${patience}`);
+    }
+  }
 
   function commitGroup(): void {
+    try {
+      if (!tryBegin()) {
+        setTimeout(commitGroup, 1);
+        return;
+      }
+    } catch (err) {
+      waitingSince = null;
+      const group = queue;
+      queue = [];
+      rejectAll(group, err);
+      return;
+    }
+    waitingSince = null;
     const group = queue;
     queue = [];
     const outcomes: { ok: boolean; value: unknown }[] = [];
     try {
-      db.transaction(() => {
-        for (const { work } of group) {
-          try {
-            outcomes.push({ ok: true, value: db.transaction(work)() });
-          } catch (err) {
-            // SQLITE_FULL, an I/O error…: SQLite has rolled back the whole transaction already.
-            if (!db.inTransaction) throw err;
-            outcomes.push({ ok: false, value: err });
-          }
+      for (const { work } of group) {
+        try {
+          outcomes.push({ ok: true, value: db.transaction(work)() });
+        } catch (err) {
+          // SQLITE_FULL, an I/O error…: SQLite has rolled back the whole transaction already.
+          if (!db.inTransaction) throw err;
+          outcomes.push({ ok: false, value: err });
         }
-      }).immediate();
+      }
+      db.exec('COMMIT');
     } catch (err) {
-      for (const { reject } of group) reject(err);
+      if (db.inTransaction) db.exec('ROLLBACK');
+      rejectAll(group, err);
       return;
     }
     group.forEach(({ resolve, reject }, i) => (outcomes[i]!.ok ? resolve(outcomes[i]!.value) : reject(outcomes[i]!.value)));
@@ -61,6 +101,7 @@ export function createGroupCommit(db: Db): GroupCommit {
 
   return <T>(work: () => T) =>
     new Promise<T>((resolve, reject) => {
+      // A group already waiting for the lock takes this work too when it begins.
       if (queue.length === 0) setImmediate(commitGroup);
       queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
     });

@@ -54,6 +54,28 @@ describe('group commit', () => {
     expect(stored()).toEqual([1, 3]);
   });
 
+  it("waits for another process's write lock without stopping this one's event loop", async () => {
+    // As a second server process would: it holds the write lock, and lets go a moment later — on
+    // a timer of this process, which fires only if waiting for the lock does not block the loop.
+    const other = openDatabase(path.join(dir, 'lentera.db'));
+    let ticks = 0;
+    const ticking = setInterval(() => (ticks += 1), 1);
+    const letGo = setTimeout(() => other.exec('COMMIT'), 20);
+    try {
+      other.exec('BEGIN IMMEDIATE');
+      other.prepare('INSERT INTO t (x) VALUES (?)').run(10);
+      const values = await Promise.all([groupCommit(insert(1)), groupCommit(insert(2))]);
+      expect(values).toEqual([1, 2]);
+      expect(ticks).toBeGreaterThan(0);
+      expect(stored()).toEqual([1, 2, 10]);
+    } finally {
+      clearInterval(ticking);
+      clearTimeout(letGo);
+      if (other.inTransaction) other.exec('ROLLBACK');
+      other.close();
+    }
+  });
+
   it('rejects the whole group when the transaction cannot be had, and stores none of it', async () => {
     const other = openDatabase(path.join(dir, 'lentera.db'));
     try {
