@@ -11,12 +11,26 @@ const tsJest = {
     { tsconfig: { allowJs: true, module: 'commonjs', target: 'ES2022', esModuleInterop: true }, isolatedModules: true },
   ],
 };
-const esmOnlyPackages = ['@scure/base', '@noble/hashes', 'otplib', '@otplib'];
+// file-type (attachments) is ESM-only too, with its own ESM-only dependencies.
+const esmOnlyPackages = [
+  '@scure/base',
+  '@noble/hashes',
+  'otplib',
+  '@otplib',
+  'file-type',
+  'strtok3',
+  'token-types',
+  '@tokenizer',
+  'uint8array-extras',
+  '@borewit',
+];
 const common = {
   testEnvironment: 'node',
   transform: tsJest,
   transformIgnorePatterns: [`/node_modules/(?!(${esmOnlyPackages.join('|')})/)`],
   moduleFileExtensions: ['ts', 'js', 'json'],
+  // file-type's exports offer Node only `import` and `module-sync`, conditions Jest does not use.
+  moduleNameMapper: { '^file-type$': '<rootDir>/node_modules/file-type/index.js' },
 };
 
 module.exports = {

@@ -12,10 +12,11 @@ import { setUpSecurityHeaders } from './middleware/setUpSecurityHeaders';
 import { setUpStaticResources } from './middleware/setUpStaticResources';
 import { setUpLocale } from './middleware/setUpLocale';
 import { setUpSession } from './middleware/setUpSession';
-import { setUpLanguageSwitch, setUpLocals } from './middleware/setUpLocals';
+import { setUpLanguageSwitch, setUpLocals, setUpPageLocale } from './middleware/setUpLocals';
 import { setUpCurrentAccount } from './middleware/currentAccount';
 import { setUpBodyParsing } from './middleware/setUpBodyParsing';
 import { setUpCsrf } from './middleware/setUpCsrf';
+import { setUpMultipart } from './middleware/setUpMultipart';
 import { floodLimit, perKey } from './middleware/rateLimits';
 import type { SharedLimits } from './security/clientLimits';
 import { setUpProcessHeader } from './middleware/setUpProcessHeader';
@@ -31,6 +32,7 @@ import { authRoutes } from './routes/auth/authRoutes';
 import { userRoutes } from './routes/staff/userRoutes';
 import { adminRoutes } from './routes/staff/adminRoutes';
 import { staffRoutes } from './routes/staff/staffRoutes';
+import { INTAKE_PATH, intakeRoutes } from './routes/staff/intakeRoutes';
 import { departmentRoutes } from './routes/department/departmentRoutes';
 import { API_PATH, apiRoutes } from './routes/api/apiRoutes';
 
@@ -57,7 +59,7 @@ export function createApp(deps: AppDeps): express.Express {
   const secureCookies = config.baseUrl.startsWith('https://');
   const limits = config.rateLimits;
   const windowMs = config.rateWindowMs;
-  const csrf = setUpCsrf(config.baseUrl, deps.sessionSecret, secureCookies, new Set([REPORT_PATH]));
+  const csrf = setUpCsrf(config.baseUrl, deps.sessionSecret, secureCookies, new Set([REPORT_PATH, INTAKE_PATH]));
 
   const app = express();
   app.disable('x-powered-by');
@@ -78,6 +80,7 @@ export function createApp(deps: AppDeps): express.Express {
     apiRoutes({
       apiTokenService: services.apiTokenService,
       referralService: services.referralService,
+      attachmentService: services.attachmentService,
       areas,
       translator: deps.translator,
       config,
@@ -92,6 +95,16 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(setUpCurrentAccount(services.authService, now));
   app.use(setUpLocals(config, deps.translator, csrf));
   app.use(setUpBodyParsing());
+  // The forms that take attachments are multipart: read (in memory, within the limits) before the
+  // language switch and the CSRF check, which read the body.
+  app.use(
+    setUpMultipart(config.attachments, [
+      { path: REPORT_PATH, signedIn: false },
+      { path: '/status/messages', signedIn: false },
+      { path: '/department/referrals/new', signedIn: true },
+      { path: INTAKE_PATH, signedIn: true },
+    ]),
+  );
   app.use(setUpLanguageSwitch(config, deps.translator, secureCookies));
   app.use(csrf.protect);
 
@@ -102,6 +115,7 @@ export function createApp(deps: AppDeps): express.Express {
     reportRoutes({
       reportService,
       receiptHandoff,
+      attachmentService: services.attachmentService,
       areas,
       csrf,
       secureCookies,
@@ -114,6 +128,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(
     statusRoutes({
       reportService,
+      attachmentService: services.attachmentService,
       now,
       // Past RATE_RECEIPT_CHECKS_GLOBAL wrong receipts an hour, a client with three wrong ones waits;
       // a correct receipt from anyone else is still answered.
@@ -123,14 +138,45 @@ export function createApp(deps: AppDeps): express.Express {
     }),
   );
 
-  // Partners answer a redirect from the signed link in its email.
+  // Partners answer a redirect, or a family referred from a case, from the signed link in its email.
   app.use(acknowledgementRoutes({ acknowledgementService: services.acknowledgementService, serviceContact: config.serviceContact }));
 
   const { accountService, authService, triageService, caseService, acknowledgementService, partnerService } = services;
   app.use(authRoutes({ authService, accountService, now }));
   app.use(userRoutes({ accountService }));
-  app.use(staffRoutes({ triageService, caseService, acknowledgementService, partnerService, accountService, areas, now }));
-  app.use(departmentRoutes({ referralService: services.referralService, areas, now }));
+  app.use(
+    staffRoutes({
+      attachmentService: services.attachmentService,
+      triageService,
+      caseService,
+      caseReferralService: services.caseReferralService,
+      caseConferenceService: services.caseConferenceService,
+      caseAssessmentService: services.caseAssessmentService,
+      casePlanService: services.casePlanService,
+      acknowledgementService,
+      partnerService,
+      accountService,
+      savedReplyService: services.savedReplyService,
+      areas,
+      now,
+    }),
+  );
+  // Reports received at the office, and the receipt slip (printed in the reporter's language).
+  app.use(
+    intakeRoutes({
+      staffIntakeService: services.staffIntakeService,
+      attachmentService: services.attachmentService,
+      receiptHandoff,
+      areas,
+      csrf,
+      slipLocale: setUpPageLocale(config, deps.translator, (req) => req.session?.intakeReceipt?.language),
+      secureCookies,
+      baseUrl: config.baseUrl,
+      defaultLocale: config.defaultLocale,
+      now,
+    }),
+  );
+  app.use(departmentRoutes({ referralService: services.referralService, attachmentService: services.attachmentService, areas, now }));
   app.use(
     adminRoutes({
       partnerService,

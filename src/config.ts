@@ -37,10 +37,13 @@ const envSchema = z.object({
   TRIAGE_EMAIL: z.string().default('triase@localhost'),
   SERVICE_CONTACT: z.string().trim().min(1).max(200).optional(),
   REDIRECT_ACK_DAYS: positiveInt.max(30).default(2),
+  INITIAL_ASSESSMENT_WORKING_DAYS: positiveInt.max(30).default(3),
   TRUST_PROXY: trustProxy.optional(),
   REQUIRE_2FA: booleanFromString.default(true),
   RETENTION_DAYS: positiveInt.default(730),
   MAIL_FILES_KEEP_DAYS: positiveInt.default(7),
+  ATTACHMENTS_MAX_FILES: positiveInt.max(10).default(3),
+  ATTACHMENT_MAX_MB: positiveInt.max(25).default(5),
   ORG_NAME: z.string().min(1).default('LK3 Dinas Sosial Kota Padang'),
   DEFAULT_LOCALE: z.enum(['id', 'en']).default('id'),
   AREAS_CSV: z
@@ -117,6 +120,8 @@ export interface Config {
   serviceContact: string;
   /** Working days a partner has to acknowledge a redirect before it is flagged and they get one reminder. */
   redirectAcknowledgementDays: number;
+  /** Working days after a case is opened within which its initial assessment is due (flagged overdue after). */
+  initialAssessmentWorkingDays: number;
   /** The email outbox's worker: how often it looks for due emails, and how many attempts before an email fails. */
   outbox: { pollSeconds: number; maxAttempts: number };
   trustProxy: number | 'loopback' | false;
@@ -124,6 +129,8 @@ export interface Config {
   retentionDays: number;
   /** Days a sent email's .eml file (SMTP_URL unset) is kept before `npm run retention` deletes it. */
   mailFilesKeepDays: number;
+  /** Files one form or API call may attach, and the largest file in bytes (ATTACHMENTS_MAX_FILES, ATTACHMENT_MAX_MB). */
+  attachments: { maxFiles: number; maxBytes: number };
   orgName: string;
   defaultLocale: 'id' | 'en';
   areasCsv: string;
@@ -189,11 +196,13 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     triageEmail: e.TRIAGE_EMAIL,
     serviceContact: e.SERVICE_CONTACT ?? e.TRIAGE_EMAIL,
     redirectAcknowledgementDays: e.REDIRECT_ACK_DAYS,
+    initialAssessmentWorkingDays: e.INITIAL_ASSESSMENT_WORKING_DAYS,
     outbox: { pollSeconds: e.OUTBOX_POLL_SECONDS, maxAttempts: e.OUTBOX_MAX_ATTEMPTS },
     trustProxy: e.TRUST_PROXY ?? false,
     require2fa: e.REQUIRE_2FA,
     retentionDays: e.RETENTION_DAYS,
     mailFilesKeepDays: e.MAIL_FILES_KEEP_DAYS,
+    attachments: { maxFiles: e.ATTACHMENTS_MAX_FILES, maxBytes: e.ATTACHMENT_MAX_MB * 1024 * 1024 },
     orgName: e.ORG_NAME,
     defaultLocale: e.DEFAULT_LOCALE,
     areasCsv: path.resolve(e.AREAS_CSV),

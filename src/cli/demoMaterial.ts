@@ -362,3 +362,248 @@ export const staffNames = {
   ],
   department: ['Hesti Kurniawati', 'Zulkifli', 'Maya Sari', 'Doni Kurniawan', 'Ratna Dewi', 'Eko Saputra', 'Afrizal', 'Sinta Bella'],
 };
+
+/**
+ * Reports staff recorded at the office (`/staff/intake`): what the officer wrote down from a
+ * phone call, a WhatsApp message, a visit or a letter, in the reporter's words as far as possible.
+ */
+export const intakeNarratives = {
+  phone:
+    'Penelepon (tetangga) menyampaikan bahwa seorang nenek di sebelah rumahnya tinggal sendirian sejak anaknya merantau. Sudah dua hari nenek itu tidak keluar rumah dan lampu rumahnya tidak menyala. Penelepon khawatir beliau sakit dan tidak ada yang merawat.',
+  whatsapp:
+    'Pelapor mengirim pesan WhatsApp ke nomor layanan: adik perempuannya sering dipukul suaminya dan semalam datang ke rumah pelapor dengan lebam di wajah. Pelapor juga mengirim foto. Adiknya belum mau melapor ke polisi tetapi mau bicara dengan pekerja sosial.',
+  office:
+    'Ibu datang langsung ke kantor bersama anak bungsunya. Ia baru diberhentikan dari toko tempatnya bekerja, menunggak kontrakan dua bulan, dan khawatir anak sulungnya harus berhenti sekolah karena belum bisa membayar uang semester.',
+  letter:
+    'Surat dari kepala SD di kelurahan ini: seorang murid kelas 5 sudah tiga minggu tidak masuk sekolah. Wali kelas yang berkunjung ke rumah melihat anak itu ikut bekerja di bengkel las milik kenalan ayahnya sampai malam. Surat asli dipindai dan dilampirkan.',
+};
+
+/** The name an officer gives a file a reporter sent, as stored with the report. */
+export const attachmentNames = { photo: 'foto-kiriman-pelapor.jpg', letter: 'surat-kepala-sekolah.pdf' };
+
+/** The words of the school's letter, for the small PDF the demo attaches (plain ASCII: a standard PDF font). */
+export const letterLines = [
+  'SD Negeri 21 Kota Padang',
+  'Nomor: 421.2/045/SD21/2026',
+  'Perihal: Murid tidak masuk sekolah',
+  '',
+  'Kepada Yth. Pimpinan LK3 Kota Padang',
+  '',
+  'Dengan hormat, kami sampaikan bahwa salah seorang murid kelas 5 kami',
+  'sudah tiga minggu tidak masuk sekolah. Wali kelas telah berkunjung ke rumah',
+  'dan mendapati anak tersebut bekerja di bengkel las sampai malam hari.',
+  'Kami mohon bantuan LK3 untuk mendampingi keluarga ini.',
+  '',
+  'Hormat kami,',
+  'Kepala Sekolah',
+];
+
+/** Initial assessments (asesmen awal) written by the caseworker, one per case, with the family as they told it. */
+export const initialAssessments = {
+  'case-in-depth': {
+    presentingProblem:
+      'Remaja putri (16 tahun) yang kos di dekat kampus dipaksa berhubungan oleh pacarnya dan sekarang diancam fotonya akan disebarkan bila ia memutuskan hubungan. Ia belum berani bercerita kepada orang tuanya di kampung.',
+    household: [
+      { name: 'Rani', relation: 'self', ageGroup: 'age_13_17', role: 'Pelajar SMA, tinggal di kos' },
+      { name: 'Bu Erni', relation: 'not_related', ageGroup: 'age_18_59', role: 'Pemilik kos, yang paling dekat sehari-hari' },
+      { name: 'Bu Sarah', relation: 'mother', ageGroup: 'age_18_59', role: 'Ibu Rani, tinggal di Pariaman' },
+    ],
+    safety:
+      'Rani aman secara fisik di kos; pacarnya tidak tahu alamat kos yang baru. Ancaman penyebaran foto masih berlangsung lewat pesan.',
+    safetyPlan:
+      'Nomor pacar diblokir bersama Rani, pesan ancaman disimpan sebagai bukti. Bu Erni bersedia menolak tamu laki-laki yang mencari Rani. Rani menyimpan nomor LK3 dan UPTD PPA.',
+    risk: ['Pelaku masih tinggal serumah atau mudah menjangkau korban'],
+    riskNotes: 'Pelaku satu sekolah dengan Rani, jadi masih bertemu setiap hari.',
+    protective: ['Ada kerabat yang mendukung', 'Anak tetap bersekolah'],
+    protectiveNotes: 'Rani tetap masuk sekolah dan dekat dengan guru BK-nya.',
+    decision: 'in_depth_assessment',
+    decisionReason: 'Perlu asesmen lanjutan tentang keadaan Rani dan cara melibatkan orang tuanya dengan aman.',
+  },
+  'case-plan': {
+    presentingProblem:
+      'Orang tua pelapor berselisih dengan paman soal warisan rumah. Pertengkaran sudah sampai saling ancam, dan adik-adik pelapor yang masih kecil sering mendengarnya.',
+    household: [
+      { name: 'Pak Syahrul', relation: 'father', ageGroup: 'age_18_59', role: 'Kepala keluarga, sopir angkot' },
+      { name: 'Bu Yanti', relation: 'mother', ageGroup: 'age_18_59', role: 'Ibu rumah tangga, berjualan kue' },
+      { name: 'Dina', relation: 'self', ageGroup: 'age_18_59', role: 'Anak sulung, yang melapor' },
+      { name: 'Raka', relation: 'sibling', ageGroup: 'age_5_12', role: 'Adik bungsu, kelas 3 SD' },
+    ],
+    safety: 'Belum ada kekerasan fisik. Ancaman diucapkan saat bertengkar; anak-anak ketakutan ketika paman datang.',
+    safetyPlan: 'Bila paman datang dalam keadaan marah, Dina membawa Raka ke rumah nenek di gang sebelah dan menghubungi ketua RT.',
+    risk: ['Keluarga terasing, tanpa dukungan di sekitarnya'],
+    riskNotes: 'Keluarga besar terbelah dua karena soal warisan ini.',
+    protective: ['Keluarga bersedia bekerja sama', 'Ada tokoh masyarakat atau agama yang peduli'],
+    protectiveNotes: 'Ketua RT dan seorang ninik mamak bersedia menjadi penengah.',
+    decision: 'in_depth_assessment',
+    decisionReason: 'Perlu memahami hubungan dalam keluarga besar sebelum menyusun rencana penyelesaian.',
+  },
+  'case-intervention': {
+    presentingProblem:
+      'Anak perempuan kelas 8 akan dinikahkan dengan laki-laki yang jauh lebih tua karena beban ekonomi keluarga. Anak masih ingin sekolah. Dilaporkan oleh wali kelasnya.',
+    household: [
+      { name: 'Salsa', relation: 'self', ageGroup: 'age_13_17', role: 'Pelajar kelas 8 SMP' },
+      { name: 'Bu Nur', relation: 'mother', ageGroup: 'age_18_59', role: 'Berjualan sayur di pasar' },
+      { name: 'Pak Amir', relation: 'father', ageGroup: 'age_18_59', role: 'Nelayan, kepala keluarga' },
+      { name: 'Fikri', relation: 'sibling', ageGroup: 'under_5', role: 'Adik, diasuh Salsa sepulang sekolah' },
+    ],
+    safety: 'Salsa tidak mengalami kekerasan fisik, tetapi ditekan untuk berhenti sekolah dan menerima lamaran.',
+    safetyPlan: 'Wali kelas memantau kehadiran Salsa setiap hari dan segera mengabari LK3 bila Salsa tidak masuk.',
+    risk: ['Kesulitan ekonomi yang berat', 'Anak putus sekolah atau sering tidak masuk'],
+    riskNotes: 'Penghasilan melaut tidak menentu sejak musim angin barat.',
+    protective: ['Anak tetap bersekolah', 'Ada tokoh masyarakat atau agama yang peduli'],
+    protectiveNotes: 'Sekolah dan penghulu di KUA sudah tahu rencana ini dan mendukung penundaan.',
+    decision: 'in_depth_assessment',
+    decisionReason: 'Keputusan keluarga masih bisa berubah; perlu rencana bersama sekolah dan keluarga.',
+  },
+} as const;
+
+/** In-depth assessments (asesmen lanjutan): the second version on a case adds what a later visit showed. */
+export const inDepthAssessments = {
+  'case-in-depth': [
+    {
+      members: {
+        Rani: {
+          attitudes: 'Menyalahkan diri sendiri dan merasa malu.',
+          thoughts: 'Takut orang tuanya marah dan menyuruhnya pulang kampung.',
+          behaviour: 'Sulit tidur, jarang makan, tetapi tetap masuk sekolah.',
+        },
+      },
+      familyFunctioning: 'Orang tua di Pariaman belum tahu. Hubungan Rani dengan ibunya dekat, dengan ayahnya lebih berjarak.',
+      strengths: 'Rani berani bercerita dan mau didampingi. Pemilik kos peduli.',
+      riskLevel: 'high',
+      riskReason: 'Ancaman penyebaran foto masih berlangsung dan pelaku bertemu Rani setiap hari di sekolah.',
+    },
+    {
+      members: {
+        Rani: {
+          attitudes: 'Mulai melihat bahwa ini bukan salahnya.',
+          thoughts: 'Ingin ibunya tahu, asal ditemani pekerja sosial saat bercerita.',
+          behaviour: 'Tidur lebih baik; ikut sesi konseling kedua.',
+        },
+        'Bu Sarah': {
+          attitudes: 'Terkejut tetapi berpihak kepada Rani.',
+          thoughts: 'Ingin pelaku diproses hukum.',
+          behaviour: 'Datang ke Padang dan menemani Rani selama seminggu.',
+        },
+      },
+      familyFunctioning: 'Setelah ibunya tahu, keluarga mendukung Rani. Ayahnya setuju Rani tetap sekolah di Padang.',
+      strengths: 'Dukungan ibu, guru BK, dan pemilik kos.',
+      riskLevel: 'medium',
+      riskReason: 'Ancaman belum berhenti, tetapi Rani kini punya dukungan keluarga dan bantuan hukum sedang diupayakan.',
+    },
+  ],
+  'case-plan': [
+    {
+      members: {
+        'Pak Syahrul': {
+          attitudes: 'Merasa paling berhak atas rumah karena merawat orang tuanya dulu.',
+          thoughts: 'Khawatir keluarganya kehilangan tempat tinggal.',
+          behaviour: 'Mudah tersulut ketika paman datang.',
+        },
+        Raka: {
+          attitudes: 'Takut setiap ada tamu.',
+          thoughts: 'Mengira orang tuanya akan berpisah.',
+          behaviour: 'Mengompol lagi dua minggu terakhir.',
+        },
+      },
+      familyFunctioning: 'Keluarga inti rukun; masalah ada pada hubungan dengan keluarga besar.',
+      strengths: 'Orang tua mau duduk bersama bila ada penengah yang dihormati.',
+      riskLevel: 'low',
+      riskReason: 'Tidak ada kekerasan fisik; yang dibutuhkan penyelesaian yang damai dan dukungan untuk anak-anak.',
+    },
+  ],
+} as const;
+
+/** The intervention plans (rencana intervensi): goals, each with its activities by LK3 function. */
+export const planGoals = {
+  'case-plan': [
+    {
+      goal: 'Keluarga dan paman menyelesaikan soal warisan rumah lewat musyawarah, tanpa ancaman.',
+      activities: [
+        { title: 'Menghubungi ninik mamak dan ketua RT untuk menjadi penengah musyawarah', lk3Function: 'networking', due: 'today' },
+        { title: 'Memberi keluarga informasi bantuan hukum gratis soal warisan (LBH, Posbakum)', lk3Function: 'information', due: 'later' },
+      ],
+    },
+    {
+      goal: 'Raka kembali merasa aman di rumah.',
+      activities: [
+        {
+          title: 'Konseling keluarga: cara orang tua menenangkan anak setelah pertengkaran',
+          lk3Function: 'family_strengthening',
+          due: 'later',
+        },
+      ],
+    },
+  ],
+  'case-intervention': [
+    {
+      goal: 'Salsa tetap bersekolah dan pernikahan tidak dilangsungkan.',
+      activities: [
+        { title: 'Mendampingi Salsa kembali ke sekolah bersama wali kelas', lk3Function: 'protection', due: 'done' },
+        { title: 'Menjelaskan kepada orang tua aturan batas usia menikah dan dispensasi kawin', lk3Function: 'information', due: 'done' },
+        { title: 'Konseling keluarga tentang masa depan Salsa', lk3Function: 'family_strengthening', due: 'today' },
+      ],
+    },
+    {
+      goal: 'Beban ekonomi keluarga berkurang.',
+      activities: [
+        { title: 'Mengusulkan keluarga ke PKH dan Program Indonesia Pintar', lk3Function: 'referral', due: 'overdue' },
+        {
+          title: 'Bu Nur ikut pelatihan usaha olahan ikan di kelurahan',
+          lk3Function: 'empowerment',
+          due: 'later',
+          responsible: 'Bu Nur, didampingi kader PKK kelurahan',
+        },
+      ],
+    },
+  ],
+} as const;
+
+export const progressNotes = [
+  'Salsa sudah masuk sekolah lagi sejak Senin; wali kelas memantau kehadirannya.',
+  'Orang tua menerima penjelasan dan setuju menunda rencana pernikahan.',
+];
+
+/** Follow-ups (tindak lanjut): what happened, and when the next one is. */
+export const followUpOutcomes = {
+  'case-intervention':
+    'Kunjungan rumah bersama wali kelas. Salsa rajin masuk sekolah. Pak Amir masih ragu, tetapi mau menunggu sampai Salsa lulus SMP.',
+  'case-monitoring':
+    'Telepon dengan klien: tidak ada ancaman lagi dari mertua sejak pertemuan keluarga. Klien sudah bisa tidur nyenyak dan mulai bekerja kembali.',
+};
+
+/** Referrals out from a case to a partner, with the family's consent. */
+export const caseReferrals = {
+  'referral-case': {
+    partner: 'RSUD dr. Rasidin Padang',
+    consentBy: 'Istri klien (Bu Lena)',
+    summary:
+      'Bapak 41 tahun dengan gangguan jiwa berat, sempat dipasung keluarga. Sudah dilepas dan didampingi LK3; keluarga kini mau bekerja sama.',
+    request: 'Mohon pemeriksaan dan pengobatan jiwa rawat jalan, serta jadwal kontrol rutin di poli jiwa.',
+  },
+  'case-in-depth': {
+    partner: 'LBH Padang',
+    consentBy: 'Rani dan ibunya (Bu Sarah)',
+    summary:
+      'Remaja putri 16 tahun mengalami kekerasan seksual oleh pacarnya dan diancam fotonya akan disebarkan. Bukti pesan ancaman sudah disimpan.',
+    request: 'Mohon pendampingan hukum untuk melapor dan menghentikan penyebaran foto (UU TPKS).',
+  },
+} as const;
+
+/** The minutes of a case conference (temu kasus). */
+export const conference = {
+  otherAttendees: 'Wali kelas SMP Negeri 40 Padang; Penghulu KUA Bungus Teluk Kabung',
+  decisions:
+    'Pernikahan Salsa ditunda sampai ia cukup umur; KUA tidak akan memproses tanpa dispensasi, dan keluarga tidak akan mengajukannya. Sekolah memberi keringanan biaya seragam. LK3 mengusulkan keluarga ke PKH.',
+  nextSteps: 'Kunjungan rumah bersama wali kelas dalam dua minggu. UPTD PPA memantau bila ada tekanan baru dari pihak laki-laki.',
+};
+
+/** What the caseworker wrote when closing a case, by case. */
+export const closingSummaries = {
+  'case-closed':
+    'Ibu dan anak mengikuti enam sesi konseling. Anak tidak lagi bolos, nilainya membaik, dan ibu sudah punya cara berbicara dengan anaknya tanpa bertengkar. Tujuan rencana tercapai; keluarga tahu cara menghubungi LK3 lagi bila perlu.',
+  'referral-case':
+    'Klien sudah diterima poli jiwa RSUD dr. Rasidin dan rutin kontrol. Keluarga berjanji tidak memasung lagi dan didampingi kader kesehatan jiwa puskesmas. Pendampingan selanjutnya oleh rumah sakit.',
+  'case-declined':
+    'Ibu memutuskan tidak melanjutkan pendampingan karena suaminya menolak. Ia sudah diberi informasi rehabilitasi di BNN dan nomor LK3, dan tahu boleh datang lagi kapan saja.',
+};

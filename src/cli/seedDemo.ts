@@ -1,15 +1,22 @@
 import crypto from 'node:crypto';
 import { parseArgs } from 'node:util';
+import { PDFDocument, StandardFonts } from 'pdf-lib';
+import sharp from 'sharp';
 import { openLentera, type OpenedLentera } from '../lentera';
 import { readEnvironment } from '../env';
 import { COULD_NOT_RUN, openForCommand, runFromShell } from './command';
 import { loadAreaDirectory } from '../data/areaReference';
 import { newTotpSecret, totpCodeAt, totpUri } from '../security/totp';
-import type { CaseClosureReason, CaseStage } from '../domain/cases';
+import type { CaseClosureOutcome, CaseStage } from '../domain/cases';
 import type { CloseReason, RedirectReason, RiskLevel } from '../domain/decisions';
 import type { AcknowledgementAnswer } from '../domain/acknowledgements';
-import type { AffectedGroup, Category, ContactDetails, ReporterRelation, Urgency } from '../domain/reference';
+import type { AffectedGroup, Category, ContactDetails, IntakeChannel, ReporterRelation, Urgency } from '../domain/reference';
 import type { ClientIdentity, Consent } from '../domain/referrals';
+import type { ConsentMethod } from '../domain/caseReferrals';
+import type { FactorKind } from '../domain/caseAssessments';
+import type { FollowUpKind } from '../domain/casePlans';
+import type { UploadedFile } from '../domain/attachments';
+import { jakartaDate } from '../domain/sla';
 import { roles, type CurrentAccount, type Role } from '../domain/roles';
 import { formatReceipt } from '../domain/receipt';
 import type { Outcome } from '../domain/outcome';
@@ -20,7 +27,9 @@ import * as material from './demoMaterial';
 /**
  * `npm run seed:demo`: a small, believable office on a fresh install — a few dozen reports in every
  * state, referrals from departments, cases at several stages, redirects with and without the
- * partner's answer, partners, departments, and one account per role — so that a newcomer sees a
+ * partner's answer, reports recorded at the office with attachments, the LK3 working file on open
+ * cases (assessments, plans, follow-ups, referrals out, a conference), closed cases with their
+ * outcomes, partners, departments, and one account per role — so that a newcomer sees a
  * working office in a minute. Everything goes through the services, as the pages would make it,
  * on a clock set back over the last weeks (the audit log, timelines and due times read as if it
  * happened then). Prints how to sign in. Refuses a database that already holds reports unless --force.
@@ -82,6 +91,11 @@ class Script {
   time(daysAgo: number, hh: number, mm = 0): number {
     const todayJakarta = Math.floor((this.realNow + JAKARTA) / DAY) * DAY - JAKARTA;
     return Math.min(this.realNow - MINUTE, todayJakarta - daysAgo * DAY + hh * HOUR + mm * MINUTE);
+  }
+
+  /** The Jakarta calendar date `days` days from today (negative: before), as YYYY-MM-DD. */
+  date(days: number): string {
+    return jakartaDate(new Date(this.realNow + days * DAY));
   }
 
   at(when: number, run: () => unknown): void {
@@ -159,7 +173,7 @@ export async function runSeedDemoCommand(argv: string[], io: SeedDemoIo): Promis
       io.out(`           TOTP      ${a.totpSecret}`);
       io.out(`           ${a.otpauthUrl}\n`);
     }
-    const receipts = ['waiting', 'redirect-accepted', 'case-monitoring'].map((key) => script.report(key));
+    const receipts = ['waiting', 'redirect-accepted', 'case-monitoring', 'intake-office'].map((key) => script.report(key));
     if (receipts.length > 0) {
       io.out(
         `As a resident, open ${config.baseUrl}/status with a receipt: ${receipts.map((r) => `${formatReceipt(r.receipt ?? '')} (${r.reference})`).join(', ')}.`,
@@ -353,14 +367,226 @@ async function seedDemo(lentera: OpenedLentera, script: Script, setClock: (ms: n
       riskFactors: material.riskFactors[n % material.riskFactors.length]!,
       protectiveFactors: material.protectiveFactors[n % material.protectiveFactors.length]!,
     });
-  const closeCase = (key: string, when: number, reason: CaseClosureReason) =>
-    work(key, when, { kind: 'close', reason, note: material.caseNotes[4]! });
+  const closeCase = (key: keyof typeof material.closingSummaries, when: number, outcome: CaseClosureOutcome) =>
+    work(key, when, { kind: 'close', outcome, summary: material.closingSummaries[key] });
   const respond = (key: string, when: number, n = 0) =>
     script.at(when, () =>
       must(triageService.respondToDepartment(triage, ref(key), material.referralResponses[n]!), `responding on ${key}`),
     );
   const t = (daysAgo: number, hh: number, mm = 0) => script.time(daysAgo, hh, mm);
   const phone = (n: number) => `0813 6${String(100 + n)} ${String(4000 + n * 7)}`;
+
+  // --- The newer work: reports recorded at the office, attachments, the LK3 working file ----------
+  const { staffIntakeService, attachmentService, caseAssessmentService, casePlanService, caseReferralService, caseConferenceService } =
+    services;
+
+  /** A photo as a phone sends it (a plain colour stands in for the picture) and a scanned letter, made in memory. */
+  const photo = async (): Promise<UploadedFile> => ({
+    originalName: material.attachmentNames.photo,
+    bytes: await sharp({ create: { width: 640, height: 480, channels: 3, background: { r: 176, g: 148, b: 124 } } })
+      .jpeg({ quality: 80 })
+      .toBuffer(),
+  });
+  const letter = async (): Promise<UploadedFile> => {
+    const doc = await PDFDocument.create();
+    const page = doc.addPage([595, 842]);
+    const font = await doc.embedFont(StandardFonts.Helvetica);
+    material.letterLines.forEach((line, i) => page.drawText(line, { x: 64, y: 760 - i * 18, size: 11, font }));
+    return { originalName: material.attachmentNames.letter, bytes: Buffer.from(await doc.save()) };
+  };
+
+  interface OfficeReport {
+    channel: IntakeChannel;
+    /** When the office received it; recorded at the step's own time. */
+    receivedAt: number;
+    takenBy?: CurrentAccount;
+    category: Category;
+    urgency: Urgency;
+    kelurahan: string;
+    relation: ReporterRelation;
+    contact?: Pick<ContactDetails, 'name' | 'phone' | 'channel'> & Partial<ContactDetails>;
+    receipt?: boolean;
+    files?: (() => Promise<UploadedFile>)[];
+  }
+  const recordAtOffice = (key: string, when: number, r: OfficeReport) =>
+    script.at(when, async () => {
+      const uploads = await Promise.all((r.files ?? []).map((f) => f()));
+      const prepared = must(await attachmentService.prepare({ files: uploads, problem: null }), `the attachments of ${key}`);
+      const where = place(r.kelurahan);
+      const recorded = must(
+        staffIntakeService.record(
+          triage,
+          {
+            report: {
+              category: r.category,
+              affectedGroups: material.narratives[r.category].groups,
+              kecamatanCode: where.kecamatanCode,
+              kelurahanCode: where.kelurahanCode,
+              locationDetail: null,
+              narrative: material.intakeNarratives[r.channel as keyof typeof material.intakeNarratives],
+              urgency: r.urgency,
+              reporterRelation: r.relation,
+              contact: r.contact
+                ? { email: '', safeHours: material.safeHours[2]!, mayLeaveMessage: false, notifyByEmail: false, ...r.contact }
+                : null,
+              language: 'id',
+            },
+            channel: r.channel,
+            receivedAt: new Date(r.receivedAt),
+            takenBy: (r.takenBy ?? triage).id,
+            giveReceipt: r.receipt ?? false,
+          },
+          prepared.files,
+        ),
+        `recording ${key} at the office`,
+      );
+      script.filed.set(key, { reference: recorded.reference, receipt: recorded.receipt });
+    });
+
+  const factorId = (kind: FactorKind, label: string): number => {
+    const factor = caseAssessmentService.factors().find((f) => f.kind === kind && f.labelId === label && !f.retired);
+    if (!factor) throw new Error(`seed:demo: no ${kind} factor "${label}" on the supervisors' lists`);
+    return factor.id;
+  };
+  const initialAssessment = (key: keyof typeof material.initialAssessments, when: number) =>
+    script.at(when, () => {
+      const a = material.initialAssessments[key];
+      must(
+        caseAssessmentService.save(caseworker, script.caseOf(key, caseworker), {
+          kind: 'initial',
+          body: {
+            presentingProblem: a.presentingProblem,
+            household: a.household.map((m) => ({ ...m })),
+            safety: a.safety,
+            safetyPlan: a.safetyPlan,
+            riskFactorIds: a.risk.map((label) => factorId('risk', label)),
+            riskNotes: a.riskNotes,
+            protectiveFactorIds: a.protective.map((label) => factorId('protective', label)),
+            protectiveNotes: a.protectiveNotes,
+            decision: a.decision,
+            decisionReason: a.decisionReason,
+          },
+        }),
+        `the initial assessment of ${key}`,
+      );
+    });
+  const inDepthAssessment = (key: keyof typeof material.inDepthAssessments, version: number, when: number) =>
+    script.at(when, () => {
+      const a = material.inDepthAssessments[key][version]!;
+      const members = Object.entries(a.members).map(([name, m]: [string, { attitudes: string; thoughts: string; behaviour: string }]) => {
+        const member = material.initialAssessments[key].household.find((h) => h.name === name);
+        if (!member) throw new Error(`seed:demo: ${name} is not in the household of ${key}`);
+        return { member: { name, relation: member.relation, ageGroup: member.ageGroup }, ...m };
+      });
+      must(
+        caseAssessmentService.save(caseworker, script.caseOf(key, caseworker), {
+          kind: 'in_depth',
+          body: {
+            members,
+            familyFunctioning: a.familyFunctioning,
+            strengths: a.strengths,
+            riskLevel: a.riskLevel,
+            riskReason: a.riskReason,
+          },
+        }),
+        `the in-depth assessment of ${key}`,
+      );
+    });
+
+  /** The plan page as the worker opens it, to find the goal or activity just written (audited, as the page is). */
+  const planOf = async (number: string) => {
+    const page = await casePlanService.view(caseworker, number, 'plan');
+    if (!page) throw new Error(`seed:demo: no plan page for ${number}`);
+    return page.plan;
+  };
+  const dueOn = {
+    done: (when: number) => jakartaDate(new Date(when + 7 * DAY)),
+    today: () => script.date(0),
+    overdue: () => script.date(-3),
+    later: () => script.date(10),
+  };
+  const plan = (key: keyof typeof material.planGoals, when: number) =>
+    script.at(when, async () => {
+      const number = script.caseOf(key, caseworker);
+      for (const g of material.planGoals[key]) {
+        must(casePlanService.change(caseworker, number, { kind: 'add_goal', text: g.goal }), `a goal of ${key}`);
+        const goalId = (await planOf(number)).goals.at(-1)!.id;
+        for (const a of g.activities) {
+          const responsible =
+            'responsible' in a ? { kind: 'other' as const, name: a.responsible } : { kind: 'staff' as const, accountId: caseworker.id };
+          must(
+            casePlanService.change(caseworker, number, {
+              kind: 'add_activity',
+              goalId,
+              activity: { title: a.title, lk3Function: a.lk3Function, responsible, dueOn: dueOn[a.due](when) },
+            }),
+            `an activity of ${key}`,
+          );
+        }
+      }
+    });
+  const progress = (key: string, when: number, title: string, note: string) =>
+    script.at(when, async () => {
+      const number = script.caseOf(key, caseworker);
+      const activity = (await planOf(number)).goals.flatMap((g) => g.activities).find((a) => a.title === title);
+      if (!activity) throw new Error(`seed:demo: no activity "${title}" on ${key}`);
+      must(
+        casePlanService.change(caseworker, number, { kind: 'progress', activityId: activity.id, status: 'done', note }),
+        `progress on ${key}`,
+      );
+    });
+  const followUp = (key: keyof typeof material.followUpOutcomes, when: number, kind: FollowUpKind, nextInDays: number) =>
+    script.at(when, () =>
+      must(
+        casePlanService.change(caseworker, script.caseOf(key, caseworker), {
+          kind: 'follow_up',
+          followUpKind: kind,
+          heldOn: jakartaDate(new Date(when)),
+          outcome: material.followUpOutcomes[key],
+          nextOn: script.date(nextInDays),
+          staffIds: [caseworker.id],
+        }),
+        `a follow-up on ${key}`,
+      ),
+    );
+  const referralsOut = new Map<string, number>();
+  const referOut = (key: keyof typeof material.caseReferrals, when: number, consentMethod: ConsentMethod) =>
+    script.at(when, () => {
+      const r = material.caseReferrals[key];
+      const made = must(
+        caseReferralService.refer(caseworker, script.caseOf(key, caseworker), {
+          partnerId: partner(r.partner),
+          consentBy: r.consentBy,
+          consentMethod,
+          consentOn: jakartaDate(new Date(when)),
+          summary: r.summary,
+          request: r.request,
+        }),
+        `the referral out of ${key}`,
+      );
+      referralsOut.set(key, made.id);
+    });
+  const partnerAnswers = (key: keyof typeof material.caseReferrals, when: number, answer: AcknowledgementAnswer) =>
+    script.at(when, () =>
+      must(
+        caseReferralService.recordByStaff(caseworker, script.caseOf(key, caseworker), referralsOut.get(key)!, answer, ''),
+        `the partner's answer on ${key}`,
+      ),
+    );
+  const conference = (key: string, when: number, partners: string[]) =>
+    script.at(when, () =>
+      must(
+        caseConferenceService.record(supervisor, script.caseOf(key, supervisor), {
+          heldOn: jakartaDate(new Date(when)),
+          staffIds: [supervisor.id, caseworker.id],
+          partnerIds: partners.map(partner),
+          otherAttendees: material.conference.otherAttendees,
+          decisions: material.conference.decisions,
+          nextSteps: material.conference.nextSteps,
+        }),
+        `the case conference on ${key}`,
+      ),
+    );
 
   // Still waiting for triage: new, claimed, waiting for the reporter, answered.
   file('new-immediate', t(0, 7, 40), {
@@ -469,16 +695,21 @@ async function seedDemo(lentera: OpenedLentera, script: Script, setClock: (ms: n
   claim('case-in-depth', t(20, 10, 40));
   accept('case-in-depth', t(20, 13, 0), 'high', material.decisionNotes.accept[2]!);
   stage('case-in-depth', t(18, 9, 0), 'initial_assessment');
-  assess('case-in-depth', t(18, 10, 0), 'high', 0);
+  // Its decision moves the case on to the in-depth assessment, which has two versions.
+  initialAssessment('case-in-depth', t(18, 10, 0));
   note('case-in-depth', t(17, 14, 0), 3);
-  stage('case-in-depth', t(12, 9, 30), 'in_depth_assessment');
-  note('case-in-depth', t(10, 16, 0), 1);
+  inDepthAssessment('case-in-depth', 0, t(12, 9, 30));
+  inDepthAssessment('case-in-depth', 1, t(6, 15, 0));
+  // Referred out for legal aid with the family's consent; the partner has not answered yet.
+  referOut('case-in-depth', t(1, 10, 0), 'guardian');
   file('case-plan', t(26, 9, 0), { category: 'family_conflict', urgency: 'normal', kelurahan: 'Andalas', relation: 'self' });
   accept('case-plan', t(24, 10, 0), 'low');
   stage('case-plan', t(22, 9, 0), 'initial_assessment');
-  stage('case-plan', t(17, 9, 0), 'in_depth_assessment');
+  initialAssessment('case-plan', t(22, 10, 0));
+  inDepthAssessment('case-plan', 0, t(17, 9, 0));
   note('case-plan', t(15, 13, 0), 2);
-  stage('case-plan', t(9, 10, 30), 'intervention_plan');
+  // Saving the plan moves the case to the intervention plan stage.
+  plan('case-plan', t(9, 10, 30));
   file('case-intervention', t(33, 8, 30), {
     category: 'child_marriage',
     urgency: 'urgent',
@@ -488,11 +719,15 @@ async function seedDemo(lentera: OpenedLentera, script: Script, setClock: (ms: n
   claim('case-intervention', t(33, 9, 0));
   accept('case-intervention', t(33, 11, 30), 'high');
   stage('case-intervention', t(31, 9, 0), 'initial_assessment');
-  assess('case-intervention', t(31, 10, 0), 'high', 1);
-  stage('case-intervention', t(27, 9, 0), 'intervention_plan');
+  initialAssessment('case-intervention', t(31, 10, 0));
+  plan('case-intervention', t(27, 9, 0));
   note('case-intervention', t(26, 14, 0), 1);
+  conference('case-intervention', t(25, 10, 0), ['UPTD PPA Kota Padang']);
+  progress('case-intervention', t(23, 11, 0), material.planGoals['case-intervention'][0].activities[0].title, material.progressNotes[0]!);
+  progress('case-intervention', t(22, 15, 0), material.planGoals['case-intervention'][0].activities[1].title, material.progressNotes[1]!);
   stage('case-intervention', t(20, 9, 0), 'intervention');
   note('case-intervention', t(6, 15, 0), 4);
+  followUp('case-intervention', t(6, 16, 0), 'home_visit', 4);
   file('case-monitoring', t(40, 19, 0), {
     category: 'psychological_abuse',
     urgency: 'normal',
@@ -507,6 +742,7 @@ async function seedDemo(lentera: OpenedLentera, script: Script, setClock: (ms: n
   note('case-monitoring', t(20, 10, 0), 2);
   stage('case-monitoring', t(10, 9, 0), 'monitoring');
   note('case-monitoring', t(3, 11, 0), 4);
+  followUp('case-monitoring', t(3, 11, 30), 'call', 11);
   file('case-closed', t(42, 10, 0), {
     category: 'parenting_child_concerns',
     urgency: 'normal',
@@ -519,7 +755,7 @@ async function seedDemo(lentera: OpenedLentera, script: Script, setClock: (ms: n
   stage('case-closed', t(35, 9, 0), 'intervention');
   note('case-closed', t(28, 14, 0), 2);
   stage('case-closed', t(21, 9, 0), 'monitoring');
-  closeCase('case-closed', t(7, 15, 0), 'goals_achieved');
+  closeCase('case-closed', t(7, 15, 0), 'goals_met');
   file('case-hold', t(16, 22, 10), { category: 'mental_health_crisis', urgency: 'urgent', kelurahan: 'Kapalo Koto', relation: 'family' });
   accept('case-hold', t(15, 9, 0), 'medium');
   stage('case-hold', t(14, 9, 0), 'initial_assessment');
@@ -549,6 +785,10 @@ async function seedDemo(lentera: OpenedLentera, script: Script, setClock: (ms: n
   respond('referral-case', t(18, 10, 30), 0);
   stage('referral-case', t(16, 9, 0), 'initial_assessment');
   stage('referral-case', t(11, 9, 0), 'intervention');
+  // Referred out to the hospital with the wife's consent; the hospital accepted by phone, and the case closed.
+  referOut('referral-case', t(10, 10, 0), 'verbal');
+  partnerAnswers('referral-case', t(8, 14, 0), 'accepted');
+  closeCase('referral-case', t(4, 10, 0), 'referred_accepted');
   refer('referral-accepted', t(13, 14, 20), {
     submitter: viaApi[4]!,
     category: 'economic_hardship',
@@ -560,6 +800,59 @@ async function seedDemo(lentera: OpenedLentera, script: Script, setClock: (ms: n
   });
   accept('referral-accepted', t(12, 10, 0), 'low');
   stage('referral-accepted', t(9, 9, 0), 'initial_assessment');
+  file('case-declined', t(30, 20, 0), {
+    category: 'substance_use',
+    urgency: 'normal',
+    kelurahan: 'Kalumbuk',
+    relation: 'self',
+    contact: { name: 'Elvi Susanti', phone: phone(4), channel: 'phone', safeHours: material.safeHours[3]! },
+  });
+  accept('case-declined', t(29, 10, 0), 'medium');
+  stage('case-declined', t(27, 9, 0), 'initial_assessment');
+  note('case-declined', t(24, 14, 0), 5);
+  closeCase('case-declined', t(13, 11, 0), 'family_declined');
+
+  // Received at the office by phone, WhatsApp, in person and by letter, and recorded there by triage.
+  recordAtOffice('intake-phone', t(0, 8, 20), {
+    channel: 'phone',
+    receivedAt: t(0, 8, 5),
+    category: 'neglect',
+    urgency: 'urgent',
+    kelurahan: 'Pasar Ambacang',
+    relation: 'neighbour',
+  });
+  recordAtOffice('intake-whatsapp', t(1, 8, 30), {
+    channel: 'whatsapp',
+    receivedAt: t(2, 21, 15),
+    category: 'physical_violence',
+    urgency: 'urgent',
+    kelurahan: 'Belakang Tangsi',
+    relation: 'family',
+    contact: { name: 'Wati', phone: phone(5), channel: 'whatsapp' },
+    files: [photo],
+  });
+  claim('intake-whatsapp', t(1, 9, 0));
+  recordAtOffice('intake-office', t(2, 10, 40), {
+    channel: 'office',
+    receivedAt: t(2, 10, 0),
+    takenBy: supervisor,
+    category: 'economic_hardship',
+    urgency: 'normal',
+    kelurahan: 'Sungai Sapih',
+    relation: 'self',
+    contact: { name: 'Yusnita', phone: phone(6), channel: 'phone' },
+    receipt: true,
+  });
+  recordAtOffice('intake-letter', t(5, 10, 0), {
+    channel: 'letter',
+    receivedAt: t(6, 9, 0),
+    category: 'exploitation',
+    urgency: 'normal',
+    kelurahan: 'Air Tawar Timur',
+    relation: 'professional',
+    files: [letter],
+  });
+  claim('intake-letter', t(5, 10, 30));
 
   // Redirected to partners, answered or not.
   file('redirect-unanswered', t(9, 9, 30), {

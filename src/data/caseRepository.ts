@@ -16,12 +16,14 @@ interface CaseRow {
   risk_factors_enc: string | null;
   protective_factors_enc: string | null;
   closure_reason: string | null;
+  closing_summary_enc: string | null;
 }
 
 /** The associated data of each encrypted column (exported for the seeds, which write rows directly). */
 export const caseFieldContext = {
   riskFactors: (id: number) => `cases.risk_factors:${id}`,
   protectiveFactors: (id: number) => `cases.protective_factors:${id}`,
+  closingSummary: (id: number) => `cases.closing_summary:${id}`,
   eventBody: (caseId: number) => `case_events.body:${caseId}`,
 };
 
@@ -65,7 +67,7 @@ export function createCaseRepository(db: Db, cipher: FieldCipher) {
     'UPDATE cases SET risk_level = ?, risk_factors_enc = ?, protective_factors_enc = ?, updated_at = ? WHERE id = ?',
   );
   const close = db.prepare(
-    "UPDATE cases SET stage = 'terminated', closed_at = ?, closure_reason = ?, on_hold = 0, updated_at = ? WHERE id = ?",
+    "UPDATE cases SET stage = 'terminated', closed_at = ?, closure_reason = ?, closing_summary_enc = ?, on_hold = 0, updated_at = ? WHERE id = ?",
   );
   const insertEvent = db.prepare(
     'INSERT INTO case_events (case_id, account_id, kind, code, body_enc, created_at) VALUES (?, ?, ?, ?, ?, ?)',
@@ -97,6 +99,7 @@ export function createCaseRepository(db: Db, cipher: FieldCipher) {
           ? cipher.decrypt(r.protective_factors_enc, caseFieldContext.protectiveFactors(r.id))
           : '',
         closureReason: r.closure_reason,
+        closingSummary: r.closing_summary_enc ? cipher.decrypt(r.closing_summary_enc, caseFieldContext.closingSummary(r.id)) : '',
       };
     },
 
@@ -134,8 +137,9 @@ export function createCaseRepository(db: Db, cipher: FieldCipher) {
       );
     },
 
-    close(id: number, reason: string, at: Date): void {
-      close.run(at.toISOString(), reason, at.toISOString(), id);
+    /** Closes the case with its outcome (a code) and the worker's closing summary (encrypted). */
+    close(id: number, outcome: string, summary: string, at: Date): void {
+      close.run(at.toISOString(), outcome, cipher.encrypt(summary, caseFieldContext.closingSummary(id)), at.toISOString(), id);
     },
 
     addEvent(caseId: number, accountId: number | null, kind: CaseEventKind, code: string | null, body: string | null, at: Date): void {

@@ -4,6 +4,9 @@ export interface FieldCipher {
   /** AES-256-GCM; `context` (table.column:row) is bound as associated data so a value cannot be moved to another row. */
   encrypt(plaintext: string, context: string): string;
   decrypt(stored: string, context: string): string;
+  /** The same for bytes (attachments): stored as a BLOB, version byte, IV, tag, ciphertext. */
+  encryptBytes(plaintext: Buffer, context: string): Buffer;
+  decryptBytes(stored: Buffer, context: string): Buffer;
 }
 
 export interface KeyedHasher {
@@ -12,6 +15,7 @@ export interface KeyedHasher {
 }
 
 const VERSION = 'v1';
+const BYTES_VERSION = 1;
 
 /** Separate keys for separate purposes, all derived from the one DATA_KEY. */
 export function deriveKey(dataKey: Buffer, purpose: string): Buffer {
@@ -45,6 +49,20 @@ export function createFieldCipher(dataKey: Buffer): FieldCipher {
       decipher.setAAD(Buffer.from(context, 'utf8'));
       decipher.setAuthTag(raw.subarray(12, 28));
       return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
+    },
+    encryptBytes(plaintext, context) {
+      const iv = crypto.randomBytes(12);
+      const cipher = crypto.createCipheriv('aes-256-gcm', key, iv);
+      cipher.setAAD(Buffer.from(context, 'utf8'));
+      const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+      return Buffer.concat([Buffer.of(BYTES_VERSION), iv, cipher.getAuthTag(), body]);
+    },
+    decryptBytes(stored, context) {
+      if (stored.length < 29 || stored[0] !== BYTES_VERSION) throw new Error('Unknown encrypted bytes format');
+      const decipher = crypto.createDecipheriv('aes-256-gcm', key, stored.subarray(1, 13));
+      decipher.setAAD(Buffer.from(context, 'utf8'));
+      decipher.setAuthTag(stored.subarray(13, 29));
+      return Buffer.concat([decipher.update(stored.subarray(29)), decipher.final()]);
     },
   };
 }

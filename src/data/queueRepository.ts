@@ -22,6 +22,7 @@ interface Row {
   case_assignee_name: string | null;
   department_name: string | null;
   language: string | null;
+  attachment_count: number;
 }
 
 // Literal, not bound: SQLite uses the partial index reports_open_queue only when the query's
@@ -85,7 +86,8 @@ export function createQueueRepository(db: Db) {
       const index = filters.status === 'open' ? 'reports_open_queue' : 'reports_status_queue';
       const sql = `SELECT r.id, r.reference, r.source, r.category, r.urgency, r.urgency_rank, r.status, r.kecamatan_code,
           r.sla_due_at, r.created_at, r.escalated_at, a.name AS claimed_by_name, d.name AS department_name, r.language,
-          r.case_id, w.name AS case_assignee_name
+          r.case_id, w.name AS case_assignee_name,
+          (SELECT count(*) FROM attachments f WHERE f.report_id = r.id) AS attachment_count
         FROM reports r INDEXED BY ${index}
         LEFT JOIN accounts a ON a.id = r.claimed_by
         LEFT JOIN departments d ON d.id = r.department_id
@@ -110,6 +112,7 @@ export function createQueueRepository(db: Db) {
         caseId: r.case_id,
         departmentName: r.department_name,
         language: isLocale(r.language) ? r.language : null,
+        attachmentCount: r.attachment_count,
         cursor: { urgencyRank: r.urgency_rank, slaDueAt: r.sla_due_at, id: r.id },
       }));
     },

@@ -26,8 +26,11 @@ export function createReportTimelineRepository(db: Db, cipher: FieldCipher) {
       }));
     },
 
-    addMessage(reportId: number, author: MessageAuthor, body: string, at: Date, accountId: number | null = null): void {
-      insertMessage.run(reportId, author, cipher.encrypt(body, messageContext(reportId)), at.toISOString(), accountId);
+    /** Returns the new message's id (attachments that came with it point to it). */
+    addMessage(reportId: number, author: MessageAuthor, body: string, at: Date, accountId: number | null = null): number {
+      return Number(
+        insertMessage.run(reportId, author, cipher.encrypt(body, messageContext(reportId)), at.toISOString(), accountId).lastInsertRowid,
+      );
     },
 
     messages(reportId: number): Message[] {

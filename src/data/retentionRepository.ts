@@ -54,13 +54,14 @@ export function createRetentionRepository(db: Db) {
 
   const countReportContent = db.prepare(
     `SELECT (SELECT count(*) FROM messages WHERE report_id IN (${ids})) AS messages,
+            (SELECT count(*) FROM attachments WHERE report_id IN (${ids})) AS attachments,
             (SELECT count(*) FROM redirects WHERE report_id IN (${ids})) AS redirects,
             (SELECT count(*) FROM referrals WHERE report_id IN (${ids})) AS referrals`,
   );
   const unlinkDuplicates = db.prepare(`UPDATE reports SET duplicate_of = NULL WHERE duplicate_of IN (${ids})`);
   const deleteRedirects = db.prepare(`DELETE FROM redirects WHERE report_id IN (${ids})`);
   const deleteReferrals = db.prepare(`DELETE FROM referrals WHERE report_id IN (${ids})`);
-  // report_affected_groups, report_events and messages go with the row (ON DELETE CASCADE).
+  // report_affected_groups, report_events, messages and attachments go with the row (ON DELETE CASCADE).
   const deleteReports = db.prepare(`DELETE FROM reports WHERE id IN (${ids})`);
 
   const countCaseEvents = db.prepare(`SELECT count(*) FROM case_events WHERE case_id IN (${ids})`).pluck();
@@ -84,6 +85,7 @@ export function createRetentionRepository(db: Db) {
                     AND NOT EXISTS (SELECT 1 FROM reports r WHERE r.case_id = c.id AND NOT (${reportIsPurgeable})))
      SELECT (SELECT count(*) FROM p) AS reports,
             (SELECT count(*) FROM messages WHERE report_id IN (SELECT id FROM p)) AS messages,
+            (SELECT count(*) FROM attachments WHERE report_id IN (SELECT id FROM p)) AS attachments,
             (SELECT count(*) FROM redirects WHERE report_id IN (SELECT id FROM p)) AS redirects,
             (SELECT count(*) FROM referrals WHERE report_id IN (SELECT id FROM p)) AS referrals,
             (SELECT count(*) FROM pcase) AS cases,
@@ -99,9 +101,9 @@ export function createRetentionRepository(db: Db) {
     },
 
     /** Deletes these reports and everything holding their content; survivors marked duplicate of one lose the pointer. */
-    purgeReports(reportIdList: number[]): Pick<RetentionCounts, 'reports' | 'messages' | 'redirects' | 'referrals'> {
+    purgeReports(reportIdList: number[]): Pick<RetentionCounts, 'reports' | 'messages' | 'attachments' | 'redirects' | 'referrals'> {
       const p = { ids: JSON.stringify(reportIdList) };
-      const counts = countReportContent.get(p) as { messages: number; redirects: number; referrals: number };
+      const counts = countReportContent.get(p) as { messages: number; attachments: number; redirects: number; referrals: number };
       unlinkDuplicates.run(p);
       deleteRedirects.run(p);
       deleteReferrals.run(p);

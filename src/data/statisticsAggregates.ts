@@ -46,7 +46,7 @@ function monthAfter(month: string, step = 1): string {
 }
 
 /** A range of days as the histograms read it (splitByMonths). */
-interface MonthSplit extends FiledRange {
+export interface MonthSplit extends FiledRange {
   /** The whole months of the range, YYYY-MM, both included; none when firstMonth comes after lastMonth. */
   firstMonth: string;
   lastMonth: string;
@@ -61,7 +61,7 @@ interface MonthSplit extends FiledRange {
  * mid-month eleven months and the days of two part-months. Without a whole month, every day of
  * the range comes before `daysBefore`.
  */
-function splitByMonths(range: FiledRange): MonthSplit {
+export function splitByMonths(range: FiledRange): MonthSplit {
   let firstMonth = range.from.endsWith('-01') ? range.from.slice(0, 7) : monthAfter(range.from.slice(0, 7));
   let lastMonth = range.to === lastDayOfMonth(range.to.slice(0, 7)) ? range.to.slice(0, 7) : monthAfter(range.to.slice(0, 7), -1);
   if (firstMonth > lastMonth) [firstMonth, lastMonth] = [monthAfter(range.to.slice(0, 7)), range.to.slice(0, 7)];

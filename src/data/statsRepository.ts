@@ -1,8 +1,10 @@
 import type { Db } from './db';
 import type { CodeCount } from '../domain/codeCounts';
 import { createStatisticsAggregates, type FiledRange } from './statisticsAggregates';
+import { createCaseStatisticsRepository, type CaseCounts } from './caseStatisticsRepository';
 
 export type { FiledRange } from './statisticsAggregates';
+export type { CaseCounts, FunctionCount, StageTime } from './caseStatisticsRepository';
 
 export const statsDimensions = ['month', 'category', 'kecamatan', 'source', 'status', 'urgency'] as const;
 export type StatsDimension = (typeof statsDimensions)[number];
@@ -26,6 +28,7 @@ export interface StatsCounts {
  */
 export function createStatsRepository(db: Db) {
   const aggregates = createStatisticsAggregates(db);
+  const caseStatistics = createCaseStatisticsRepository(db);
 
   return {
     counts(range: FiledRange): StatsCounts {
@@ -46,6 +49,11 @@ export function createStatsRepository(db: Db) {
         decidedLate: decided.find((r) => r.code === 'late')?.count ?? 0,
         medianHoursToDecision: hours.median,
       };
+    },
+
+    /** Cases of the range: closed by outcome, plan activities by LK3 function, time in each stage (migration 0022). */
+    caseCounts(range: FiledRange): CaseCounts {
+      return caseStatistics.counts(range);
     },
   };
 }

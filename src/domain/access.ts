@@ -57,3 +57,8 @@ export function isHeldByAnother(who: CurrentAccount, report: ClaimFacts): boolea
 export function canReopenReports(who: CurrentAccount): boolean {
   return who.role === 'supervisor';
 }
+
+/** Recording a report received at the office (/staff/intake), and being named as the officer who took it: triage and supervisors. */
+export function canRecordIntake(who: Pick<CurrentAccount, 'role'>): boolean {
+  return who.role === 'triage' || who.role === 'supervisor';
+}

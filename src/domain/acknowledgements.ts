@@ -6,7 +6,14 @@ export const acknowledgementAnswers = ['received', 'accepted', 'declined'] as co
 export type AcknowledgementAnswer = (typeof acknowledgementAnswers)[number];
 export type AcknowledgementStatus = 'sent' | AcknowledgementAnswer;
 
-/** How long the links in a redirect email work. */
+/**
+ * What a partner's signed link answers: a report redirected to them by triage, or a family
+ * referred to them from a case (domain/caseReferrals.ts). Both follow the same answers.
+ */
+export const acknowledgementKinds = ['redirect', 'case_referral'] as const;
+export type AcknowledgementKind = (typeof acknowledgementKinds)[number];
+
+/** How long the links in a redirect or case-referral email work. */
 export const ACKNOWLEDGEMENT_LINK_TTL_MS = 14 * 24 * 60 * 60 * 1000;
 
 const allowed: Record<AcknowledgementStatus, readonly AcknowledgementAnswer[]> = {

@@ -42,8 +42,22 @@ export function caseMovesFrom(from: CaseStage): readonly CaseStage[] {
   return caseTransitions[from];
 }
 
-export const caseClosureReasons = ['goals_achieved', 'referred_out', 'client_withdrew', 'lost_contact', 'moved_away', 'other'] as const;
-export type CaseClosureReason = (typeof caseClosureReasons)[number];
+/**
+ * How a case ended: the outcome a worker chooses when closing it, with a closing summary (issue 13).
+ * Statistics count closed cases by it (case_statistics.outcome, migration 0022).
+ */
+export const caseClosureOutcomes = ['goals_met', 'referred_accepted', 'family_declined', 'moved_away', 'lost_contact', 'other'] as const;
+export type CaseClosureOutcome = (typeof caseClosureOutcomes)[number];
+
+/**
+ * Closure reasons recorded before outcomes: migration 0022 turned goals_achieved into goals_met and
+ * client_withdrew into family_declined; `referred_out` (acceptance not recorded) stays as it was and
+ * is still shown. Never offered on the form.
+ */
+export const legacyClosureReasons = ['referred_out'] as const;
+
+/** Every code a closed case may hold: what the pages and statistics label. */
+export const caseClosureCodes: readonly string[] = [...caseClosureOutcomes, ...legacyClosureReasons];
 
 /** Who may be assigned a case — when triage accepts a report into one, or a supervisor reassigns it. */
 export const caseAssigneeRoles: readonly Role[] = ['caseworker', 'supervisor'];
@@ -87,7 +101,10 @@ export interface CaseSummary {
 export interface CaseDetail extends CaseSummary {
   riskFactors: string;
   protectiveFactors: string;
+  /** The outcome code (caseClosureCodes) once closed. */
   closureReason: string | null;
+  /** What the worker wrote on closing it (decrypted); '' for a case closed before summaries were asked. */
+  closingSummary: string;
 }
 
 /** One entry of a case's timeline. */

@@ -25,6 +25,8 @@ export const MESSAGE_MAX = 4000;
 /** What staff write on a report or a case: a note, a question, a summary, an explanation. */
 export const NOTE_MAX = 4000;
 export const CASE_NUMBER_MAX = 30;
+/** A plan activity's title (a line; the goal and the notes are NOTE_MAX). */
+export const PLAN_ACTIVITY_TITLE_MAX = 300;
 /** A partner's reason for declining a redirected report: required, short, and never meant to hold personal data. */
 export const ACKNOWLEDGEMENT_REASON_MAX = 1000;
 
@@ -63,6 +65,18 @@ export const HOLIDAY_NAME_MIN = 2;
 export const HOLIDAY_NAME_MAX = 100;
 export const AUDIT_SUBJECT_ID_MAX = 100;
 
+// Saved replies: a supervisor's short list of message templates (domain/savedReplies.ts).
+export const SAVED_REPLY_TITLE_MAX = 100;
+/** Shorter than MESSAGE_MAX and NOTE_MAX, so that a saved reply always fits the message it goes into, with room to add. */
+export const SAVED_REPLY_BODY_MAX = 2000;
+/** How many saved replies the office keeps: a list to choose from at a glance, not a library. */
+export const SAVED_REPLIES_MAX = 30;
+
+// A report recorded at the office (/staff/intake): how long ago it may have been received. Older
+// is almost surely a typing slip (a wrong year or month); a month covers letters and outreach
+// forms that take a while to reach the desk.
+export const INTAKE_RECEIVED_MAX_DAYS = 30;
+
 /** A request body, form or JSON, in kilobytes. */
 export const BODY_MAX_KB = 64;
 /** The longest range of the statistics page, in years. */
@@ -79,3 +93,6 @@ export const AUDIT_PAGE_SIZE = 50;
 export const OUTBOX_PAGE_SIZE = 50;
 /** Rows of each "redirects needing attention" list on the queue page; the rest are counted. */
 export const ATTENTION_ROWS = 10;
+
+/** The longest file name the referral API accepts for an attachment (shortened for display: domain/attachments.ts). */
+export const ATTACHMENT_SENT_NAME_MAX = 255;

@@ -41,5 +41,7 @@ export interface QueueRow {
   departmentName: string | null;
   /** The language it was written in, to ask in. */
   language: Locale | null;
+  /** Files sent with it (photos, letters), counted, not opened. */
+  attachmentCount: number;
   cursor: QueueCursor;
 }

@@ -36,8 +36,18 @@ export type ContactChannel = (typeof contactChannels)[number];
 /** A phone number a person can be called on (a reporter's, a referred client's): digits, spaces, +, - or brackets, 8–20 characters. */
 export const PHONE_PATTERN = /^\+?[0-9 ()-]{8,20}$/;
 
-export const reportSources = ['public', 'department'] as const;
+/**
+ * How a report reached the queue: the public form (`public`), a department's referral
+ * (`department`), or recorded by staff from a report received at the office (`intake`, its channel
+ * in `intakeChannels`). One source for every office channel keeps the queue's filter, the
+ * statistics and the CSV to three values; the channel is a detail of the report page.
+ */
+export const reportSources = ['public', 'department', 'intake'] as const;
 export type ReportSource = (typeof reportSources)[number];
+
+/** How a report recorded by staff was received (/staff/intake). */
+export const intakeChannels = ['office', 'phone', 'whatsapp', 'letter', 'outreach'] as const;
+export type IntakeChannel = (typeof intakeChannels)[number];
 
 /** What a reporter may leave for us to reach them; encrypted as one field. */
 export interface ContactDetails {

@@ -73,6 +73,8 @@ export function isMailFilePurgeable(
 export interface RetentionCounts {
   reports: number;
   messages: number;
+  /** Files attached to the purged reports and their messages (0017). */
+  attachments: number;
   redirects: number;
   referrals: number;
   cases: number;
@@ -87,6 +89,7 @@ export interface RetentionCounts {
 export const noCounts = (): RetentionCounts => ({
   reports: 0,
   messages: 0,
+  attachments: 0,
   redirects: 0,
   referrals: 0,
   cases: 0,
@@ -108,6 +111,7 @@ export function describeCounts(c: RetentionCounts, dryRun: boolean): string {
   return (
     `${verb} ${c.reports} report(s) (with ${c.messages} message(s), ${c.redirects} redirect(s), ${c.referrals} referral(s)), ` +
     `${c.cases} case(s) (with ${c.caseEvents} case event(s)) and ${c.emails} old email(s) from the outbox.\n` +
+    `${verb} ${c.attachments} attachment(s) with their reports.\n` +
     `${verb} ${c.mailFiles} email file(s) from the mail folder and ${c.idempotencyKeys} expired API Idempotency-Key(s).`
   );
 }

@@ -5,8 +5,8 @@ import type { MailTemplate, RenderedEmail } from './types';
 
 /**
  * What each email is given, and nothing more. Everything is a short code, a reference, a name or a
- * link — never a narrative, contact details or case notes; the one exception is `summary`, which a
- * staff member wrote for the partner it goes to. Dates travel as ISO strings and codes as codes,
+ * link — never a narrative, contact details or case notes; the exceptions are `summary` (and a case
+ * referral's `request`), which a staff member wrote for the partner it goes to. Dates travel as ISO strings and codes as codes,
  * so that the email reads right in its own language whenever it is sent.
  */
 export interface TemplateParams {
@@ -23,6 +23,28 @@ export interface TemplateParams {
   };
   redirect_reminder: {
     reference: string;
+    partnerName: string;
+    sentAt: string;
+    serviceContact: string;
+    receivedLink: string;
+    acceptedLink: string;
+    declinedLink: string;
+    expiresAt: string;
+  };
+  /** A family referred out from a case: `summary` and `request` were written by its caseworker for this partner. */
+  case_referral_to_partner: {
+    caseNumber: string;
+    partnerName: string;
+    summary: string;
+    request: string;
+    serviceContact: string;
+    receivedLink: string;
+    acceptedLink: string;
+    declinedLink: string;
+    expiresAt: string;
+  };
+  case_referral_reminder: {
+    caseNumber: string;
     partnerName: string;
     sentAt: string;
     serviceContact: string;
@@ -57,6 +79,27 @@ const required: { [T in MailTemplate]: readonly (keyof TemplateParams[T])[] } = 
     'expiresAt',
   ],
   redirect_reminder: ['reference', 'partnerName', 'sentAt', 'serviceContact', 'receivedLink', 'acceptedLink', 'declinedLink', 'expiresAt'],
+  case_referral_to_partner: [
+    'caseNumber',
+    'partnerName',
+    'summary',
+    'request',
+    'serviceContact',
+    'receivedLink',
+    'acceptedLink',
+    'declinedLink',
+    'expiresAt',
+  ],
+  case_referral_reminder: [
+    'caseNumber',
+    'partnerName',
+    'sentAt',
+    'serviceContact',
+    'receivedLink',
+    'acceptedLink',
+    'declinedLink',
+    'expiresAt',
+  ],
   referral_decided: ['name', 'reference', 'departmentReference', 'outcome', 'link'],
   reporter_update: [],
   staff_invitation: ['name', 'role', 'link', 'expiresAt'],

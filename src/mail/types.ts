@@ -9,6 +9,8 @@ export const mailTemplates = [
   'new_urgent_report', // → TRIAGE_EMAIL: reference and link only
   'redirect_to_partner', // → the partner: reference, summary, how to reach the service, acknowledgement links
   'redirect_reminder', // → the partner, once, when the redirect was not acknowledged in time
+  'case_referral_to_partner', // → the partner: a family referred from a case (case number, summary, request, acknowledgement links)
+  'case_referral_reminder', // → the partner, once, when the case referral was not acknowledged in time
   'referral_decided', // → the referring officer: reference and outcome, no case notes
   'reporter_update', // → a reporter who gave an email and asked to be told: "check with your receipt"
   'staff_invitation', // → an invited person: a one-time link

@@ -1,4 +1,4 @@
-import type { RequestHandler, Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import type { Config } from '../config';
 import { formatDateTime, formatDuration, formatTime, isLocale, type Locale, type Translator } from '../i18n';
 import { rememberLocale } from './setUpLocale';
@@ -71,6 +71,19 @@ export function setUpLocals(config: Config, translator: Translator, csrf: Csrf):
     const notice = req.session?.notice;
     if (notice) delete req.session.notice;
     res.locals.notice = notice;
+    next();
+  };
+}
+
+/**
+ * Shows one page in a language of its own (`pick` answers it, or undefined for the request's
+ * own): the receipt slip of a report recorded at the office is printed in the reporter's language,
+ * whatever language the officer works in. Only this response changes; nothing is remembered.
+ */
+export function setUpPageLocale(config: Config, translator: Translator, pick: (req: Request) => Locale | undefined): RequestHandler {
+  return (req, res, next) => {
+    const locale = pick(req);
+    if (locale !== undefined && locale !== req.locale) setLocaleLocals(res, config, translator, locale);
     next();
   };
 }

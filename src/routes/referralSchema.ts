@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { AreaDirectory } from '../domain/areas';
 import {
   ACTIONS_TAKEN_MAX,
+  ATTACHMENT_SENT_NAME_MAX,
   CLIENT_ADDRESS_MAX,
   CLIENT_NAME_MAX,
   CONSENT_BY_MAX,
@@ -22,6 +23,7 @@ import {
   type ReferralInput,
 } from '../domain/referrals';
 import type { TextShape } from '../domain/text';
+import { ATTACHMENT_NAME_MAX, BASE64_PATTERN, base64Length, DEFAULT_ATTACHMENT_LIMITS, type AttachmentLimits } from '../domain/attachments';
 import { lineText, multilineText } from '../validation/textFields';
 
 /** A phone number, or nothing (the client's phone may be unknown). */
@@ -45,7 +47,8 @@ const dateOfBirthMessage = { not_a_date: 'client_dob', future: 'client_dob_futur
  * `referral.errors`; the form maps each path to its field, the API reports the path itself. The
  * descriptions are the API's: its OpenAPI document is generated from this schema (api/openapi.ts).
  */
-export function referralSchema(areas: AreaDirectory, today: string) {
+export function referralSchema(areas: AreaDirectory, today: string, attachmentLimits: AttachmentLimits = DEFAULT_ATTACHMENT_LIMITS) {
+  const maxMb = Math.round(attachmentLimits.maxBytes / (1024 * 1024));
   const kecamatanCodes = areas.kecamatan.map((k) => k.code);
   const kelurahanCodes = areas.kecamatan.flatMap((k) => k.kelurahan.map((l) => l.code));
   return (
@@ -129,6 +132,33 @@ export function referralSchema(areas: AreaDirectory, today: string) {
             { error: 'consent' },
           )
           .describe('The client’s consent. Without it, a referral is allowed only for a child at risk or a danger to life.'),
+        // The API's only: the form sends its files as multipart (routes/department/departmentRoutes.ts).
+        attachments: z
+          .array(
+            z.object(
+              {
+                name: lineText('attachment_name')
+                  .trim()
+                  .min(1, 'attachment_name')
+                  .max(ATTACHMENT_SENT_NAME_MAX, 'attachment_name')
+                  .describe(
+                    `The file's name, shown to triage: cut to ${ATTACHMENT_NAME_MAX} characters, and its extension replaced by that of the type found in the bytes`,
+                  ),
+                contentBase64: z
+                  .string({ error: 'attachment_content' })
+                  .max(base64Length(attachmentLimits.maxBytes), 'attachment_too_large')
+                  .regex(BASE64_PATTERN, 'attachment_content')
+                  .describe(
+                    `The file, in standard base64 with padding (no line breaks, no data: prefix); at most ${maxMb} MB once decoded. JPEG, PNG, WebP or PDF, recognised by its bytes: images are re-encoded without their metadata (EXIF, GPS, XMP), PDFs saved without their document information and XMP; a PDF with a password is refused.`,
+                  ),
+              },
+              { error: 'attachment_content' },
+            ),
+            { error: 'attachments' },
+          )
+          .max(attachmentLimits.maxFiles, 'attachments_too_many')
+          .optional()
+          .describe(`Up to ${attachmentLimits.maxFiles} files (a letter, a report, a photo); may be left out.`),
       })
       // Rules between fields run even while other fields are wrong (`when`), so every error shows at
       // once; the values may then be of any shape, hence the defensive reads. JSON Schema can say

@@ -5,21 +5,37 @@ import type { ReportTimelineRepository } from '../data/reportTimelineRepository'
 import type { AuditRepository } from '../data/auditRepository';
 import type { CurrentAccount } from '../domain/roles';
 import { canActOnReport, canViewReport, isHeldByAnother } from '../domain/access';
-import { acknowledgementChoices, canAcknowledge, type AcknowledgementAnswer, type AcknowledgementStatus } from '../domain/acknowledgements';
+import {
+  acknowledgementChoices,
+  canAcknowledge,
+  type AcknowledgementAnswer,
+  type AcknowledgementKind,
+  type AcknowledgementStatus,
+} from '../domain/acknowledgements';
+import type { CaseReferralService } from './caseReferralService';
 import type { AcknowledgementLinks } from './acknowledgementLinks';
 import type { Notifications } from './notifications';
 import { done, refuse, type Outcome } from '../domain/outcome';
 
-/** What the page behind a partner's link shows: never report content. */
+/**
+ * What the page behind a partner's link shows: never report content. A redirect's page names the
+ * report; a case referral's names the case and shows what its worker wrote for this partner (the
+ * summary and the request, as in the email).
+ */
 export type AcknowledgementPage =
   | { state: 'forged' }
   | { state: 'expired' }
-  | { state: 'withdrawn'; reference: string }
+  | { state: 'withdrawn'; kind: AcknowledgementKind; reference: string }
   | {
       state: 'open' | 'final';
+      kind: AcknowledgementKind;
+      /** The report's reference, or the case's number. */
       reference: string;
       partnerName: string;
-      redirectedAt: Date;
+      /** When the report was redirected, or the family referred. */
+      sentAt: Date;
+      /** A case referral's summary and request for the partner; null for a redirect. */
+      written: { summary: string; request: string } | null;
       acknowledgementStatus: AcknowledgementStatus;
       acknowledgedAt: Date | null;
       /** The answers still open; none once the answer is final. */
@@ -39,6 +55,8 @@ export interface AcknowledgementServiceDeps {
   audit: AuditRepository;
   acknowledgementLinks: AcknowledgementLinks;
   notify: Notifications;
+  /** Referrals out from cases, answered through the same links (kind `case_referral`). */
+  caseReferrals: Pick<CaseReferralService, 'forLink' | 'answerByLink'>;
   now: () => Date;
 }
 
@@ -52,7 +70,7 @@ const stands = (r: RedirectForAcknowledgement) => r.reportStatus === 'redirected
  * and the reporter's "there is news" email when they asked for one.
  */
 export function createAcknowledgementService(deps: AcknowledgementServiceDeps) {
-  const { transaction, redirects, reports, timeline, audit, acknowledgementLinks, notify, now } = deps;
+  const { transaction, redirects, reports, timeline, audit, acknowledgementLinks, notify, caseReferrals, now } = deps;
 
   /** Records `answer` on a standing redirect; the caller has checked who may. */
   function record(
@@ -92,40 +110,78 @@ export function createAcknowledgementService(deps: AcknowledgementServiceDeps) {
     return done();
   }
 
-  /** The redirect a link is for, or why there is none. */
-  function fromLink(token: string, at: Date): Outcome<{ redirect: RedirectForAcknowledgement }, 'forged' | 'expired'> {
+  type Linked =
+    | { kind: 'redirect'; redirect: RedirectForAcknowledgement }
+    | { kind: 'case_referral'; referral: NonNullable<ReturnType<typeof caseReferrals.forLink>> };
+
+  /** The redirect or case referral a link is for, or why there is none. */
+  function fromLink(token: string, at: Date): Outcome<Linked, 'forged' | 'expired'> {
     const check = acknowledgementLinks.check(token, at);
     if (!check.ok) return refuse(check.problem);
-    const redirect = redirects.findForAcknowledgement(check.redirectId);
-    // A well-signed link to a redirect that does not exist (a restored backup) is treated as forged.
-    return redirect ? done({ redirect }) : refuse('forged');
+    // A well-signed link to a row that does not exist (a restored backup, a purged case) is treated as forged.
+    if (check.kind === 'case_referral') {
+      const referral = caseReferrals.forLink(check.id);
+      return referral ? done({ kind: 'case_referral' as const, referral }) : refuse('forged');
+    }
+    const redirect = redirects.findForAcknowledgement(check.id);
+    return redirect ? done({ kind: 'redirect' as const, redirect }) : refuse('forged');
   }
 
   return {
     /** For GET /ack/:token — reads only; a mail scanner opening the link changes nothing. */
     page(token: string): AcknowledgementPage {
-      const found = fromLink(token, now());
+      const at = now();
+      const found = fromLink(token, at);
       if (!found.ok) return { state: found.problem };
+      if (found.kind === 'case_referral') {
+        const f = found.referral;
+        const choices = acknowledgementChoices(f.acknowledgementStatus);
+        // The page shows what was written about the family for this partner: each opening is on record.
+        audit.append(
+          {
+            actorAccountId: null,
+            action: 'case_referral.link_opened',
+            subjectType: 'case',
+            subjectId: f.caseId,
+            detail: { referral: f.id },
+          },
+          at,
+        );
+        return {
+          state: choices.length === 0 ? 'final' : 'open',
+          kind: 'case_referral',
+          reference: f.caseNumber,
+          partnerName: f.partnerName,
+          sentAt: f.createdAt,
+          written: { summary: f.summary, request: f.request },
+          acknowledgementStatus: f.acknowledgementStatus,
+          acknowledgedAt: f.acknowledgedAt,
+          choices,
+        };
+      }
       const r = found.redirect;
-      if (!stands(r)) return { state: 'withdrawn', reference: r.reference };
+      if (!stands(r)) return { state: 'withdrawn', kind: 'redirect', reference: r.reference };
       const choices = acknowledgementChoices(r.acknowledgementStatus);
       return {
         state: choices.length === 0 ? 'final' : 'open',
+        kind: 'redirect',
         reference: r.reference,
         partnerName: r.partnerName,
-        redirectedAt: r.createdAt,
+        sentAt: r.createdAt,
+        written: null,
         acknowledgementStatus: r.acknowledgementStatus,
         acknowledgedAt: r.acknowledgedAt,
         choices,
       };
     },
 
-    /** POST /ack/:token — the partner's answer (audited with no actor: the link is the credential). */
+    /** POST /ack/:token — the partner's answer to a redirect or a case referral (audited with no actor: the link is the credential). */
     answerByLink(token: string, answer: AcknowledgementAnswer, reason: string): AcknowledgementOutcome {
       const at = now();
       return transaction((): AcknowledgementOutcome => {
         const found = fromLink(token, at);
         if (!found.ok) return refuse(found.problem);
+        if (found.kind === 'case_referral') return caseReferrals.answerByLink(found.referral, answer, reason, at);
         return record(found.redirect, answer, reason, null, at);
       });
     },

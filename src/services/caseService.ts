@@ -8,7 +8,7 @@ import {
   canMoveCase,
   caseAssigneeRoles,
   mayBeAssignedCases,
-  type CaseClosureReason,
+  type CaseClosureOutcome,
   type CaseDetail,
   type CaseEvent,
   type CaseStage,
@@ -24,7 +24,7 @@ export type CaseChange =
   | { kind: 'risk'; level: RiskLevel; riskFactors: string; protectiveFactors: string }
   | { kind: 'hold'; onHold: boolean }
   | { kind: 'assign'; assigneeId: number }
-  | { kind: 'close'; reason: CaseClosureReason; note: string };
+  | { kind: 'close'; outcome: CaseClosureOutcome; summary: string };
 
 /**
  * Why a change to a case was refused: `not_found` (no such case, or not this person's to see — the
@@ -94,8 +94,9 @@ export function createCaseService(deps: CaseServiceDeps) {
         return done();
       }
       case 'close':
-        cases.close(c.id, change.reason, at);
-        cases.addEvent(c.id, who.id, 'closed', change.reason, change.note === '' ? null : change.note, at);
+        // The summary is kept on the case (shown with its outcome); the timeline records the outcome.
+        cases.close(c.id, change.outcome, change.summary, at);
+        cases.addEvent(c.id, who.id, 'closed', change.outcome, null, at);
         return done();
     }
   }
@@ -105,9 +106,15 @@ export function createCaseService(deps: CaseServiceDeps) {
     return detail && canViewCase(who, detail.assignedTo) ? detail : undefined;
   }
 
-  const viewed = (who: CurrentAccount, caseId: number): AuditEventInput => ({
+  const viewAction = {
+    read: 'case.viewed',
+    print: 'case.printed',
+  } as const;
+
+  /** A view of a case, or a print of it (the print view, for the office's paper file). */
+  const viewed = (who: CurrentAccount, caseId: number, purpose: 'read' | 'print' = 'read'): AuditEventInput => ({
     actorAccountId: who.id,
-    action: 'case.viewed',
+    action: viewAction[purpose],
     subjectType: 'case',
     subjectId: caseId,
   });
@@ -145,12 +152,12 @@ export function createCaseService(deps: CaseServiceDeps) {
     /**
      * The case page's way to open a case: as open, its audit event committed together with the
      * other views and reports of the same moment (group commit, data/transaction.ts); the page is
-     * read once the view is on record.
+     * read once the view is on record. `print`: the print view, audited as case.printed.
      */
-    async view(who: CurrentAccount, number: string): Promise<CasePage | undefined> {
+    async view(who: CurrentAccount, number: string, purpose: 'read' | 'print' = 'read'): Promise<CasePage | undefined> {
       const detail = visibleCase(who, number);
       if (!detail) return undefined;
-      await groupCommit(() => audit.append(viewed(who, detail.id), now()));
+      await groupCommit(() => audit.append(viewed(who, detail.id, purpose), now()));
       const current = visibleCase(who, number);
       return current && pageOf(who, current);
     },
@@ -166,7 +173,13 @@ export function createCaseService(deps: CaseServiceDeps) {
         const outcome = apply(who, detail, change, at);
         if (outcome.ok) {
           const code =
-            change.kind === 'stage' ? change.stage : change.kind === 'risk' ? change.level : change.kind === 'close' ? change.reason : null;
+            change.kind === 'stage'
+              ? change.stage
+              : change.kind === 'risk'
+                ? change.level
+                : change.kind === 'close'
+                  ? change.outcome
+                  : null;
           audit.append(
             {
               actorAccountId: who.id,

@@ -15,8 +15,14 @@ import { createTriageService } from './triageService';
 import { createReferralRepository } from '../data/referralRepository';
 import { createReferralService } from './referralService';
 import { createIntake } from './intake';
+import { createIntakeRepository } from '../data/intakeRepository';
+import { createStaffIntakeService } from './staffIntakeService';
 import { createReportLanguages } from './reportLanguages';
 import { createCaseService } from './caseService';
+import { createCasePlanService } from './casePlanService';
+import { createCasePlanRepository } from '../data/casePlanRepository';
+import { createCaseAssessmentService } from './caseAssessmentService';
+import { createCaseAssessmentRepository } from '../data/caseAssessmentRepository';
 import { createAccountRepository } from '../data/accountRepository';
 import { createAuditRepository } from '../data/auditRepository';
 import { createPartnerRepository } from '../data/partnerRepository';
@@ -50,6 +56,14 @@ import { createStatsRepository } from '../data/statsRepository';
 import { createStatsService } from './statsService';
 import { createPublicSummaryRepository } from '../data/publicSummaryRepository';
 import { createPublicSummaryService, PUBLIC_SUMMARY_CACHE_MS } from './publicSummaryService';
+import { createAttachmentRepository } from '../data/attachmentRepository';
+import { createAttachmentService } from './attachmentService';
+import { createSavedReplyRepository } from '../data/savedReplyRepository';
+import { createSavedReplyService } from './savedReplyService';
+import { createCaseReferralRepository } from '../data/caseReferralRepository';
+import { createCaseConferenceRepository } from '../data/caseConferenceRepository';
+import { createCaseReferralService } from './caseReferralService';
+import { createCaseConferenceService } from './caseConferenceService';
 
 /** Builds the repositories once and the services on top of them. */
 export function createServices(
@@ -68,6 +82,8 @@ export function createServices(
   // Commits shared by the requests of one moment: the web form's reports and the audited page views.
   const groupCommit = createGroupCommit(db);
   const reports = createReportRepository(db, cipher);
+  // Files with reports, messages and referrals (name and bytes encrypted); `attachmentService` cleans and serves them.
+  const attachments = createAttachmentRepository(db, cipher);
   const timeline = createReportTimelineRepository(db, cipher);
   const redirects = createRedirectRepository(db, cipher);
   const cases = createCaseRepository(db, cipher);
@@ -115,6 +131,7 @@ export function createServices(
   // Residents, departments and triage.
   // Reports filed before their language was recorded get one at start (bootstrap.ts).
   const reportLanguages = createReportLanguages({ transaction, reports, defaultLocale: config.defaultLocale });
+  const receiptHasher = createKeyedHasher(dataKey, 'receipt');
   const reportService = createReportService({
     transaction,
     groupCommit,
@@ -122,7 +139,21 @@ export function createServices(
     reports,
     timeline,
     redirects,
-    receiptHasher: createKeyedHasher(dataKey, 'receipt'),
+    receiptHasher,
+    attachments,
+    now,
+  });
+  // Reports received at the office (/staff/intake): the same intake, source `intake`, filed at the time received.
+  const intakes = createIntakeRepository(db);
+  const staffIntakeService = createStaffIntakeService({
+    transaction,
+    intake,
+    intakes,
+    reports,
+    accounts,
+    audit,
+    attachments,
+    receiptHasher,
     now,
   });
   // A new receipt stays viewable (sealed, see receiptHandoff.ts) for RECEIPT_VIEWABLE_MINUTES at most.
@@ -136,6 +167,7 @@ export function createServices(
     timeline,
     audit,
     requestHasher: createKeyedHasher(dataKey, 'api-idempotency'),
+    attachments,
     defaultLocale: config.defaultLocale,
     now,
   });
@@ -145,6 +177,7 @@ export function createServices(
     reports,
     timeline,
     queue: createQueueRepository(db),
+    intakes,
     cases,
     redirects,
     referrals,
@@ -156,7 +189,33 @@ export function createServices(
     holidays,
     redirectAcknowledgementDays: config.redirectAcknowledgementDays,
   });
-  // Partners' answers to redirects (links and staff), and the one reminder (`redirectReminders.run`, from the outbox worker).
+  // The working file of a case: referrals out to partners (answered through the same signed links as
+  // redirects) and case conferences with their minutes.
+  const caseConferences = createCaseConferenceRepository(db, cipher);
+  const caseReferralService = createCaseReferralService({
+    transaction,
+    groupCommit,
+    cases,
+    caseReferrals: createCaseReferralRepository(db, cipher),
+    caseConferences,
+    partners,
+    holidays,
+    audit,
+    notify,
+    acknowledgementDays: config.redirectAcknowledgementDays,
+    now,
+  });
+  const caseConferenceService = createCaseConferenceService({
+    transaction,
+    groupCommit,
+    cases,
+    caseConferences,
+    partners,
+    accounts,
+    audit,
+    now,
+  });
+  // Partners' answers to redirects and case referrals (links and staff), and the one reminder (`redirectReminders.run`, from the outbox worker).
   const acknowledgementService = createAcknowledgementService({
     transaction,
     redirects,
@@ -165,10 +224,34 @@ export function createServices(
     audit,
     acknowledgementLinks,
     notify,
+    caseReferrals: caseReferralService,
     now,
   });
-  const redirectReminders = createRedirectReminders({ transaction, redirects, audit, notify, now });
+  const redirectReminders = createRedirectReminders({ transaction, redirects, audit, notify, caseReferrals: caseReferralService, now });
   const caseService = createCaseService({ transaction, groupCommit, cases, reports, accounts, audit, now });
+  // A case's intervention plan and follow-ups, and the work lists (/staff/my-work) built on their dates.
+  const casePlanService = createCasePlanService({
+    transaction,
+    groupCommit,
+    cases,
+    plans: createCasePlanRepository(db, cipher),
+    accounts,
+    audit,
+    now,
+    // Made below; asked only when a work list is shown.
+    initialAssessmentDue: (rows) => caseAssessmentService.dueOfCases(rows),
+  });
+  // The working file: a case's initial and in-depth assessments (versioned, encrypted) and the supervisors' factor lists.
+  const caseAssessmentService = createCaseAssessmentService({
+    transaction,
+    groupCommit,
+    cases,
+    assessments: createCaseAssessmentRepository(db, cipher),
+    holidays,
+    audit,
+    now,
+    initialAssessmentWorkingDays: config.initialAssessmentWorkingDays,
+  });
 
   // Administration and the audit log.
   const partnerService = createPartnerService({ transaction, partners, audit, now });
@@ -185,6 +268,8 @@ export function createServices(
     now,
   });
   const holidayService = createHolidayService({ transaction, holidays, audit, now });
+  // Saved replies: the supervisor's message templates, inserted into messages on the report page.
+  const savedReplyService = createSavedReplyService({ transaction, savedReplies: createSavedReplyRepository(db), audit, now });
   const auditLog = createAuditLogService({ transaction, audit, queries: createAuditQueryRepository(db), now });
   // Statistics by code over a range of filing dates (`/staff/stats`); each view and CSV export is audited.
   const statsService = createStatsService({ transaction, stats: createStatsRepository(db), audit, now });
@@ -227,16 +312,31 @@ export function createServices(
     issuer: `Lentera (${config.orgName})`,
     now,
   });
+  const attachmentService = createAttachmentService({
+    attachments,
+    reports,
+    audit,
+    groupCommit,
+    limits: config.attachments,
+    now,
+  });
   return {
     reportService,
+    attachmentService,
     receiptHandoff,
+    staffIntakeService,
     referralService,
     triageService,
     caseService,
+    caseReferralService,
+    caseConferenceService,
+    casePlanService,
+    caseAssessmentService,
     partnerService,
     departmentService,
     apiTokenService,
     holidayService,
+    savedReplyService,
     auditLog,
     statsService,
     accountService,

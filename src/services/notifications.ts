@@ -7,6 +7,7 @@ import { isEmailAddress } from '../domain/email';
 import type { MailTemplate, OutgoingEmail, RecipientKind } from '../mail/types';
 import type { TemplateParams } from '../mail/templates';
 import type { AcknowledgementLinks } from './acknowledgementLinks';
+import type { AcknowledgementKind } from '../domain/acknowledgements';
 
 /** The outbox as the actions that cause emails see it (outboxService): sync, inside their transaction. */
 export interface MailQueue {
@@ -56,6 +57,14 @@ export interface RedirectMailFacts {
   partnerEmail: string;
 }
 
+/** A referral out from a case as its emails need it. */
+export interface CaseReferralMailFacts {
+  referralId: number;
+  caseNumber: string;
+  partnerName: string;
+  partnerEmail: string;
+}
+
 /**
  * Every email Lentera sends, and what goes into each: the one place that decides it. Each method
  * only writes to the outbox, so call it inside the transaction of the action that causes it — the
@@ -86,9 +95,9 @@ export function createNotifications({
     return true;
   }
 
-  /** Fresh links for a partner's answer; a reminder gets new ones with a new expiry. */
-  function acknowledgementLinkParams(redirectId: number, at: Date) {
-    const { token, expiresAt } = acknowledgementLinks.issue(redirectId, at);
+  /** Fresh links for a partner's answer (to a redirect, or a case referral); a reminder gets new ones with a new expiry. */
+  function acknowledgementLinkParams(id: number, at: Date, kind: AcknowledgementKind = 'redirect') {
+    const { token, expiresAt } = acknowledgementLinks.issue(id, at, kind);
     return {
       receivedLink: acknowledgementLinks.url(token, 'received'),
       acceptedLink: acknowledgementLinks.url(token, 'accepted'),
@@ -142,6 +151,47 @@ export function createNotifications({
           sentAt: r.sentAt.toISOString(),
           serviceContact: settings.serviceContact,
           ...acknowledgementLinkParams(r.redirectId, at),
+        },
+        defaultLocale,
+        at,
+      );
+    },
+
+    /**
+     * A family referred out from a case: the summary and the request the caseworker wrote for this
+     * partner, the case's number, and links to answer; false when the partner has no email.
+     */
+    caseReferralToPartner(r: CaseReferralMailFacts & { summary: string; request: string }, at: Date): boolean {
+      if (r.partnerEmail === '') return false;
+      return send(
+        'case_referral_to_partner',
+        r.partnerEmail,
+        'partner',
+        {
+          caseNumber: r.caseNumber,
+          partnerName: r.partnerName,
+          summary: r.summary,
+          request: r.request,
+          serviceContact: settings.serviceContact,
+          ...acknowledgementLinkParams(r.referralId, at, 'case_referral'),
+        },
+        defaultLocale,
+        at,
+      );
+    },
+
+    /** The one reminder of an unanswered case referral: the case's number and fresh links, no summary. */
+    caseReferralReminder(r: CaseReferralMailFacts & { sentAt: Date }, at: Date): boolean {
+      return send(
+        'case_referral_reminder',
+        r.partnerEmail,
+        'partner',
+        {
+          caseNumber: r.caseNumber,
+          partnerName: r.partnerName,
+          sentAt: r.sentAt.toISOString(),
+          serviceContact: settings.serviceContact,
+          ...acknowledgementLinkParams(r.referralId, at, 'case_referral'),
         },
         defaultLocale,
         at,

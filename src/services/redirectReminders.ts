@@ -2,12 +2,15 @@ import type { Transactor } from '../data/transaction';
 import type { RedirectRepository } from '../data/redirectRepository';
 import type { AuditRepository } from '../data/auditRepository';
 import type { Notifications } from './notifications';
+import type { CaseReferralService } from './caseReferralService';
 
 export interface RedirectRemindersDeps {
   transaction: Transactor;
   redirects: RedirectRepository;
   audit: AuditRepository;
   notify: Notifications;
+  /** Referrals out from cases get their one reminder on the same timer (caseReferralService.remind). */
+  caseReferrals?: Pick<CaseReferralService, 'remind'>;
   now: () => Date;
 }
 
@@ -20,9 +23,9 @@ const BATCH = 100;
  * from two processes at once: `reminded_at` is set in the same transaction as the email is
  * queued, and only by whoever sets it first.
  */
-export function createRedirectReminders({ transaction, redirects, audit, notify, now }: RedirectRemindersDeps) {
+export function createRedirectReminders({ transaction, redirects, audit, notify, caseReferrals, now }: RedirectRemindersDeps) {
   return {
-    /** Queues the reminders due at `at`; returns how many. */
+    /** Queues the reminders due at `at` (redirects, then case referrals); returns how many. */
     run(at: Date = now()): number {
       let sent = 0;
       for (const r of redirects.dueForReminder(at, BATCH)) {
@@ -45,7 +48,7 @@ export function createRedirectReminders({ transaction, redirects, audit, notify,
           sent += 1;
         });
       }
-      return sent;
+      return sent + (caseReferrals?.remind(at) ?? 0);
     },
   };
 }

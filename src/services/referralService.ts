@@ -6,6 +6,8 @@ import type { ReportTimelineRepository } from '../data/reportTimelineRepository'
 import type { ReportRepository } from '../data/reportRepository';
 import type { AuditRepository } from '../data/auditRepository';
 import type { Intake } from './intake';
+import type { AttachmentRepository } from '../data/attachmentRepository';
+import type { PreparedAttachment } from '../domain/attachments';
 import {
   consentProblem,
   type DepartmentReferralRow,
@@ -51,6 +53,8 @@ export interface ReferralServiceDeps {
   audit: AuditRepository;
   /** HMAC under a key derived from DATA_KEY ('api-idempotency'): a body holds the client's identity, so never a plain hash. */
   requestHasher: KeyedHasher;
+  /** Files sent with a referral (prepared by attachmentService), stored in its transaction. */
+  attachments: Pick<AttachmentRepository, 'addAll'>;
   /** DEFAULT_LOCALE: the language of a referral whose caller did not say. */
   defaultLocale: Locale;
   now: () => Date;
@@ -68,7 +72,7 @@ const auditVia = (s: ReferralSubmitter): Record<string, string | number> =>
  * department through its own pages or the API — only its own, and never case content.
  */
 export function createReferralService(deps: ReferralServiceDeps) {
-  const { transaction, intake, reports, referrals, departments, timeline, audit, requestHasher, defaultLocale, now } = deps;
+  const { transaction, intake, reports, referrals, departments, timeline, audit, requestHasher, attachments, defaultLocale, now } = deps;
 
   /** Why this referral cannot be filed, if it cannot; call inside the filing transaction, so nothing changes in between. */
   function refusal(submitter: ReferralSubmitter, input: ReferralInput): SubmitRefusal | undefined {
@@ -82,7 +86,13 @@ export function createReferralService(deps: ReferralServiceDeps) {
   }
 
   /** Files the referral and its audit event; call inside a transaction, after `refusal`. Returns its reference. */
-  function file(submitter: ReferralSubmitter, input: ReferralInput, language: Locale, at: Date): string {
+  function file(
+    submitter: ReferralSubmitter,
+    input: ReferralInput,
+    language: Locale,
+    at: Date,
+    files: readonly PreparedAttachment[],
+  ): string {
     const { id, reference } = intake.file(
       {
         receiptHash: null,
@@ -101,6 +111,7 @@ export function createReferralService(deps: ReferralServiceDeps) {
       },
       at,
     );
+    attachments.addAll(id, files, { source: 'department', accountId: submitter.via === 'form' ? submitter.accountId : null }, at);
     referrals.insert({
       reportId: id,
       departmentId: submitter.departmentId,
@@ -133,8 +144,15 @@ export function createReferralService(deps: ReferralServiceDeps) {
      * A referral from the department form. `language`: the page's, in which triage then writes to
      * the department (DEFAULT_LOCALE when not given).
      */
-    submit(submitter: ReferralSubmitter, input: ReferralInput, language: Locale = defaultLocale): SubmitOutcome {
-      return transaction((): SubmitOutcome => refusal(submitter, input) ?? done({ reference: file(submitter, input, language, now()) }));
+    submit(
+      submitter: ReferralSubmitter,
+      input: ReferralInput,
+      language: Locale = defaultLocale,
+      files: readonly PreparedAttachment[] = [],
+    ): SubmitOutcome {
+      return transaction(
+        (): SubmitOutcome => refusal(submitter, input) ?? done({ reference: file(submitter, input, language, now(), files) }),
+      );
     },
 
     /**
@@ -150,6 +168,8 @@ export function createReferralService(deps: ReferralServiceDeps) {
       statusUrlOf: (reference: string) => string,
       // The request's (Accept-Language, as its answers); not part of the body, so not of the idempotency hash either.
       language: Locale = defaultLocale,
+      // The body's files, cleaned (the body, base64 and all, is in `input` and so in the idempotency hash).
+      files: readonly PreparedAttachment[] = [],
     ): ApiSubmitOutcome {
       const key =
         idempotencyKey === undefined ? undefined : { value: idempotencyKey, requestHash: requestHasher.hash(canonicalJson(input)) };
@@ -177,7 +197,7 @@ export function createReferralService(deps: ReferralServiceDeps) {
         }
         const refused = refusal(submitter, input);
         if (refused) return refused;
-        const reference = file(submitter, input, language, at);
+        const reference = file(submitter, input, language, at, files);
         const answer: IdempotentAnswer = { reference, status: FILED_STATUS, statusUrl: statusUrlOf(reference) };
         if (key) referrals.rememberIdempotencyKey(submitter.departmentId, key.value, key.requestHash, answer, at);
         return done({ answer, replayed: false });

@@ -10,6 +10,8 @@ import { statusAfterReporterMessage } from '../domain/reportStatus';
 import type { AcknowledgementStatus } from '../domain/acknowledgements';
 import type { Message, ReportForReporter, TimelineEvent } from '../domain/reports';
 import { done, refuse, type Outcome } from '../domain/outcome';
+import type { AttachmentRepository } from '../data/attachmentRepository';
+import type { PreparedAttachment } from '../domain/attachments';
 
 /** A resident's report as the form collected it, already validated: what the report row stores of it. */
 export type PublicReportInput = Pick<
@@ -44,6 +46,8 @@ export interface ReporterStatusView {
   redirect: RedirectForReporter | null;
   /** Whether she left a way to contact her (so the page can say who will): never the details. */
   leftContact: boolean;
+  /** The files she sent (with the report or a message): names and times, never the content. */
+  attachments: { name: string; at: Date }[];
 }
 
 export interface ReportServiceDeps {
@@ -54,30 +58,40 @@ export interface ReportServiceDeps {
   timeline: ReportTimelineRepository;
   redirects: RedirectRepository;
   receiptHasher: KeyedHasher;
+  /** Files that come with a report or a message (prepared by attachmentService), stored in the same transaction. */
+  attachments: Pick<AttachmentRepository, 'addAll' | 'listForReport'>;
   now: () => Date;
 }
 
-function newReceipt(): string {
+/** A new receipt: RECEIPT_DIGITS random digits (CSPRNG). Also drawn for reports recorded at the office (staffIntakeService). */
+export function newReceipt(): string {
   let digits = '';
   for (let i = 0; i < RECEIPT_DIGITS; i += 1) digits += crypto.randomInt(10).toString();
   return digits;
 }
 
-function isUniqueViolation(err: unknown): boolean {
+/** Two equal receipts (the receipt_hash UNIQUE constraint): all but impossible, answered by drawing again. */
+export function isUniqueViolation(err: unknown): boolean {
   return (err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 
 export function createReportService(deps: ReportServiceDeps) {
-  const { transaction, groupCommit, intake, reports, timeline, redirects, receiptHasher, now } = deps;
+  const { transaction, groupCommit, intake, reports, timeline, redirects, receiptHasher, attachments, now } = deps;
 
   /** What filing a public report writes, in whichever transaction runs it; `keepReceipt` writes alongside. */
-  function filing(input: PublicReportInput, receipt: string, keepReceipt?: (receipt: string) => void): () => string {
+  function filing(
+    input: PublicReportInput,
+    receipt: string,
+    keepReceipt?: (receipt: string) => void,
+    files: readonly PreparedAttachment[] = [],
+  ): () => string {
     const filedAt = now();
     return () => {
-      const { reference } = intake.file(
+      const { id, reference } = intake.file(
         { ...input, receiptHash: receiptHasher.hash(receipt), departmentId: null, source: 'public' },
         filedAt,
       );
+      attachments.addAll(id, files, { source: 'reporter' }, filedAt);
       keepReceipt?.(receipt);
       return reference;
     };
@@ -110,11 +124,12 @@ export function createReportService(deps: ReportServiceDeps) {
     async filePublicReport(
       input: PublicReportInput,
       keepReceipt?: (receipt: string) => void,
+      files: readonly PreparedAttachment[] = [],
     ): Promise<{ reference: string; receipt: string }> {
       for (let attempt = 0; ; attempt += 1) {
         const receipt = newReceipt();
         try {
-          return { reference: await groupCommit(filing(input, receipt, keepReceipt)), receipt };
+          return { reference: await groupCommit(filing(input, receipt, keepReceipt, files)), receipt };
         } catch (err) {
           if (!isUniqueViolation(err) || attempt >= 2) throw err;
         }
@@ -152,16 +167,21 @@ export function createReportService(deps: ReportServiceDeps) {
             }
           : null,
         leftContact: reports.leftContact(reportId),
+        attachments: attachments
+          .listForReport(reportId)
+          .filter((a) => a.source === 'reporter')
+          .map((a) => ({ name: a.name, at: a.at })),
       };
     },
 
-    /** More information from the reporter; a report that was waiting on them goes back to review. `not_found` once purged. */
-    addReporterMessage(reportId: number, body: string): Outcome<object, 'not_found'> {
+    /** More information from the reporter (with any files she attached); a report that was waiting on them goes back to review. `not_found` once purged. */
+    addReporterMessage(reportId: number, body: string, files: readonly PreparedAttachment[] = []): Outcome<object, 'not_found'> {
       const at = now();
       return transaction(() => {
         const report = reports.findForReporter(reportId);
         if (!report) return refuse('not_found');
-        timeline.addMessage(reportId, 'reporter', body, at);
+        const messageId = timeline.addMessage(reportId, 'reporter', body, at);
+        attachments.addAll(reportId, files, { source: 'reporter', messageId }, at);
         timeline.addEvent(reportId, 'reporter_message', null, at);
         const next = statusAfterReporterMessage(report.status);
         if (next !== report.status) {

@@ -5,6 +5,8 @@ import { withAllCodes } from '../domain/codeCounts';
 import type { AreaDirectory } from '../domain/areas';
 import { categories, reportSources, urgencies } from '../domain/reference';
 import { reportStatuses } from '../domain/reportStatus';
+import { caseClosureOutcomes, workingStages } from '../domain/cases';
+import { lk3Functions } from '../domain/casePlans';
 import { codeLabeller, type Locale, type Translate } from '../i18n';
 
 /** Jakarta calendar dates (YYYY-MM-DD), both included; validated by the caller (see statsRoutes). */
@@ -28,14 +30,34 @@ export interface StatsRow {
 }
 
 export interface StatsTable {
-  dimension: StatsDimension;
+  dimension: StatsDimension | 'outcome';
   rows: StatsRow[];
   /** The largest count in the table (at least 1), to scale a chart. */
   max: number;
 }
 
+/** One stage's time, in days (to 0.1), over the times cases left it in the range. */
+export interface StageDaysRow {
+  code: string;
+  label: string;
+  count: number;
+  medianDays: number | null;
+  averageDays: number | null;
+}
+
+/** Cases in the range (migration 0022): closed by outcome, plan activities by LK3 function, days in each stage. */
+export interface CaseStatsSummary {
+  opened: number;
+  closed: number;
+  activities: number;
+  outcomes: StatsTable & { dimension: 'outcome' };
+  functions: { rows: (StatsRow & { done: number })[]; max: number };
+  stages: StageDaysRow[];
+}
+
 export interface StatsSummary {
   range: StatsRange;
+  cases: CaseStatsSummary;
   total: number;
   decided: number;
   decidedLate: number;
@@ -63,12 +85,18 @@ function monthsBetween(from: string, to: string): string[] {
   return months;
 }
 
-const labelKeys: Partial<Record<StatsDimension, string>> = {
+const labelKeys: Partial<Record<string, string>> = {
   category: 'category',
   source: 'source',
   status: 'reportStatus',
   urgency: 'urgency',
+  outcome: 'caseClosureReason',
+  lk3_function: 'lk3Function',
+  stage: 'caseStage',
 };
+
+/** Hours as days to 0.1. */
+const days = (hours: number): number => Math.round((hours / 24) * 10) / 10;
 
 /** Characters a spreadsheet may read as the start of a formula. */
 const formulaStart = /^[=+\-@\t\r]/;
@@ -86,8 +114,11 @@ export function createStatsService(deps: { transaction: Transactor; stats: Stats
 
   function read(viewer: StatsViewer, range: StatsRange, action: 'stats.viewed' | 'stats.exported'): StatsSummary {
     const at = now();
-    const counts = transaction(() => {
-      const result = stats.counts({ from: range.from, to: range.to });
+    const { counts, caseCounts } = transaction(() => {
+      const result = {
+        counts: stats.counts({ from: range.from, to: range.to }),
+        caseCounts: stats.caseCounts({ from: range.from, to: range.to }),
+      };
       audit.append({ actorAccountId: viewer.accountId, action, detail: { from: range.from, to: range.to } }, at);
       return result;
     });
@@ -105,8 +136,38 @@ export function createStatsService(deps: { transaction: Transactor; stats: Stats
       const rows = withAllCodes(known[dimension], counts.byDimension[dimension]).map((c) => ({ ...c, label: label(dimension, c.code) }));
       return { dimension, rows, max: Math.max(1, ...rows.map((r) => r.count)) };
     });
+    const outcomeRows = withAllCodes(caseClosureOutcomes, caseCounts.closedByOutcome).map((c) => ({
+      ...c,
+      label: label('outcome', c.code),
+    }));
+    const doneOf = new Map(caseCounts.activitiesByFunction.map((f) => [f.code, f.done]));
+    const functionRows = withAllCodes(lk3Functions, caseCounts.activitiesByFunction).map((c) => ({
+      ...c,
+      label: label('lk3_function', c.code),
+      done: doneOf.get(c.code) ?? 0,
+    }));
+    const timeOf = new Map(caseCounts.stageTimes.map((s) => [s.stage, s]));
+    const stageCodes = [...workingStages, ...caseCounts.stageTimes.map((s) => s.stage).filter((s) => !workingStages.includes(s as never))];
+    const cases: CaseStatsSummary = {
+      opened: caseCounts.opened,
+      closed: outcomeRows.reduce((sum, r) => sum + r.count, 0),
+      activities: functionRows.reduce((sum, r) => sum + r.count, 0),
+      outcomes: { dimension: 'outcome', rows: outcomeRows, max: Math.max(1, ...outcomeRows.map((r) => r.count)) },
+      functions: { rows: functionRows, max: Math.max(1, ...functionRows.map((r) => r.count)) },
+      stages: stageCodes.map((code) => {
+        const time = timeOf.get(code);
+        return {
+          code,
+          label: label('stage', code),
+          count: time?.count ?? 0,
+          medianDays: time ? days(time.medianHours) : null,
+          averageDays: time ? days(time.averageHours) : null,
+        };
+      }),
+    };
     return {
       range,
+      cases,
       total: counts.total,
       decided: counts.decided,
       decidedLate: counts.decidedLate,
@@ -136,6 +197,19 @@ export function createStatsService(deps: { transaction: Transactor; stats: Stats
         lines.push(['total', 'median_hours_to_decision', t('stats.totals.medianHours'), Math.round(s.medianHoursToDecision * 10) / 10]);
       }
       for (const table of s.tables) for (const row of table.rows) lines.push([table.dimension, row.code, row.label, row.count]);
+      // The cases (migration 0022): totals, closed by outcome, activities by LK3 function, days in each stage.
+      lines.push(['case_total', 'opened', t('caseStats.totals.opened'), s.cases.opened]);
+      lines.push(['case_total', 'closed', t('caseStats.totals.closed'), s.cases.closed]);
+      lines.push(['case_total', 'activities', t('caseStats.totals.activities'), s.cases.activities]);
+      for (const row of s.cases.outcomes.rows) lines.push(['case_outcome', row.code, row.label, row.count]);
+      for (const row of s.cases.functions.rows) lines.push(['activity_lk3_function', row.code, row.label, row.count]);
+      for (const row of s.cases.stages) {
+        lines.push(['stage_left', row.code, t('caseStats.csv.stageCount', { stage: row.label }), row.count]);
+        if (row.medianDays !== null)
+          lines.push(['stage_median_days', row.code, t('caseStats.csv.medianDays', { stage: row.label }), row.medianDays]);
+        if (row.averageDays !== null)
+          lines.push(['stage_average_days', row.code, t('caseStats.csv.averageDays', { stage: row.label }), row.averageDays]);
+      }
       return `\uFEFF${lines.map((cells) => cells.map(csvCell).join(',')).join('\r\n')}\r\n`;
     },
   };

@@ -10,6 +10,8 @@ import type { RedirectRepository, RedirectView } from '../data/redirectRepositor
 import type { AccountRepository } from '../data/accountRepository';
 import type { AuditEventInput, AuditRepository } from '../data/auditRepository';
 import type { ReferralDetail, ReferralRepository } from '../data/referralRepository';
+import type { IntakeRepository } from '../data/intakeRepository';
+import type { IntakeDetail } from '../domain/intake';
 import type { CurrentAccount } from '../domain/roles';
 import type { CloseReason, EscalationTarget, RedirectReason, RiskLevel } from '../domain/decisions';
 import { canActOnReport, canReopenReports, canViewReport, isHeldByAnother } from '../domain/access';
@@ -56,6 +58,8 @@ export interface ReportPage {
   redirect: RedirectView | undefined;
   /** For a department's referral: client, consent and the response written for the department. */
   referral: ReferralDetail | undefined;
+  /** For a report received at the office: the channel, and who took it and typed it in. */
+  intake: IntakeDetail | undefined;
   canAct: boolean;
   canReopen: boolean;
   /** Still waiting for a decision. */
@@ -82,6 +86,7 @@ export interface TriageServiceDeps {
   reports: ReportRepository;
   timeline: ReportTimelineRepository;
   queue: QueueRepository;
+  intakes: Pick<IntakeRepository, 'detail'>;
   cases: CaseRepository;
   redirects: RedirectRepository;
   referrals: ReferralRepository;
@@ -123,11 +128,26 @@ const isOverdue = (status: ReportStatus, dueAt: Date, at: Date) => isOpen(status
 
 /** Triage: the queue, reading a report, claiming it, and every decision — each in one transaction. */
 export function createTriageService(deps: TriageServiceDeps) {
-  const { transaction, groupCommit, reports, timeline, queue, cases, redirects, referrals, partners, accounts, audit, now, notify } = deps;
+  const {
+    transaction,
+    groupCommit,
+    reports,
+    timeline,
+    queue,
+    intakes,
+    cases,
+    redirects,
+    referrals,
+    partners,
+    accounts,
+    audit,
+    now,
+    notify,
+  } = deps;
 
   /** A reporter who asked to be told gets "there is news" (departments follow their own pages). */
   function tellReporter(report: StaffReport, at: Date): void {
-    if (report.source === 'public') notify.reporterUpdate(report, at);
+    if (report.source !== 'department') notify.reporterUpdate(report, at);
   }
 
   /** The report, if this person may see it; undefined otherwise (the route answers 404 either way). */
@@ -136,9 +156,15 @@ export function createTriageService(deps: TriageServiceDeps) {
     return report && canViewReport(who, report) ? report : undefined;
   }
 
-  const viewed = (who: CurrentAccount, report: StaffReport): AuditEventInput => ({
+  const viewAction = {
+    read: 'report.viewed',
+    print: 'report.printed',
+  } as const;
+
+  /** A view of a report, or a print of it (the print view, for the office's paper file). */
+  const viewed = (who: CurrentAccount, report: StaffReport, purpose: 'read' | 'print' = 'read'): AuditEventInput => ({
     actorAccountId: who.id,
-    action: 'report.viewed',
+    action: viewAction[purpose],
     subjectType: 'report',
     subjectId: report.reference,
   });
@@ -157,6 +183,7 @@ export function createTriageService(deps: TriageServiceDeps) {
         redirect.acknowledgementDueAt.getTime() < now().getTime(),
       acknowledgementChoices: redirect ? acknowledgementChoices(redirect.acknowledgementStatus) : [],
       referral: report.source === 'department' ? referrals.detail(report.id) : undefined,
+      intake: report.source === 'intake' ? intakes.detail(report.id) : undefined,
       canAct: canActOnReport(who, report),
       canReopen: canReopenReports(who),
       open: isOpen(report.status),
@@ -254,12 +281,12 @@ export function createTriageService(deps: TriageServiceDeps) {
     /**
      * The report page's way to open a report: as openReport, its audit event committed together
      * with the other views and reports of the same moment (group commit, data/transaction.ts); the
-     * page is read once the view is on record.
+     * page is read once the view is on record. `print`: the print view, audited as report.printed.
      */
-    async viewReport(who: CurrentAccount, reference: string): Promise<ReportPage | undefined> {
+    async viewReport(who: CurrentAccount, reference: string, purpose: 'read' | 'print' = 'read'): Promise<ReportPage | undefined> {
       const report = visibleReport(who, reference);
       if (!report) return undefined;
-      await groupCommit(() => audit.append(viewed(who, report), now()));
+      await groupCommit(() => audit.append(viewed(who, report, purpose), now()));
       // Read again: a decision of the same moment may have changed it while the view was committed.
       const current = visibleReport(who, reference);
       return current && pageOf(who, current);

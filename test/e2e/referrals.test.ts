@@ -69,7 +69,8 @@ function expectNoServerFault(response: Response | null, what: string): void {
 
 /** Clicks the submit button of the form with this action and waits for the page that answers (after any redirect). */
 async function submitForm(page: Page, action: string): Promise<Response | null> {
-  const button = page.locator(`main form[action="${action}"] button[type=submit]`);
+  // The form's own button: a saved reply's "Insert" button (formaction) sits in the message forms too.
+  const button = page.locator(`main form[action="${action}"] button[type=submit]:not([formaction])`);
   expect(await button.count()).toBe(1);
   const [response] = await Promise.all([page.waitForNavigation(), button.click()]);
   expectNoServerFault(response, `POST ${action}`);

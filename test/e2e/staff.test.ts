@@ -73,7 +73,8 @@ function expectNoServerFault(page: Page, response: Response | null, what: string
 
 /** Clicks the submit button of the form with this action and waits for the page that answers (after any redirect). */
 async function submitForm(page: Page, action: string): Promise<Response | null> {
-  const button = page.locator(`main form[action="${action}"] button[type=submit]`);
+  // The form's own button: a saved reply's "Insert" button (formaction) sits in the message forms too.
+  const button = page.locator(`main form[action="${action}"] button[type=submit]:not([formaction])`);
   expect(await button.count()).toBe(1);
   const [response] = await Promise.all([page.waitForNavigation(), button.click()]);
   expectNoServerFault(page, response, `POST ${action}`);
@@ -351,7 +352,9 @@ describe("from a resident's report to a case and a redirect", () => {
     const row = page.locator('main tbody tr', { hasText: caseNumber! });
     expect(await row.count()).toBe(1);
     const cells = await row.locator('td').allInnerTexts();
-    expect(cells[1]).toBe(id.caseStage.intake);
+    // The stage, and under it when the initial assessment is due (three working days from acceptance).
+    expect(cells[1]!.split('\n')[0]).toBe(id.caseStage.intake);
+    expect(cells[1]).toMatch(/Asesmen awal: paling lambat /);
     expect(cells[2]).toBe(id.riskLevel.medium);
     expect(cells[3]).toBe(caseworker.name);
 

@@ -23,7 +23,7 @@ describe('statistics page (axe, WCAG 2.2 AA)', () => {
 
       const ok = await page.goto(running.url('/staff/stats'));
       expect(ok?.status()).toBe(200);
-      expect(await page.locator('svg.stats-chart').count()).toBe(6);
+      expect(await page.locator('svg.stats-chart').count()).toBe(8); // six of reports, two of cases (by outcome, by LK3 function)
       await axe.check('statistics');
 
       const bad = await page.goto(running.url('/staff/stats?from=2026-05-01&to=2026-04-30'));

@@ -1,6 +1,6 @@
-import request from 'supertest';
-import { createTestApp, fileReport, formBody, tokenFrom, type Agent, type TestApp } from '../helpers/testApp';
+import { createTestApp, formBody, tokenFrom, type Agent, type TestApp } from '../helpers/testApp';
 import { createStaffAccount, signedInAgent, type StaffAccount } from '../helpers/staff';
+import { reportAcceptedAsNewCase } from '../helpers/cases';
 
 describe('cases through the LK3 stages', () => {
   let lentera: TestApp;
@@ -24,29 +24,7 @@ describe('cases through the LK3 stages', () => {
 
   /** A resident's report accepted by triage as a new case for `assignee`; returns the case slug and report reference. */
   async function newCase(assignee: StaffAccount): Promise<{ slug: string; number: string; reference: string }> {
-    await fileReport(request.agent(lentera.app));
-    const reference = lentera.db.prepare('SELECT reference FROM reports ORDER BY id DESC LIMIT 1').pluck().get() as string;
-    const agent = await as(triage);
-    const token = await tokenFrom(agent, `/staff/reports/${reference}`);
-    await agent
-      .post(`/staff/reports/${reference}/accept`)
-      .type('form')
-      .send(
-        formBody({
-          'accept-case_mode': 'new',
-          'accept-case_number': '',
-          'accept-assignee': String(assignee.id),
-          'accept-risk': 'medium',
-          'accept-note': '',
-          _csrf: token,
-        }),
-      )
-      .expect(303);
-    const number = lentera.db
-      .prepare('SELECT c.number FROM reports r JOIN cases c ON c.id = r.case_id WHERE r.reference = ?')
-      .pluck()
-      .get(reference) as string;
-    return { slug: number.replace(/\//g, '-'), number, reference };
+    return reportAcceptedAsNewCase(lentera, await as(triage), assignee.id);
   }
 
   async function change(agent: Agent, slug: string, form: string, fields: Record<string, string>) {
@@ -191,17 +169,18 @@ describe('cases through the LK3 stages', () => {
     expect(lentera.db.prepare('SELECT stage FROM cases WHERE id = ?').pluck().get(caseId)).toBe('initial_assessment');
   });
 
-  it('closure needs a reason; a closed case takes no more changes', async () => {
+  it('closure needs an outcome and a summary; a closed case takes no more changes', async () => {
     const c = await newCase(worker);
     const agent = await as(worker);
-    const bad = await change(agent, c.slug, 'close', { 'closecase-reason': '', 'closecase-note': 'Tujuan tercapai, keluarga stabil' });
+    const bad = await change(agent, c.slug, 'close', { 'closecase-outcome': '', 'closecase-summary': 'Tujuan tercapai, keluarga stabil' });
     expect(bad.status).toBe(400);
-    expect(bad.text).toContain('<a href="#closecase-reason">');
+    expect(bad.text).toContain('<a href="#closecase-outcome">');
     expect(bad.text).toContain('Tujuan tercapai, keluarga stabil');
-    expect((await change(agent, c.slug, 'close', { 'closecase-reason': 'goals_achieved', 'closecase-note': '' })).status).toBe(303);
+    const closed = await change(agent, c.slug, 'close', { 'closecase-outcome': 'goals_met', 'closecase-summary': 'Tujuan tercapai' });
+    expect(closed.status).toBe(303);
     expect(lentera.db.prepare('SELECT stage, closure_reason FROM cases WHERE number = ?').get(c.number)).toEqual({
       stage: 'terminated',
-      closure_reason: 'goals_achieved',
+      closure_reason: 'goals_met',
     });
     // The page no longer offers changes, and a forged one is refused.
     const page = (await agent.get(`/staff/cases/${c.slug}`).expect(200)).text;

@@ -81,7 +81,8 @@ describe('the language switch keeps what was typed', () => {
     ]) {
       const html = (await request(lentera.app).get(path).expect(200)).text;
       expect(SWITCH_BUTTON.exec(html)?.slice(1)).toEqual([form, 'en']);
-      expect(html).toContain(`<form method="post" action="${path}" novalidate`);
+      // The report form is multipart (it takes attachments); the receipt form is not.
+      expect(html).toMatch(new RegExp(`<form method="post" action="${path}"( enctype="multipart/form-data")? novalidate`));
       expect(html).toMatch(new RegExp(`<form [^>]*id="${form}"`));
       // Enter in a text field uses the first submit button of the form in document order: a plain one.
       expect(html.indexOf(`<button type="submit" form="${form}" hidden></button>`)).toBeGreaterThan(-1);
@@ -406,7 +407,7 @@ describe('the status page', () => {
     const panel = page.slice(question, at(page, 'class="status-panel"'));
     expect(panel).toContain(`<h2 id="question-title">${id.status.questionTitle}</h2>`);
     expect(panel).toContain('Apakah anak itu sekarang aman?');
-    expect(panel).toContain('<form method="post" action="/status/messages" novalidate id="reply-form">');
+    expect(panel).toContain('<form method="post" action="/status/messages" enctype="multipart/form-data" novalidate id="reply-form">');
     expect(panel).toContain(`<label for="message">${id.status.answer}</label>`);
     expect(page.match(/id="reply-form"/g)).toHaveLength(1);
     expect(page).toContain(id.statusNext.awaiting_info);

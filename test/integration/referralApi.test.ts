@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
+import { BODY_MAX_KB } from '../../src/domain/limits';
+import { apiBodyLimit, DEFAULT_ATTACHMENT_LIMITS } from '../../src/domain/attachments';
 import { createFieldCipher } from '../../src/data/fieldCipher';
 import { createReferralRepository } from '../../src/data/referralRepository';
 import { loadTranslator } from '../../src/i18n';
@@ -351,7 +353,11 @@ describe('referral API (/api/v1)', () => {
       expect([form.status, form.body.type]).toEqual([415, 'urn:lentera:problem:unsupported-media-type']);
       const none = await api('POST', '/api/v1/referrals', { token: deptA.token });
       expect(none.status).toBe(415);
-      const huge = await api('POST', '/api/v1/referrals', { token: deptA.token, body: validReferral({ reason: 'x'.repeat(70 * 1024) }) });
+      // The limit holds the text and the attachments in base64 (ATTACHMENTS_MAX_FILES × ATTACHMENT_MAX_MB).
+      const huge = await api('POST', '/api/v1/referrals', {
+        token: deptA.token,
+        body: validReferral({ reason: 'x'.repeat(apiBodyLimit(BODY_MAX_KB, DEFAULT_ATTACHMENT_LIMITS)) }),
+      });
       expect([huge.status, huge.body.type]).toEqual([413, 'urn:lentera:problem:body-too-large']);
     });
 

@@ -174,7 +174,9 @@ describe('npm run retention (RETENTION_DAYS=30)', () => {
 
     const who: CurrentAccount = { id: worker.id, email: worker.email, name: worker.name, role: worker.role, departmentId: null };
     expect(lentera.services.caseService.change(who, number, { kind: 'note', text: 'Catatan kunjungan rumah' })).toEqual({ ok: true });
-    expect(lentera.services.caseService.change(who, number, { kind: 'close', reason: 'goals_achieved', note: '' })).toEqual({ ok: true });
+    expect(lentera.services.caseService.change(who, number, { kind: 'close', outcome: 'goals_met', summary: 'Tujuan tercapai' })).toEqual({
+      ok: true,
+    });
 
     at(120); // closed 20 days ago
     expect(retention('--dry-run').out).toContain('Would purge 0 report(s)');
@@ -284,6 +286,7 @@ describe('npm run retention (RETENTION_DAYS=30)', () => {
   const zero = {
     reports: 0,
     messages: 0,
+    attachments: 0,
     redirects: 0,
     referrals: 0,
     cases: 0,

@@ -115,7 +115,7 @@ describe('statistics (/staff/stats)', () => {
     expect(tableCounts(html, 'category')).toMatchObject({ neglect: 2, physical_violence: 1, trafficking: 0 });
     expect(tableCounts(html, 'kecamatan')).toMatchObject({ '13.71.01': 2, '13.71.02': 1 });
     expect(tableCounts(html, 'urgency')).toEqual({ immediate: 0, urgent: 2, normal: 1 });
-    expect(tableCounts(html, 'source')).toEqual({ public: 3, department: 0 });
+    expect(tableCounts(html, 'source')).toEqual({ public: 3, department: 0, intake: 0 });
     expect(tableCounts(html, 'status')).toMatchObject({ new: 1, accepted: 2 });
     expect(html).toContain('<th scope="row">Padang Selatan</th>');
     expect(labelOf(html, 'category', 'physical_violence')).toBe(idText('category.physical_violence'));

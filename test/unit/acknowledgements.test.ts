@@ -29,7 +29,7 @@ describe('acknowledgement links', () => {
   it('carry the redirect and an expiry, signed', () => {
     const { token, expiresAt } = links.issue(42, at);
     expect(expiresAt.getTime()).toBe(at.getTime() + ACKNOWLEDGEMENT_LINK_TTL_MS);
-    expect(links.check(token, at)).toEqual({ ok: true, redirectId: 42, expiresAt });
+    expect(links.check(token, at)).toEqual({ ok: true, kind: 'redirect', id: 42, expiresAt });
     expect(links.url(token, 'declined')).toBe(`https://lentera.test/ack/${token}?answer=declined`);
   });
 
@@ -49,6 +49,14 @@ describe('acknowledgement links', () => {
     ]) {
       expect(links.check(forged, at)).toEqual({ ok: false, problem: 'forged' });
     }
+  });
+
+  it('carry their kind: a case referral link is its own, and never passes for a redirect', () => {
+    const { token, expiresAt } = links.issue(42, at, 'case_referral');
+    expect(token.startsWith('c42.')).toBe(true);
+    expect(links.check(token, at)).toEqual({ ok: true, kind: 'case_referral', id: 42, expiresAt });
+    expect(links.check(token.slice(1), at)).toEqual({ ok: false, problem: 'forged' });
+    expect(links.check(`c${links.issue(42, at).token}`, at)).toEqual({ ok: false, problem: 'forged' });
   });
 
   it('expire after 14 days — and a forged one is forged whatever its date says', () => {

@@ -17,6 +17,18 @@ import { labelSchema, nameSchema } from '../../src/routes/staff/departmentAdminR
 import { rangeSchema } from '../../src/routes/staff/statsRoutes';
 import { holidaySchema } from '../../src/routes/staff/settingsRoutes';
 import { filterSchema } from '../../src/routes/staff/auditRoutes';
+import { savedReplySchema } from '../../src/routes/staff/savedReplyRoutes';
+import {
+  inDepthFieldOrder,
+  inDepthFormValues,
+  initialFieldOrder,
+  initialFormValues,
+  newFactorSchema,
+  parseInDepth,
+  parseInitial,
+} from '../../src/routes/staff/caseAssessmentForms';
+import { conferenceSchema, referralSchema as caseReferralSchema } from '../../src/routes/staff/caseReferralForms';
+import { followUpForm, planForms } from '../../src/routes/staff/casePlanForms';
 
 /**
  * Every message a form can show is a key that exists in both locale files. A zod schema that
@@ -126,6 +138,42 @@ const forms: FormUnderTest[] = [
   textForm('statistics range', 'stats.errors', rangeSchema),
   textForm('holiday', 'settings.errors', holidaySchema(TODAY)),
   textForm('audit filters', 'audit.errors', filterSchema),
+  textForm('saved reply', 'savedReplies.errors', savedReplySchema),
+  fromSchema('case referral out', 'caseReferral.errors', caseReferralSchema(TODAY)),
+  fromSchema('case conference', 'caseConference.errors', conferenceSchema(TODAY)),
+  ...Object.entries({
+    goal: planForms.goal,
+    goaledit: planForms.goaledit(1),
+    activity: planForms.activity,
+    activityedit: planForms.activityedit(1),
+    progress: planForms.progress(1),
+    review: planForms.review,
+    reviewdate: planForms.reviewdate,
+  }).map(([form, schema]) => fromSchema(`case plan ${form}`, 'casePlan.errors', schema)),
+  fromSchema('case follow-up', 'casePlan.errors', followUpForm),
+  {
+    name: 'initial assessment',
+    prefix: 'caseAssessments.errors',
+    fields: ['household_rows', ...initialFieldOrder(2).filter((f) => f !== 'household')],
+    issues: (v) => {
+      const r = parseInitial(initialFormValues(v));
+      return r.ok ? [] : r.issues;
+    },
+  },
+  {
+    name: 'in-depth assessment',
+    prefix: 'caseAssessments.errors',
+    fields: inDepthFieldOrder(2).filter((f) => f !== 'concerns'),
+    issues: (v) => {
+      const household = [
+        { name: 'Sari', relation: 'mother', ageGroup: 'age_18_59', role: '' },
+        { name: 'Dodi', relation: 'child', ageGroup: 'age_13_17', role: '' },
+      ] as const;
+      const r = parseInDepth(inDepthFormValues(v, 2), [...household]);
+      return r.ok ? [] : r.issues;
+    },
+  },
+  textForm('assessment factor', 'caseAssessments.errors', newFactorSchema),
 ];
 
 /** What a person (or a broken client) may send in one field. */

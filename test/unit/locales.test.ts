@@ -5,7 +5,7 @@ import { projectRoot, viewsDir } from '../../src/paths';
 import { affectedGroups, categories, contactChannels, reporterRelations, urgencies } from '../../src/domain/reference';
 import { reportStatuses } from '../../src/domain/reportStatus';
 import { closeReasons, redirectReasons, riskLevels } from '../../src/domain/decisions';
-import { caseClosureReasons, caseStages } from '../../src/domain/cases';
+import { caseClosureCodes, caseStages } from '../../src/domain/cases';
 import * as limits from '../../src/domain/limits';
 
 const translator = loadTranslator();
@@ -59,7 +59,7 @@ describe('locale files', () => {
       ...redirectReasons.map((r) => `redirectReason.${r}`),
       ...riskLevels.map((r) => `riskLevel.${r}`),
       ...caseStages.map((s) => `caseStage.${s}`),
-      ...caseClosureReasons.map((r) => `caseClosureReason.${r}`),
+      ...caseClosureCodes.map((r) => `caseClosureReason.${r}`),
       ...['sent', 'received', 'accepted', 'declined'].map((a) => `ackStatus.${a}`),
       ...[
         'opened',

@@ -27,6 +27,21 @@ const examples: { [T in MailTemplate]: TemplateParams[T] } = {
     serviceContact: '(0751) 123456',
     ...links,
   },
+  case_referral_to_partner: {
+    caseNumber: 'LK3/2026/0007',
+    partnerName: 'Puspaga Kota Padang',
+    summary: 'Keluarga dengan dua anak; konflik orang tua berulang. Keluarga setuju dirujuk.',
+    request: 'Mohon konseling keluarga dan kabari kami hasilnya.',
+    serviceContact: '(0751) 123456',
+    ...links,
+  },
+  case_referral_reminder: {
+    caseNumber: 'LK3/2026/0007',
+    partnerName: 'Puspaga Kota Padang',
+    sentAt: '2026-03-02T03:00:00.000Z',
+    serviceContact: '(0751) 123456',
+    ...links,
+  },
   referral_decided: {
     name: 'Lina BK',
     reference: 'LAP-2026-000042',

@@ -3,6 +3,7 @@ import { loadAreaDirectory } from '../../src/data/areaReference';
 import { projectRoot } from '../../src/paths';
 import { buildOpenApiDocument, type OpenApiDocument } from '../../src/routes/api/openapi';
 import { referralSchema } from '../../src/routes/referralSchema';
+import { base64Length, DEFAULT_ATTACHMENT_LIMITS } from '../../src/domain/attachments';
 import { createConformance, validateDocument, type Exchange } from '../helpers/openApiConformance';
 import { validReferral, withClient } from '../helpers/referrals';
 
@@ -207,6 +208,31 @@ describe('the limits in the document', () => {
     };
     walk(changed);
     expect(bounds.length).toBeGreaterThan(10);
-    expect(bounds.filter((b) => b > 1 && !Object.values(moved).includes(b))).toEqual([]);
+    // The attachments' count and size are configuration (ATTACHMENTS_MAX_FILES, ATTACHMENT_MAX_MB), passed in.
+    const configured = [DEFAULT_ATTACHMENT_LIMITS.maxFiles, base64Length(DEFAULT_ATTACHMENT_LIMITS.maxBytes)];
+    expect(bounds.filter((b) => b > 1 && !Object.values(moved).includes(b) && !configured.includes(b))).toEqual([]);
+  });
+});
+
+describe('attachments in the document', () => {
+  it('state the configured number and size of files', () => {
+    const limits = { maxFiles: 2, maxBytes: 3 * 1024 * 1024 };
+    const doc = buildOpenApiDocument({
+      apiBaseUrl: 'https://lentera.example.go.id/api/v1',
+      areas,
+      orgName: 'LK3 Uji',
+      attachmentLimits: limits,
+    });
+    const input = (doc.components as { schemas: Record<string, { properties: Record<string, Record<string, unknown>> }> }).schemas
+      .ReferralInput!.properties;
+    expect(input.attachments).toMatchObject({ type: 'array', maxItems: 2 });
+    const item = input.attachments!.items as { properties: Record<string, Record<string, unknown>>; required: string[] };
+    expect(item.required).toEqual(['name', 'contentBase64']);
+    expect(item.properties.contentBase64).toMatchObject({ maxLength: base64Length(limits.maxBytes) });
+    expect(item.properties.contentBase64!.description).toContain('at most 3 MB');
+    // Optional: a referral without files is as before.
+    expect((doc.components as { schemas: Record<string, { required: string[] }> }).schemas.ReferralInput!.required).not.toContain(
+      'attachments',
+    );
   });
 });

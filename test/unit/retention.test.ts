@@ -45,6 +45,7 @@ describe('retention rules', () => {
     expect(c).toEqual({
       reports: 3,
       messages: 1,
+      attachments: 0,
       redirects: 0,
       referrals: 0,
       cases: 0,

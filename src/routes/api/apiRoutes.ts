@@ -5,6 +5,8 @@ import { BODY_MAX_KB } from '../../domain/limits';
 import { locales, type Locale, type Translator } from '../../i18n';
 import type { ApiTokenService } from '../../services/apiTokenService';
 import type { ReferralService } from '../../services/referralService';
+import type { AttachmentService } from '../../services/attachmentService';
+import { apiBodyLimit } from '../../domain/attachments';
 import { perKey } from '../../middleware/rateLimits';
 import type { SharedWindowCounter } from '../../security/clientLimits';
 import { bearerAuth } from './bearerAuth';
@@ -17,6 +19,8 @@ export const API_PATH = '/api/v1';
 export interface ApiRouteDeps {
   apiTokenService: ApiTokenService;
   referralService: ReferralService;
+  /** Files sent with a referral (base64 in the JSON body): checked and cleaned before it is filed. */
+  attachmentService: Pick<AttachmentService, 'prepare' | 'limits'>;
   areas: AreaDirectory;
   translator: Translator;
   /** BASE_URL and ORG_NAME (the description's addresses and title), DEFAULT_LOCALE, and the per-token rate limit. */
@@ -71,10 +75,21 @@ function asProblem(err: unknown): ApiProblem {
  * someone's behalf — which is why it needs no CSRF token. Every answer under /api/v1, errors and
  * unknown paths included, is JSON from this router; nothing falls through to the HTML pages.
  */
-export function apiRoutes({ apiTokenService, referralService, areas, translator, config, now, log, callsPerToken }: ApiRouteDeps): Router {
+export function apiRoutes({
+  apiTokenService,
+  referralService,
+  attachmentService,
+  areas,
+  translator,
+  config,
+  now,
+  log,
+  callsPerToken,
+}: ApiRouteDeps): Router {
   const router = Router();
   const apiBaseUrl = `${config.baseUrl}${API_PATH}`;
-  const document = buildOpenApiDocument({ apiBaseUrl, areas, orgName: config.orgName });
+  const attachmentLimits = attachmentService.limits;
+  const document = buildOpenApiDocument({ apiBaseUrl, areas, orgName: config.orgName, attachmentLimits });
 
   router.use(negotiateLocale(config.defaultLocale));
 
@@ -87,9 +102,10 @@ export function apiRoutes({ apiTokenService, referralService, areas, translator,
   router.use(bearerAuth(apiTokenService));
   // Per token, every call counted (refused ones too), in memory like the other limits.
   router.use(perKey(config.rateLimits.apiPerToken, config.rateWindowMs, callsPerToken, (req) => `api-token:${req.apiToken!.tokenId}`));
-  router.use(express.json({ limit: `${BODY_MAX_KB}kb` }));
+  // The text, and room for the files in base64 (ATTACHMENTS_MAX_FILES × ATTACHMENT_MAX_MB); read only once the token holds.
+  router.use(express.json({ limit: apiBodyLimit(BODY_MAX_KB, attachmentLimits) }));
 
-  router.use(referralApiRoutes({ referralService, areas, translator, apiBaseUrl, now }));
+  router.use(referralApiRoutes({ referralService, attachmentService, areas, translator, apiBaseUrl, now }));
   router.all('/referrals', methodNotAllowed('POST'));
   router.all('/referrals/:reference', methodNotAllowed('GET, HEAD'));
 

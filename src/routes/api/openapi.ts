@@ -4,6 +4,7 @@ import { API_TOKEN_PREFIX, API_TOKEN_SECRET_LENGTH } from '../../domain/departme
 import { IDEMPOTENCY_HEADER_PATTERN, IDEMPOTENCY_KEY_DAYS } from '../../domain/idempotency';
 import { BODY_MAX_KB, IDEMPOTENCY_KEY_MAX, IDEMPOTENCY_KEY_MIN } from '../../domain/limits';
 import { referralSchema } from '../referralSchema';
+import { apiBodyLimit, DEFAULT_ATTACHMENT_LIMITS, type AttachmentLimits } from '../../domain/attachments';
 import { fieldErrorSchema, problemSchema, problemTypes } from './problem';
 import { duplicateReferenceProblemSchema, referenceSchema, referralCreatedSchema, referralStatusSchema } from './responseSchemas';
 
@@ -36,9 +37,9 @@ function clarify({ jsonSchema: s }: { jsonSchema: z.core.JSONSchema.BaseSchema }
  * and patterns included — with JSON Schema 2020-12, the dialect of OpenAPI 3.1. Only the rules
  * between fields, which zod checks in refinements, are written here by hand.
  */
-function componentSchemas(areas: AreaDirectory): JsonObject {
+function componentSchemas(areas: AreaDirectory, attachmentLimits: AttachmentLimits): JsonObject {
   // `today` matters only to a refinement (a date of birth not after today), which JSON Schema cannot state.
-  const referral = referralSchema(areas, '2000-01-01');
+  const referral = referralSchema(areas, '2000-01-01', attachmentLimits);
   const [consentObtained, consentNotObtained] = referral.shape.consent.options;
   const components = z.registry<{ id: string }>();
   components.add(referral, { id: 'ReferralInput' });
@@ -105,10 +106,13 @@ export function buildOpenApiDocument({
   apiBaseUrl,
   areas,
   orgName,
+  attachmentLimits = DEFAULT_ATTACHMENT_LIMITS,
 }: {
   apiBaseUrl: string;
   areas: AreaDirectory;
   orgName: string;
+  /** ATTACHMENTS_MAX_FILES and ATTACHMENT_MAX_MB, stated in the request schema. */
+  attachmentLimits?: AttachmentLimits;
 }): OpenApiDocument {
   return {
     openapi: '3.1.0',
@@ -169,7 +173,9 @@ export function buildOpenApiDocument({
               headers: rateHeaders,
               content: { 'application/problem+json': { schema: ref('DuplicateReferenceProblem') } },
             },
-            '413': problemResponse(`The body is larger than ${BODY_MAX_KB} KB.`),
+            '413': problemResponse(
+              `The body is larger than ${BODY_MAX_KB} KB of text plus room for the attachments in base64 (${Math.ceil(apiBodyLimit(BODY_MAX_KB, attachmentLimits) / 1024)} KB in all).`,
+            ),
             '415': problemResponse('The body is not `application/json`.'),
             '422': problemResponse(
               'A rule between fields is broken (`urn:lentera:problem:consent-rule`): without consent on the ground `child_at_risk`, the referral must concern a child — `affectedGroups` includes `child` or `client.age` is under 18. `errors` points at `/consent/ground`. Or the `Idempotency-Key` was used before by the department with another body (`urn:lentera:problem:idempotency-key-reused`). Nothing is filed.',
@@ -242,7 +248,7 @@ export function buildOpenApiDocument({
         ),
         ServerError: problemResponse('A fault on the service’s side (`urn:lentera:problem:server-error`); try again later.'),
       },
-      schemas: componentSchemas(areas),
+      schemas: componentSchemas(areas, attachmentLimits),
     },
   };
 }

@@ -4,6 +4,7 @@ import { jakartaDate } from '../../domain/sla';
 import { parseIdempotencyKey } from '../../domain/idempotency';
 import type { Translator } from '../../i18n';
 import type { ReferralService, ReferralSubmitter } from '../../services/referralService';
+import type { AttachmentService } from '../../services/attachmentService';
 import { errorKey, type FieldIssue } from '../formErrors';
 import { referralSchema } from '../referralSchema';
 import { ApiProblem, jsonPointer, type FieldError } from './problem';
@@ -11,6 +12,7 @@ import type { ReferralStatusBody } from './responseSchemas';
 
 export interface ReferralApiDeps {
   referralService: ReferralService;
+  attachmentService: Pick<AttachmentService, 'prepare' | 'limits'>;
   areas: AreaDirectory;
   translator: Translator;
   /** Where the API lives, for status URLs (`BASE_URL` + /api/v1). */
@@ -33,7 +35,8 @@ function submitterOf(req: Request): ReferralSubmitter {
  * POST /referrals and GET /referrals/:reference — the same referral as the department form, from a
  * department's own system. The service files and audits it; this only speaks JSON.
  */
-export function referralApiRoutes({ referralService, areas, translator, apiBaseUrl, now }: ReferralApiDeps): Router {
+export function referralApiRoutes({ referralService, attachmentService, areas, translator, apiBaseUrl, now }: ReferralApiDeps): Router {
+  const limits = attachmentService.limits;
   const router = Router();
 
   /** One error per place in the body, in the caller's language; messages are keys under referral.errors, or shared ones (forms.errors). */
@@ -51,17 +54,30 @@ export function referralApiRoutes({ referralService, areas, translator, apiBaseU
 
   const statusUrlOf = (reference: string) => `${apiBaseUrl}/referrals/${encodeURIComponent(reference)}`;
 
-  router.post('/referrals', (req, res) => {
+  router.post('/referrals', async (req, res) => {
     const submitter = submitterOf(req);
     if (mediaType(req) !== 'application/json') throw new ApiProblem('unsupportedMediaType');
     const idempotencyKey = parseIdempotencyKey(req.get('idempotency-key'));
     if (idempotencyKey === 'invalid') throw new ApiProblem('idempotencyKeyInvalid');
     if (!isPlainObject(req.body)) throw new ApiProblem('malformed');
-    const parsed = referralSchema(areas, jakartaDate(now())).safeParse(req.body);
+    const parsed = referralSchema(areas, jakartaDate(now()), limits).safeParse(req.body);
     if (!parsed.success) throw new ApiProblem('validation', { errors: fieldErrors(req, parsed.error.issues) });
-
-    const outcome = referralService.submitFromApi(submitter, parsed.data, idempotencyKey, statusUrlOf, req.locale);
     const t = translator.forLocale(req.locale);
+
+    // The files: recognised by their bytes and cleaned before anything is filed; a refused one points at itself.
+    const sent = parsed.data.attachments ?? [];
+    const files = await attachmentService.prepare({
+      files: sent.map((a) => ({ originalName: a.name, bytes: Buffer.from(a.contentBase64, 'base64') })),
+      problem: null,
+    });
+    if (!files.ok) {
+      const mb = Math.round(limits.maxBytes / (1024 * 1024));
+      const detail = t(`attachments.errors.${files.problem}`, { max: limits.maxFiles, mb, position: files.position });
+      const pointer = files.position > 0 ? `/attachments/${files.position - 1}/contentBase64` : '/attachments';
+      throw new ApiProblem('validation', { errors: [{ pointer, detail }] });
+    }
+
+    const outcome = referralService.submitFromApi(submitter, parsed.data, idempotencyKey, statusUrlOf, req.locale, files.files);
     if (!outcome.ok && outcome.problem === 'duplicate_reference') {
       // The referral already on record, so a retry whose first attempt was saved learns its reference.
       throw new ApiProblem('duplicateReference', {

@@ -8,6 +8,8 @@ import { MESSAGE_MAX, REFERRAL_PAGE_SIZE } from '../../domain/limits';
 import { requireRole } from '../../middleware/currentAccount';
 import { HttpError, PermissionDeniedError } from '../../errors';
 import type { ReferralService, ReferralSubmitter } from '../../services/referralService';
+import type { AttachmentService } from '../../services/attachmentService';
+import { attachmentFieldView, formAttachments } from '../attachmentFields';
 import { errorsByField, formErrors, textValue, type FormError } from '../formErrors';
 import { multilineText } from '../../validation/textFields';
 import { onLanguageSwitch } from '../languageSwitch';
@@ -25,12 +27,14 @@ function submitterOf(req: Request): ReferralSubmitter {
 
 export interface DepartmentRouteDeps {
   referralService: ReferralService;
+  /** Letters and photos sent with a referral: checked, cleaned, stored with it. */
+  attachmentService: Pick<AttachmentService, 'prepare' | 'limits'>;
   areas: AreaDirectory;
   now: () => Date;
 }
 
 /** /department — a department officer refers clients and follows what became of each referral. */
-export function departmentRoutes({ referralService, areas, now }: DepartmentRouteDeps): Router {
+export function departmentRoutes({ referralService, attachmentService, areas, now }: DepartmentRouteDeps): Router {
   const router = Router();
   const officers = requireRole('department');
 
@@ -44,6 +48,7 @@ export function departmentRoutes({ referralService, areas, now }: DepartmentRout
       kecamatan: areas.kecamatan,
       options,
       departmentName: referralService.departmentName(submitterOf(req).departmentId),
+      ...attachmentFieldView(attachmentService.limits, req),
     });
   }
 
@@ -75,14 +80,16 @@ export function departmentRoutes({ referralService, areas, now }: DepartmentRout
     '/department/referrals/new',
     officers,
     onLanguageSwitch((req, res) => renderForm(req, res, referralFormValues(req.body), [])),
-    (req, res) => {
+    async (req, res) => {
       const values = referralFormValues(req.body);
       const t = res.locals.t;
       const parsed = parseReferralForm(values, areas, jakartaDate(now()));
-      if (!parsed.ok) {
-        return renderForm(req, res, values, formErrors(parsed.issues, t, 'referral.errors', referralFieldOrder, referralFieldAnchors));
+      const files = await formAttachments(attachmentService, req, t);
+      if (!parsed.ok || !files.prepared.ok) {
+        const errors = parsed.ok ? [] : formErrors(parsed.issues, t, 'referral.errors', referralFieldOrder, referralFieldAnchors);
+        return renderForm(req, res, values, files.error ? [...errors, files.error] : errors);
       }
-      const outcome = referralService.submit(submitterOf(req), parsed.input, req.locale);
+      const outcome = referralService.submit(submitterOf(req), parsed.input, req.locale, files.prepared.files);
       if (!outcome.ok) {
         const field = {
           duplicate_reference: 'department_reference',

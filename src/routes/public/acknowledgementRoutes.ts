@@ -19,7 +19,7 @@ interface Deps {
 const TOKEN_MAX = 100;
 
 /**
- * /ack/:token — a partner answers a redirect from the link in our email. GET only shows the
+ * /ack/:token — a partner answers a redirect, or a family referred from a case, from the link in our email. GET only shows the
  * choices (mail scanners open links); each choice is a POST button, with the usual CSRF token.
  */
 export function acknowledgementRoutes({ acknowledgementService, serviceContact }: Deps): Router {
@@ -44,6 +44,7 @@ export function acknowledgementRoutes({ acknowledgementService, serviceContact }
       case 'final':
         return res.status(options.status ?? 200).render('public/acknowledgementNotice', {
           kind: 'recorded',
+          linkKind: page.kind,
           reference: page.reference,
           status: page.acknowledgementStatus,
           at: page.acknowledgedAt,
@@ -83,10 +84,13 @@ export function acknowledgementRoutes({ acknowledgementService, serviceContact }
     const answer = textValue(req.body.answer);
     const parsed = parseAcknowledgementForm(answer, req.body.reason);
     if (!parsed.ok) {
-      const errors = formErrors(parsed.issues, res.locals.t, 'ack.errors', ['answer', 'reason']).map((e) =>
+      const page = acknowledgementService.page(token);
+      // A case referral's page words its messages for a family, not a report.
+      const prefix = 'kind' in page && page.kind === 'case_referral' ? 'caseReferral.link.errors' : 'ack.errors';
+      const errors = formErrors(parsed.issues, res.locals.t, prefix, ['answer', 'reason']).map((e) =>
         e.field === 'reason' ? e : { ...e, href: `#answer-${acknowledgementAnswers[0]}` },
       );
-      return render(res, token, acknowledgementService.page(token), {
+      return render(res, token, page, {
         first: isAcknowledgementAnswer(answer) ? answer : undefined,
         reason: textValue(req.body.reason),
         errors,

@@ -4,6 +4,8 @@ import { affectedGroups, categories, contactChannels, reporterRelations, urgenci
 import { isDatabaseUnavailable } from '../../errors';
 import type { ReportService } from '../../services/reportService';
 import type { ReceiptHandoff } from '../../services/receiptHandoff';
+import type { AttachmentService } from '../../services/attachmentService';
+import { attachmentFieldView, formAttachments } from '../attachmentFields';
 import type { Csrf } from '../../middleware/setUpCsrf';
 import { saveSessionNow } from '../../middleware/setUpSession';
 import type { FloodLimit } from '../../middleware/rateLimits';
@@ -18,6 +20,8 @@ export const REPORT_PATH = '/report';
 interface Deps {
   reportService: ReportService;
   receiptHandoff: ReceiptHandoff;
+  /** Checks and cleans the files sent with a report (stored with it, in its transaction). */
+  attachmentService: Pick<AttachmentService, 'prepare' | 'limits'>;
   areas: AreaDirectory;
   csrf: Csrf;
   /** Accepted reports per client, and a flood rule that still takes each client's first report. */
@@ -28,12 +32,13 @@ interface Deps {
 
 const options = { categories, affectedGroups, urgencies, reporterRelations, contactChannels };
 
-export function reportRoutes({ reportService, receiptHandoff, areas, csrf, flood, secureCookies, now }: Deps): Router {
+export function reportRoutes({ reportService, receiptHandoff, attachmentService, areas, csrf, flood, secureCookies, now }: Deps): Router {
   const router = Router();
   const receiptKeyCookie = receiptKeyCookieOptions(secureCookies);
 
   /** `limited`: turned away by the rate limit, with when to send again. */
   function renderForm(
+    req: Request,
     res: Response,
     values: ReportFormValues,
     errors: FormError[],
@@ -47,24 +52,25 @@ export function reportRoutes({ reportService, receiptHandoff, areas, csrf, flood
       kecamatan: areas.kecamatan,
       options,
       limited,
+      ...attachmentFieldView(attachmentService.limits, req),
     });
   }
 
   /** Errors about the whole form link to its first field. */
   const formTop = `#${reportFieldAnchors.category}`;
 
-  router.get(REPORT_PATH, (_req, res) => renderForm(res, reportFormValues(), []));
+  router.get(REPORT_PATH, (req, res) => renderForm(req, res, reportFormValues(), []));
 
   // The language switch of this page posts the form: the same form, in the other language, with
   // everything typed; nothing is checked, stored or counted against the limit.
   router.post(
     REPORT_PATH,
-    onLanguageSwitch((req, res) => renderForm(res, reportFormValues(req.body), [])),
+    onLanguageSwitch((req, res) => renderForm(req, res, reportFormValues(req.body), [])),
   );
 
   // Turned away by the limit: the form again with everything typed, when to try again, and the hotlines first.
   const refused = flood.checkOr((req, res, retryAfterSeconds) => {
-    renderForm(res, reportFormValues(req.body), [], 429, tryAgainAt(res, now(), retryAfterSeconds));
+    renderForm(req, res, reportFormValues(req.body), [], 429, tryAgainAt(res, now(), retryAfterSeconds));
   });
 
   router.post(REPORT_PATH, refused, async (req: Request, res: Response) => {
@@ -72,27 +78,35 @@ export function reportRoutes({ reportService, receiptHandoff, areas, csrf, flood
     const t = res.locals.t;
     // The form may have been open longer than the session lives: keep everything and ask to send again.
     if (!csrf.isTokenValid(req)) {
-      return renderForm(res, values, [{ field: 'form', text: t('report.errors.expired'), href: formTop }]);
+      return renderForm(req, res, values, [{ field: 'form', text: t('report.errors.expired'), href: formTop }]);
     }
     const parsed = parseReportForm(values, areas, req.locale);
-    if (!parsed.ok) {
-      return renderForm(res, values, formErrors(parsed.issues, t, 'report.errors', reportFieldOrder, reportFieldAnchors));
+    // Files are checked even when a field is wrong, so that every error shows at once.
+    const files = await formAttachments(attachmentService, req, t);
+    if (!parsed.ok || !files.prepared.ok) {
+      const errors = parsed.ok ? [] : formErrors(parsed.issues, t, 'report.errors', reportFieldOrder, reportFieldAnchors);
+      return renderForm(req, res, values, files.error ? [...errors, files.error] : errors);
     }
+    const attachments = files.prepared.files;
     let key = '';
     try {
       // The session row (ciphertext) is written in the report's own transaction: both are committed
       // before the redirect leaves, in one fsync, or neither is. The key stays in the browser.
-      await reportService.filePublicReport(parsed.input, (receipt) => {
-        const sealed = receiptHandoff.seal({ receipt, urgency: parsed.input.urgency });
-        req.session.pendingReceipt = sealed.sealed;
-        saveSessionNow(req);
-        key = sealed.key;
-      });
+      await reportService.filePublicReport(
+        parsed.input,
+        (receipt) => {
+          const sealed = receiptHandoff.seal({ receipt, urgency: parsed.input.urgency });
+          req.session.pendingReceipt = sealed.sealed;
+          saveSessionNow(req);
+          key = sealed.key;
+        },
+        attachments,
+      );
     } catch (err) {
       // Nothing was saved (read-only, full or damaged database): keep everything typed and say so.
       if (!isDatabaseUnavailable(err)) throw err;
       delete req.session.pendingReceipt;
-      return renderForm(res, values, [{ field: 'form', text: t('report.errors.unavailable'), href: formTop }], 503);
+      return renderForm(req, res, values, [{ field: 'form', text: t('report.errors.unavailable'), href: formTop }], 503);
     }
     // Only accepted reports count: a form sent back with errors costs the person nothing.
     await flood.record(req, 'success');

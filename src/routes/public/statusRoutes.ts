@@ -11,9 +11,13 @@ import { jakartaDate } from '../../domain/sla';
 import { MESSAGE_MAX } from '../../domain/limits';
 import { onLanguageSwitch } from '../languageSwitch';
 import { tryAgainAt } from './tryAgain';
+import type { AttachmentService } from '../../services/attachmentService';
+import { attachmentFieldView, formAttachments } from '../attachmentFields';
 
 interface Deps {
   reportService: ReportService;
+  /** Files she attaches to a message: checked and cleaned, then stored with the message. */
+  attachmentService: Pick<AttachmentService, 'prepare' | 'limits'>;
   now: () => Date;
   /** Receipt checks per client, right or wrong; during a flood of wrong ones, the guessers are cut short. */
   receiptFlood: FloodLimit;
@@ -28,7 +32,7 @@ export const messageSchema = z.object({
   message: multilineText().trim().min(1, 'message_empty').max(MESSAGE_MAX, 'message_long'),
 });
 
-export function statusRoutes({ reportService, now, receiptFlood, messageLimit }: Deps): Router {
+export function statusRoutes({ reportService, attachmentService, now, receiptFlood, messageLimit }: Deps): Router {
   const router = Router();
 
   /** `summaryTitle`: the error summary's heading when there is nothing to correct (a rate limit). */
@@ -43,6 +47,7 @@ export function statusRoutes({ reportService, now, receiptFlood, messageLimit }:
   }
 
   function renderStatus(
+    req: Request,
     res: Response,
     reportId: number,
     message: string,
@@ -60,6 +65,7 @@ export function statusRoutes({ reportService, now, receiptFlood, messageLimit }:
       messages,
       redirect: view.redirect,
       leftContact: view.leftContact,
+      sentFiles: view.attachments,
       // Staff are waiting on her: their latest question goes to the top, with the reply form under it.
       question: report.status === 'awaiting_info' ? (messages.filter((m) => m.author === 'staff').at(-1) ?? null) : null,
       nextUpdateDue,
@@ -69,6 +75,7 @@ export function statusRoutes({ reportService, now, receiptFlood, messageLimit }:
       errors,
       fieldErrors: errorsByField(errors),
       summaryTitle,
+      ...attachmentFieldView(attachmentService.limits, req),
     });
   }
 
@@ -85,7 +92,7 @@ export function statusRoutes({ reportService, now, receiptFlood, messageLimit }:
   router.get('/status', (req, res) => {
     const reportId = openReport(req);
     if (reportId === null) return renderCheck(res, '', []);
-    renderStatus(res, reportId, '', []);
+    renderStatus(req, res, reportId, '', []);
   });
 
   router.post(
@@ -114,10 +121,11 @@ export function statusRoutes({ reportService, now, receiptFlood, messageLimit }:
   router.post(
     '/status/messages',
     (req, _res, next) => (openReport(req) === null ? next(new HttpError(403, 'No receipt session')) : next()),
-    onLanguageSwitch((req, res) => renderStatus(res, openReport(req) as number, textValue(req.body.message), [])),
+    onLanguageSwitch((req, res) => renderStatus(req, res, openReport(req) as number, textValue(req.body.message), [])),
     messageLimit((req, res, retryAfterSeconds) => {
       const text = res.locals.t('status.errors.messageRateLimited', tryAgainAt(res, now(), retryAfterSeconds));
       renderStatus(
+        req,
         res,
         openReport(req) as number,
         textValue(req.body.message),
@@ -126,14 +134,15 @@ export function statusRoutes({ reportService, now, receiptFlood, messageLimit }:
         res.locals.t('status.messageLimitedTitle'),
       );
     }),
-    (req, res) => {
+    async (req, res) => {
       const reportId = openReport(req) as number;
       const parsed = messageSchema.safeParse({ message: textValue(req.body.message) });
-      if (!parsed.success) {
-        const errors = formErrors(parsed.error.issues, res.locals.t, 'status.errors', ['message']);
-        return renderStatus(res, reportId, textValue(req.body.message), errors);
+      const files = await formAttachments(attachmentService, req, res.locals.t);
+      if (!parsed.success || !files.prepared.ok) {
+        const errors = parsed.success ? [] : formErrors(parsed.error.issues, res.locals.t, 'status.errors', ['message']);
+        return renderStatus(req, res, reportId, textValue(req.body.message), files.error ? [...errors, files.error] : errors);
       }
-      if (!reportService.addReporterMessage(reportId, parsed.data.message).ok) throw reportGone();
+      if (!reportService.addReporterMessage(reportId, parsed.data.message, files.prepared.files).ok) throw reportGone();
       req.session.notice = 'status.messageSent';
       res.redirect(303, '/status#messages');
     },

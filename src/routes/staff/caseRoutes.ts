@@ -1,11 +1,15 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { CurrentAccount } from '../../domain/roles';
-import { caseClosureReasons, caseMovesFrom, caseNumberToSlug, slugToCaseNumber } from '../../domain/cases';
+import { caseClosureOutcomes, caseMovesFrom, caseNumberToSlug, slugToCaseNumber } from '../../domain/cases';
 import { riskLevels } from '../../domain/decisions';
 import { requireRole } from '../../middleware/currentAccount';
 import { HttpError, PermissionDeniedError } from '../../errors';
 import type { CaseProblem, CaseService } from '../../services/caseService';
+import type { CaseAssessmentService } from '../../services/caseAssessmentService';
+import type { CaseReferralService } from '../../services/caseReferralService';
+import type { CaseConferenceService } from '../../services/caseConferenceService';
+import type { CasePlanService } from '../../services/casePlanService';
 import { errorsByField, formErrors, issueFields, type FormError } from '../formErrors';
 import { CASE_PAGE_SIZE } from '../../domain/limits';
 import { caseChangeSchemas, formValues, type CaseForm } from './decisionForms';
@@ -33,10 +37,23 @@ const refusalAnswer: Record<Exclude<CaseProblem, 'not_found' | 'not_allowed'>, {
 
 export interface CaseRouteDeps {
   caseService: CaseService;
+  /** The working file's section on the case page, and the initial assessment's due dates in the list. */
+  caseAssessmentService: CaseAssessmentService;
+  /** The referrals out (and the partners involved) and the conferences, on the case page. */
+  caseReferralService: Pick<CaseReferralService, 'section'>;
+  caseConferenceService: Pick<CaseConferenceService, 'section'>;
+  /** The intervention plan and the follow-ups, with their overdue flags, on the case page. */
+  casePlanService: Pick<CasePlanService, 'sectionFor'>;
 }
 
 /** /staff/cases — a caseworker's own cases, or all for supervisors and triage; and one case's page. */
-export function caseRoutes({ caseService }: CaseRouteDeps): Router {
+export function caseRoutes({
+  caseService,
+  caseAssessmentService,
+  caseReferralService,
+  caseConferenceService,
+  casePlanService,
+}: CaseRouteDeps): Router {
   const router = Router();
   const caseRoles = requireRole('triage', 'caseworker', 'supervisor');
 
@@ -46,6 +63,7 @@ export function caseRoutes({ caseService }: CaseRouteDeps): Router {
     const base: Record<string, string> = q.all ? { all: '1' } : {};
     res.render('staff/cases', {
       rows: page.rows,
+      assessmentDue: caseAssessmentService.dueOfCases(page.rows),
       showingAll: Boolean(q.all),
       caseSlug: caseNumberToSlug,
       nextHref: page.nextBefore ? `/staff/cases?${new URLSearchParams({ ...base, before: String(page.nextBefore) })}` : null,
@@ -67,8 +85,12 @@ export function caseRoutes({ caseService }: CaseRouteDeps): Router {
     if (!page) throw new HttpError(404, 'Case not found or not visible');
     res.status(problem?.status ?? 200).render('staff/case', {
       ...page,
+      assessments: caseAssessmentService.summary(req.account as CurrentAccount, page.detail),
+      referralsOut: caseReferralService.section(req.account as CurrentAccount, page.detail),
+      conferences: caseConferenceService.section(req.account as CurrentAccount, page.detail),
+      planSection: casePlanService.sectionFor(req.account as CurrentAccount, page.detail),
       workers: page.canAssign ? caseService.assignableWorkers() : [],
-      options: { stages: caseMovesFrom(page.detail.stage), riskLevels, closureReasons: caseClosureReasons },
+      options: { stages: caseMovesFrom(page.detail.stage), riskLevels, closureOutcomes: caseClosureOutcomes },
       form: problem?.form ?? null,
       values: problem?.values ?? {},
       errors: problem?.errors ?? [],

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { closeReasons, escalationTargets, redirectReasons, riskLevels } from '../../domain/decisions';
-import { caseClosureReasons, workingStages } from '../../domain/cases';
+import { caseClosureOutcomes, workingStages } from '../../domain/cases';
 import { CASE_NUMBER_MAX, NOTE_MAX } from '../../domain/limits';
 import type { Decision } from '../../services/triageService';
 import type { CaseChange } from '../../services/caseService';
@@ -101,10 +101,10 @@ export const caseChangeSchemas = {
     .transform((v): CaseChange => ({ kind: 'assign', assigneeId: v['assign-assignee'] })),
   close: z
     .object({
-      'closecase-reason': z.enum(caseClosureReasons, { error: 'case_close_reason' }),
-      'closecase-note': text(NOTE_MAX, 'note'),
+      'closecase-outcome': z.enum(caseClosureOutcomes, { error: 'case_outcome' }),
+      'closecase-summary': required(NOTE_MAX, 'closing_summary'),
     })
-    .transform((v): CaseChange => ({ kind: 'close', reason: v['closecase-reason'], note: v['closecase-note'] })),
+    .transform((v): CaseChange => ({ kind: 'close', outcome: v['closecase-outcome'], summary: v['closecase-summary'] })),
 };
 
 export type CaseForm = keyof typeof caseChangeSchemas;

@@ -9,6 +9,11 @@ import type { Refusal, TriageOutcome, TriageService } from '../../services/triag
 import type { CaseService } from '../../services/caseService';
 import type { AcknowledgementService } from '../../services/acknowledgementService';
 import type { PartnerService } from '../../services/partnerService';
+import type { AttachmentService } from '../../services/attachmentService';
+import { formatBytes } from '../../domain/attachments';
+import type { SavedReplyService } from '../../services/savedReplyService';
+import { savedReplyBody, withSavedReply } from '../../domain/savedReplies';
+import { isLocale } from '../../domain/locales';
 import { errorsByField, formErrors, issueFields, type FormError } from '../formErrors';
 import { parseAcknowledgementForm } from '../acknowledgementForm';
 import { askSchema, decisionSchemas, escalateSchema, formValues, respondSchema, type DecisionForm } from './decisionForms';
@@ -27,6 +32,8 @@ interface Problem {
   form: string;
   values: Record<string, string>;
   errors: FormError[];
+  /** The message field a saved reply was just put into. */
+  insertedInto?: string;
 }
 
 export interface StaffReportRouteDeps {
@@ -35,6 +42,10 @@ export interface StaffReportRouteDeps {
   acknowledgementService: Pick<AcknowledgementService, 'recordByStaff'>;
   /** The partners a report can be redirected to. */
   partnerService: Pick<PartnerService, 'listActive'>;
+  /** The saved replies the message forms offer to insert. */
+  savedReplyService: Pick<SavedReplyService, 'list' | 'findById'>;
+  /** The report's attachments, listed with links to /staff/reports/:ref/attachments/:id (attachmentRoutes.ts). */
+  attachmentService: Pick<AttachmentService, 'listForReport'>;
   areas: AreaDirectory;
 }
 
@@ -44,6 +55,8 @@ export function staffReportRoutes({
   caseService,
   acknowledgementService,
   partnerService,
+  savedReplyService,
+  attachmentService,
   areas,
 }: StaffReportRouteDeps): Router {
   const router = Router();
@@ -60,11 +73,14 @@ export function staffReportRoutes({
       kelurahanName: kelurahan?.name ?? null,
       partners: page.canAct ? partnerService.listActive() : [],
       workers: page.canAct ? caseService.assignableWorkers() : [],
+      savedReplies: page.canAct ? savedReplyService.list() : [],
+      insertedInto: problem?.insertedInto ?? null,
       options: { closeReasons, redirectReasons, riskLevels, escalationTargets },
       form: problem?.form ?? null,
       values: problem?.values ?? {},
       errors: problem?.errors ?? [],
       fieldErrors: errorsByField(problem?.errors ?? []),
+      attachments: attachmentService.listForReport(page.report.id).map((a) => ({ ...a, size: formatBytes(a.sizeBytes) })),
     });
   }
 
@@ -163,6 +179,29 @@ export function staffReportRoutes({
     const text =
       result.problem === 'claimed_by_other' ? res.locals.t('triage.refusal.claimed_by_other') : res.locals.t('ack.staff.refusal');
     return render(req, res, { status: 409, form: 'ack', values, errors: [{ field: 'form', text, href: '#ack-title' }] });
+  });
+
+  // A saved reply put into the message to the reporter (`ask`) or the response to a department
+  // (`respond`) without JavaScript: the form comes back with the reply after what was typed, to edit
+  // before sending. Nothing is stored or sent (public/js/savedReplies.js does the same in the page).
+  router.post('/staff/reports/:ref/insert-reply', readers, (req, res) => {
+    const target = req.body?.insert === 'respond' ? 'respond' : 'ask';
+    const field = target === 'ask' ? 'ask-message' : 'respond-response';
+    const values = formValues(req.body, target);
+    const chosen = values[`${target}-saved_reply`] ?? '';
+    const reply = /^\d{1,15}$/.test(chosen) ? savedReplyService.findById(Number(chosen)) : undefined;
+    if (!reply) {
+      const text = res.locals.t('savedReplies.insert.choose');
+      return render(req, res, {
+        status: 400,
+        form: target,
+        values,
+        errors: [{ field: `${target}-saved_reply`, text, href: `#${target}-saved_reply` }],
+      });
+    }
+    const language = values[`${target}-saved_reply_lang`];
+    values[field] = withSavedReply(values[field] ?? '', savedReplyBody(reply, isLocale(language) ? language : res.locals.locale));
+    return render(req, res, { status: 200, form: target, values, errors: [], insertedInto: field });
   });
 
   router.post('/staff/reports/:ref/claim', readers, (req, res) =>
