@@ -522,13 +522,11 @@ interface StaffSignIn {
  */
 async function seededDatabase(reports: number): Promise<{ dir: string; dataKey: string; supervisors: StaffSignIn[] }> {
   // Another seeder (its built file changed) seeds anew; new migrations are applied to the cached copy.
-  const seeder = crypto
-    .createHash('sha256')
-    .update(fs.readFileSync(path.join(__dirname, 'seed.js')))
-    .digest('hex');
+  const seeder = crypto.createHash('sha256');
+  for (const file of ['seed.js', 'seedGenerator.js', 'seedCipher.js']) seeder.update(fs.readFileSync(path.join(__dirname, file)));
   const key = crypto
     .createHash('sha256')
-    .update(JSON.stringify({ reports, seed: SEED, seeder }))
+    .update(JSON.stringify({ reports, seed: SEED, seeder: seeder.digest('hex') }))
     .digest('hex')
     .slice(0, 16);
   const cached = path.join(CACHE, `${reports}-${key}`);

@@ -131,6 +131,74 @@ describe('npm run seed:demo', () => {
     for (const [, receipt, reference] of receipts) await expectStatusPage(lentera, receipt!, reference!);
   });
 
+  it('records reports at the office, by each channel, with attachments triage can open', async () => {
+    const intakes = lentera.db
+      .prepare('SELECT i.channel, r.reference FROM report_intakes i JOIN reports r ON r.id = i.report_id ORDER BY i.channel')
+      .all() as { channel: string; reference: string }[];
+    expect(intakes.map((i) => i.channel)).toEqual(['letter', 'office', 'phone', 'whatsapp']);
+    // The one recorded in person got a receipt, printed with the others.
+    expect(output).toContain(`(${intakes.find((i) => i.channel === 'office')!.reference})`);
+
+    const triage = await signedIn(lentera, printed('triage'));
+    const whatsapp = intakes.find((i) => i.channel === 'whatsapp')!.reference;
+    const page = await triage.get(`/staff/reports/${whatsapp}`).expect(200);
+    const channelName = ((localeTexts.id.intake as Tree).channels as Tree).whatsapp as string;
+    expect(page.text).toContain(`<dd id="intake-channel">${channelName}</dd>`);
+    expect(page.text).toContain(material.attachmentNames.photo);
+
+    const files = lentera.db
+      .prepare(
+        "SELECT a.id, a.media_type AS type, r.reference FROM attachments a JOIN reports r ON r.id = a.report_id WHERE a.source = 'staff' ORDER BY a.media_type",
+      )
+      .all() as { id: number; type: string; reference: string }[];
+    expect(files.map((f) => f.type)).toEqual(['application/pdf', 'image/jpeg']);
+    for (const f of files) {
+      const opened = await triage.get(`/staff/reports/${f.reference}/attachments/${f.id}`).expect(200);
+      expect(opened.headers['content-type']).toBe(f.type);
+      expect(Number(opened.headers['content-length'])).toBeGreaterThan(100);
+    }
+  });
+
+  it('keeps the LK3 working file on open cases: assessments, plans, follow-ups, referrals out, a conference; closures with outcomes', async () => {
+    const count = (sql: string) => lentera.db.prepare(sql).pluck().get() as number;
+    const column = (sql: string) => lentera.db.prepare(sql).pluck().all();
+    expect(count("SELECT count(DISTINCT case_id) FROM case_assessments WHERE kind = 'initial'")).toBeGreaterThanOrEqual(3);
+    expect(count("SELECT max(version) FROM case_assessments WHERE kind = 'in_depth'")).toBe(2);
+    expect(count('SELECT count(DISTINCT case_id) FROM case_plan_goals')).toBe(2);
+    expect(count('SELECT count(DISTINCT lk3_function) FROM case_plan_activities')).toBe(6);
+    expect(column('SELECT DISTINCT status FROM case_plan_activities ORDER BY 1')).toEqual(['done', 'planned']);
+    expect(count('SELECT count(*) FROM case_follow_ups WHERE next_on IS NOT NULL')).toBe(2);
+    expect(column('SELECT ack_status FROM case_referrals ORDER BY 1')).toEqual(['accepted', 'sent']);
+    expect(count('SELECT count(*) FROM case_referrals WHERE consent_on IS NULL')).toBe(0);
+    expect(count('SELECT count(*) FROM case_conferences')).toBe(1);
+    expect(column('SELECT closure_reason FROM cases WHERE closed_at IS NOT NULL ORDER BY 1')).toEqual([
+      'family_declined',
+      'goals_met',
+      'referred_accepted',
+    ]);
+    expect(count('SELECT count(*) FROM cases WHERE closed_at IS NOT NULL AND closing_summary_enc IS NULL')).toBe(0);
+
+    // The caseworker opens the case with a plan and two assessments: its sections, the flags, the assessment itself.
+    const caseworker = await signedIn(lentera, printed('caseworker'));
+    const slugOf = (sql: string) => (lentera.db.prepare(sql).pluck().get() as string).replace(/\//g, '-');
+    const planned = slugOf(
+      "SELECT number FROM cases WHERE id IN (SELECT case_id FROM case_plan_goals) AND id IN (SELECT case_id FROM case_assessments WHERE kind = 'in_depth')",
+    );
+    const casePage = (await caseworker.get(`/staff/cases/${planned}`).expect(200)).text;
+    for (const section of ['assessments', 'plan', 'follow-ups']) expect(casePage).toContain(`data-section="${section}"`);
+    expect(casePage).toContain(`/staff/cases/${planned}/assessments/in-depth"`);
+    expect(casePage).toContain(material.planGoals['case-plan'][0].goal);
+    const initial = (await caseworker.get(`/staff/cases/${planned}/assessments/initial`).expect(200)).text;
+    expect(initial).toContain(material.initialAssessments['case-plan'].household[0].name);
+
+    const conferenced = slugOf('SELECT number FROM cases WHERE id IN (SELECT case_id FROM case_conferences)');
+    const busy = (await caseworker.get(`/staff/cases/${conferenced}`).expect(200)).text;
+    expect(busy).toContain('data-flag="overdue-activities"');
+    expect(busy).toMatch(new RegExp(`/staff/cases/${conferenced}/conferences/\\d+"`));
+    const referred = slugOf("SELECT c.number FROM cases c JOIN case_referrals r ON r.case_id = c.id WHERE r.ack_status = 'sent'");
+    expect((await caseworker.get(`/staff/cases/${referred}`).expect(200)).text).toContain('data-ack="sent"');
+  });
+
   it('refuses a database that already holds reports, unless --force', async () => {
     const again = await runCommand('seedDemo', [], env);
     expect(again.code).toBe(1);
@@ -211,6 +279,19 @@ describe('npm run seed:bench', () => {
     expect(count('SELECT sum(count) FROM redirect_standing_counts')).toBe(count('SELECT count(*) FROM redirects WHERE standing = 1'));
     expect(count('SELECT count(*) FROM pragma_foreign_key_check')).toBe(0);
     expect(lentera.db.pragma('journal_mode', { simple: true })).toBe('wal');
+  });
+
+  it('leaves the schema as the migrations made it: every index and trigger set aside while seeding is back', () => {
+    const freshDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lentera-seed-schema-'));
+    const fresh = bootstrap(processEnv(freshDir), { log: () => undefined });
+    try {
+      const schema = (l: Lentera) =>
+        l.db.prepare("SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name").all();
+      expect(schema(lentera)).toEqual(schema(fresh));
+    } finally {
+      fresh.close();
+      fs.rmSync(freshDir, { recursive: true, force: true });
+    }
   });
 
   it('opens in the app: a triage officer signs in, the queue and a report render, decrypted', async () => {
