@@ -137,13 +137,18 @@ export function createCasePlanRepository(db: Db, cipher: FieldCipher) {
        AND (@assignee IS NULL OR c.assigned_to = @assignee)
      ORDER BY p.next_review_on, c.number`,
   );
+  // From the open cases (cases_open), each one's latest follow-up by case_follow_ups_case: not a
+  // pass over every follow-up ever logged, which only grows.
   const dueFollowUps = db.prepare(
-    `SELECT f.next_on, c.number, c.assigned_to, w.name AS assignee_name FROM (
-       SELECT case_id, next_on, row_number() OVER (PARTITION BY case_id ORDER BY held_on DESC, id DESC) AS latest FROM case_follow_ups
-     ) f JOIN cases c ON c.id = f.case_id LEFT JOIN accounts w ON w.id = c.assigned_to
-     WHERE f.latest = 1 AND f.next_on IS NOT NULL AND f.next_on <= @today AND c.closed_at IS NULL
-       AND (@assignee IS NULL OR c.assigned_to = @assignee)
-     ORDER BY f.next_on, c.number`,
+    `WITH d AS MATERIALIZED (
+       SELECT c.number, c.assigned_to, w.name AS assignee_name,
+         (SELECT f.next_on FROM case_follow_ups f WHERE f.case_id = c.id ORDER BY f.held_on DESC, f.id DESC LIMIT 1) AS next_on
+       FROM cases c LEFT JOIN accounts w ON w.id = c.assigned_to
+       WHERE c.closed_at IS NULL AND (@assignee IS NULL OR c.assigned_to = @assignee)
+     )
+     SELECT d.next_on, d.number, d.assigned_to, d.assignee_name FROM d
+     WHERE d.next_on IS NOT NULL AND d.next_on <= @today
+     ORDER BY d.next_on, d.number`,
   );
 
   const responsibleOf = (r: ActivityRow): Responsible =>
