@@ -536,14 +536,18 @@ async function seededDatabase(reports: number): Promise<{ dir: string; dataKey: 
     fs.mkdirSync(cached, { recursive: true, mode: 0o700 });
     const dataKey = crypto.randomBytes(32).toString('hex');
     console.error(`Seeding ${reports.toLocaleString('en')} reports into ${cached} (kept for later runs) …`);
+    let shown = -1;
     const seeded = await seedBench({
       reports,
       databasePath: path.join(cached, 'lentera.db'),
       env: { DATA_KEY: dataKey },
       seed: SEED,
-      onProgress: (done, total) => process.stderr.write(`\r  ${Math.floor((100 * done) / total)} %`),
+      onProgress: (done, total) => {
+        const percent = Math.floor((100 * done) / total);
+        if (percent !== shown) process.stderr.write(`\r  ${(shown = percent)} %`);
+      },
     });
-    process.stderr.write('\n');
+    process.stderr.write(`\n  seeded in ${seeded.seconds.toFixed(1)} s\n`);
     const supervisors = seeded.accounts
       .filter((a) => a.role === 'supervisor')
       .map(({ email, password, totpSecret }) => ({ email, password, totpSecret }));
