@@ -279,6 +279,15 @@ function suspendAggregateTriggers(db: Db): string[] {
   return triggers.map((t) => t.sql);
 }
 
+/** Drops every trigger on these tables, and returns the SQL that makes them again. */
+function suspendTriggersOn(db: Db, tables: string[]): string[] {
+  const triggers = db
+    .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN (${tables.map(() => '?').join(', ')})`)
+    .all(...tables) as { name: string; sql: string }[];
+  for (const t of triggers) db.exec(`DROP TRIGGER "${t.name}"`);
+  return triggers.map((t) => t.sql);
+}
+
 /**
  * Drops the triggers that run after each report is inserted — the report's statistics row (0012)
  * and the status counts — and returns, for each, the SQL that makes it again and the SQL that does
@@ -402,8 +411,12 @@ export async function seedBench(options: SeedBenchOptions): Promise<SeedBenchRes
     // triggers cannot follow, so they are counted once at the end — with the indexes back: the
     // recount looks each case's events and reports up by case (without case_events_case and
     // reports_case, a scan of millions of rows per case).
+    // In a new file, without the triggers that keep their daily counts and histograms (0023): the
+    // rebuild recounts those in one pass at its end.
     const t = performance.now();
+    const countingTriggers = appending ? [] : suspendTriggersOn(db, ['case_statistics', 'case_stage_durations']);
     rebuildCaseStatistics(db);
+    for (const sql of countingTriggers) db.exec(sql);
     restoring += (performance.now() - t) / 1000;
     result.phases.finish = Math.round((result.phases.finish + restoring) * 1000) / 1000;
     result.seconds = (Date.now() - started) / 1000;
