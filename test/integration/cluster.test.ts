@@ -170,6 +170,15 @@ describe('two server processes on one database (WEB_CONCURRENCY=2)', () => {
     }
   });
 
+  it("runs each server process with V8's young generation capped (its peak memory)", () => {
+    const pids = [...server.output().matchAll(/Started server process \d of 2 \(pid (\d+)\)/g)].map((m) => Number(m[1]));
+    expect(pids).toHaveLength(2);
+    for (const pid of pids) {
+      const argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      expect(argv).toContain('--max-semi-space-size=4');
+    }
+  });
+
   it('starts a server process again when it dies, and stops every process on SIGTERM', async () => {
     const pid = Number(/Started server process 2 of 2 \(pid (\d+)\)/.exec(server.output())![1]);
     process.kill(pid, 'SIGKILL');
