@@ -1,5 +1,6 @@
 import express from 'express';
 import cookieParser from 'cookie-parser';
+import { renderFile } from 'ejs';
 import type { Config } from './config';
 import type { HealthReport } from './domain/health';
 import type { SqliteSessionStore } from './data/sessionStore';
@@ -64,9 +65,13 @@ export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
+  // Every include is written from views/ ('/partials/head'), so EJS finds it under `root` without a
+  // look at the disk: a relative one costs a stat of the file on every include of every page (a
+  // twentieth of the queue page's time). Each template is compiled once, whatever NODE_ENV says
+  // (EJS 7 reads no options from Express's settings; Express caches the lookup of each view too).
+  app.engine('ejs', (file, data, callback) => renderFile(file, data, { root: viewsDir, cache: true }, callback));
   app.set('view engine', 'ejs');
   app.set('views', viewsDir);
-  // Compile each template once, whatever NODE_ENV says (Express caches only in production by default).
   app.set('view cache', true);
 
   if (config.processHeader) app.use(setUpProcessHeader(deps.processIndex));
