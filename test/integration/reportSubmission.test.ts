@@ -46,6 +46,41 @@ describe('filing a report', () => {
     expect(again.text).toContain(`data-receipt>${code}<`);
   });
 
+  it("gives each visitor the blank form, kept once rendered, with her own CSRF token, which files her report and no one else's", async () => {
+    const [first, second] = [request.agent(lentera.app), request.agent(lentera.app)];
+    const pages = [await first.get('/report').expect(200), await second.get('/report').expect(200)];
+    const tokens = pages.map((p) => /name="_csrf" value="([^"]+)"/.exec(p.text)![1]!);
+    expect(tokens[0]).not.toBe(tokens[1]);
+    expect(pages[1]!.headers['content-type']).toBe('text/html; charset=utf-8');
+    // The kept copy is the page as rendered for the request (here afresh: another address), but for the token.
+    const fresh = await request.agent(lentera.app).get('/report?lang=id').expect(200);
+    const withoutToken = (html: string) => html.replace(/name="_csrf" value="[^"]+"/g, 'name="_csrf" value=""');
+    expect(withoutToken(pages[1]!.text)).toBe(withoutToken(fresh.text));
+    expect(withoutToken(pages[0]!.text)).toBe(withoutToken(fresh.text));
+    // Another's token does not go with her cookie: the form comes back, everything kept, nothing stored.
+    const before = reportCount();
+    await first
+      .post('/report')
+      .type('form')
+      .send(formBody({ ...validReport(), _csrf: tokens[1]! }))
+      .expect(400);
+    expect(reportCount()).toBe(before);
+    for (const [i, visitor] of [first, second].entries()) {
+      await visitor
+        .post('/report')
+        .type('form')
+        .send(formBody({ ...validReport(), _csrf: tokens[i]! }))
+        .expect(303);
+    }
+    expect(reportCount()).toBe(before + 2);
+    // In English too, once the language is chosen.
+    const english = request.agent(lentera.app);
+    await english.get('/report?lang=en').expect(200);
+    const kept = await english.get('/report').expect(200);
+    expect(kept.text).toContain('<html lang="en">');
+    expect(withoutToken(kept.text)).toBe(withoutToken((await english.get('/report?lang=en').expect(200)).text));
+  });
+
   it('stores what the form said, with a reference, due date and first timeline event', async () => {
     await fileReport(agent, validReport({ affected_groups: ['child', 'woman'], urgency: 'urgent' }));
     const row = lentera.db

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import type { AreaDirectory } from '../../domain/areas';
 import { affectedGroups, categories, contactChannels, reporterRelations, urgencies } from '../../domain/reference';
@@ -45,7 +46,11 @@ export function reportRoutes({ reportService, receiptHandoff, attachmentService,
     status = errors.length > 0 ? 400 : 200,
     limited: { time: string; wait: string } | null = null,
   ): void {
-    res.status(status).render('public/report', {
+    res.status(status).render('public/report', formView(req, values, errors, limited));
+  }
+
+  function formView(req: Request, values: ReportFormValues, errors: FormError[], limited: { time: string; wait: string } | null = null) {
+    return {
       values,
       errors,
       fieldErrors: errorsByField(errors),
@@ -53,13 +58,40 @@ export function reportRoutes({ reportService, receiptHandoff, attachmentService,
       options,
       limited,
       ...attachmentFieldView(attachmentService.limits, req),
-    });
+    };
   }
 
   /** Errors about the whole form link to its first field. */
   const formTop = `#${reportFieldAnchors.category}`;
 
-  router.get(REPORT_PATH, (req, res) => renderForm(req, res, reportFormValues(), []));
+  /**
+   * The blank form, as most residents first see it, is the same page for everyone in a language but
+   * for its CSRF token (the hotlines and the office's contact come from the configuration): it is
+   * rendered once per language with a stand-in for the token and kept, and each visitor gets the
+   * copy with her own token put in (it was two fifths of the server's time per report filed). Only
+   * for the plain address, and not for a page with a notice or a signed-in staff member, which
+   * differ; those are rendered as any page is.
+   */
+  const blankForms = new Map<string, string>();
+  const tokenStandIn = `csrf-${crypto.randomBytes(16).toString('hex')}`;
+
+  router.get(REPORT_PATH, (req, res, next) => {
+    const kept = req.originalUrl === REPORT_PATH && !req.account && !res.locals.notice;
+    if (!kept) return renderForm(req, res, reportFormValues(), []);
+    const send = (page: string) => {
+      const token = csrf.tokenFor(req, res);
+      // Put in as EJS would have escaped it: the token has nothing to escape (hex digits and a separator).
+      if (/[&<>"']/.test(token)) return renderForm(req, res, reportFormValues(), []);
+      res.type('html').send(page.replaceAll(tokenStandIn, token));
+    };
+    const page = blankForms.get(req.locale);
+    if (page !== undefined) return send(page);
+    res.render('public/report', { ...formView(req, reportFormValues(), []), csrfToken: () => tokenStandIn }, (err: Error | null, html?: string) => {
+      if (err || html === undefined) return next(err);
+      blankForms.set(req.locale, html);
+      send(html);
+    });
+  });
 
   // The language switch of this page posts the form: the same form, in the other language, with
   // everything typed; nothing is checked, stored or counted against the limit.
