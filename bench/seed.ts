@@ -383,8 +383,7 @@ export async function seedBench(options: SeedBenchOptions): Promise<SeedBenchRes
     // inserted (its statistics row, the status counts) run once over all reports at the end, and
     // the plain indexes of the filled tables other than the event logs that no remaining trigger
     // reads are built once at the end from their own definitions — the usual way to load a
-    // database in bulk. An existing
-    // database keeps them all, so that it is never left without them.
+    // database in bulk. An existing database keeps them all, so that it is never left without them.
     const aggregateTriggers = appending ? [] : suspendAggregateTriggers(db);
     const reportTriggers = appending ? [] : suspendReportInsertTriggers(db);
     const indexes = appending ? [] : suspendIndexes(db);
