@@ -265,25 +265,28 @@ function holdsReports(file: string): boolean {
 /**
  * Drops the triggers that write the statistics' aggregate tables, the redirects' standing flag (0015)
  * and the case statistics from the cases and their timelines (0022: rebuildCaseStatistics counts them
- * at the end; the histogram's own triggers stay for it), and returns the SQL that makes them again.
+ * at the end, its daily counts' triggers suspended around it: suspendTriggersOn), and returns the SQL
+ * that makes them again.
  */
 function suspendAggregateTriggers(db: Db): string[] {
-  const triggers = db
-    .prepare(
-      `SELECT name, sql FROM sqlite_master WHERE type = 'trigger'
-         AND (sql LIKE '%INSERT INTO report_statistics_daily%' OR sql LIKE '%INSERT INTO report_statistics_hours%'
-              OR name LIKE 'redirects_standing%' OR tbl_name IN ('cases', 'case_events'))`,
-    )
-    .all() as { name: string; sql: string }[];
-  for (const t of triggers) db.exec(`DROP TRIGGER "${t.name}"`);
-  return triggers.map((t) => t.sql);
+  return suspendTriggersWhere(
+    db,
+    `sql LIKE '%INSERT INTO report_statistics_daily%' OR sql LIKE '%INSERT INTO report_statistics_hours%'
+     OR name LIKE 'redirects_standing%' OR tbl_name IN ('cases', 'case_events')`,
+  );
 }
 
 /** Drops every trigger on these tables, and returns the SQL that makes them again. */
 function suspendTriggersOn(db: Db, tables: string[]): string[] {
-  const triggers = db
-    .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN (${tables.map(() => '?').join(', ')})`)
-    .all(...tables) as { name: string; sql: string }[];
+  return suspendTriggersWhere(db, `tbl_name IN (${tables.map(() => '?').join(', ')})`, tables);
+}
+
+/** Drops the triggers that `condition` (on sqlite_master) picks, and returns the SQL that makes them again. */
+function suspendTriggersWhere(db: Db, condition: string, params: string[] = []): string[] {
+  const triggers = db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND (${condition})`).all(...params) as {
+    name: string;
+    sql: string;
+  }[];
   for (const t of triggers) db.exec(`DROP TRIGGER "${t.name}"`);
   return triggers.map((t) => t.sql);
 }

@@ -14,6 +14,7 @@ import { involvedPartners, isOpenReferral, type CaseReferral, type ConsentMethod
 import { jakartaDate, workingDaysDueAt } from '../domain/sla';
 import { done, refuse, type Outcome } from '../domain/outcome';
 import type { Notifications } from './notifications';
+import { REMINDER_BATCH, remindOnce } from './remindOnce';
 
 /** What the worker writes to refer a family out. Consent (who, when, how) is required. */
 export interface CaseReferralInput {
@@ -58,9 +59,6 @@ export interface CaseReferralServiceDeps {
   acknowledgementDays: number;
   now: () => Date;
 }
-
-/** How many reminders one run writes at most; the next run takes the rest. */
-const REMINDER_BATCH = 100;
 
 /**
  * Referrals out from a case (issue 13): the worker of a case (its caseworker, or a supervisor)
@@ -287,10 +285,11 @@ export function createCaseReferralService(deps: CaseReferralServiceDeps) {
      * set in the same transaction as the email is queued, only by whoever sets it first.
      */
     remind(at: Date = now()): number {
-      let sent = 0;
-      for (const r of caseReferrals.dueForReminder(at, REMINDER_BATCH)) {
-        transaction(() => {
-          if (!caseReferrals.markReminded(r.id, at)) return;
+      return remindOnce(
+        transaction,
+        caseReferrals.dueForReminder(at, REMINDER_BATCH),
+        (id) => caseReferrals.markReminded(id, at),
+        (r) => {
           notify.caseReferralReminder(
             { referralId: r.id, caseNumber: r.caseNumber, partnerName: r.partnerName, partnerEmail: r.partnerEmail, sentAt: r.createdAt },
             at,
@@ -305,10 +304,8 @@ export function createCaseReferralService(deps: CaseReferralServiceDeps) {
             },
             at,
           );
-          sent += 1;
-        });
-      }
-      return sent;
+        },
+      );
     },
   };
 }

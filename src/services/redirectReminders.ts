@@ -3,6 +3,7 @@ import type { RedirectRepository } from '../data/redirectRepository';
 import type { AuditRepository } from '../data/auditRepository';
 import type { Notifications } from './notifications';
 import type { CaseReferralService } from './caseReferralService';
+import { REMINDER_BATCH, remindOnce } from './remindOnce';
 
 export interface RedirectRemindersDeps {
   transaction: Transactor;
@@ -14,23 +15,20 @@ export interface RedirectRemindersDeps {
   now: () => Date;
 }
 
-/** How many reminders one run writes at most; the next run takes the rest. */
-const BATCH = 100;
-
 /**
  * The one reminder to a partner who has not answered a redirect by its due time (REDIRECT_ACK_DAYS
  * working days). Called on a timer by the outbox worker; safe to call as often as one likes and
- * from two processes at once: `reminded_at` is set in the same transaction as the email is
- * queued, and only by whoever sets it first.
+ * from two processes at once (remindOnce).
  */
 export function createRedirectReminders({ transaction, redirects, audit, notify, caseReferrals, now }: RedirectRemindersDeps) {
   return {
     /** Queues the reminders due at `at` (redirects, then case referrals); returns how many. */
     run(at: Date = now()): number {
-      let sent = 0;
-      for (const r of redirects.dueForReminder(at, BATCH)) {
-        transaction(() => {
-          if (!redirects.markReminded(r.id, at)) return;
+      const sent = remindOnce(
+        transaction,
+        redirects.dueForReminder(at, REMINDER_BATCH),
+        (id) => redirects.markReminded(id, at),
+        (r) => {
           notify.redirectReminder(
             { redirectId: r.id, reference: r.reference, partnerName: r.partnerName, partnerEmail: r.partnerEmail, sentAt: r.createdAt },
             at,
@@ -45,9 +43,8 @@ export function createRedirectReminders({ transaction, redirects, audit, notify,
             },
             at,
           );
-          sent += 1;
-        });
-      }
+        },
+      );
       return sent + (caseReferrals?.remind(at) ?? 0);
     },
   };
